@@ -1,0 +1,21 @@
+"""`assessor` with no arguments opens the desktop app; with arguments it is the CLI."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        # Imported lazily so the CLI never pays for Qt start-up.
+        from assessor.gui.app import run_app
+
+        return run_app()
+    from assessor.cli.main import run_cli
+
+    return run_cli(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""The `assessor` command group; each command family lives in its own module."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from assessor import __version__
+from assessor.core.problems import UserError
+
+# Each module defines a click command or group named `command`.
+_COMMAND_MODULES = (
+    "assessor.cli.score_cmd",
+    "assessor.cli.schema_cmd",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="assessor")
+def cli() -> None:
+    """托育机构质量评估（WS/T 821—2023）命令行工具。不带参数运行 assessor 打开桌面程序。"""
+
+
+for _name in _COMMAND_MODULES:
+    cli.add_command(importlib.import_module(_name).command)
+
+
+def run_cli(args: list[str]) -> int:
+    """Run the CLI; every failure is a plain message on stderr and exit code 1."""
+    try:
+        result = cli.main(args=args, prog_name="assessor", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已取消。", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return 1
+    except UserError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        return 1
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,1 @@
+"""Domain code: rubric, assessment, scoring, storage, signing, reports. Imports no Qt."""

@@ -1,0 +1,1 @@
+"""The assessment record: centre profile, visit, indicator scores, status and versions."""

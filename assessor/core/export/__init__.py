@@ -1,0 +1,1 @@
+"""The exported assessment document: the public JSON contract the city receives."""

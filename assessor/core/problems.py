@@ -1,0 +1,97 @@
+"""Problems found in user-supplied data, worded in Chinese with where they were found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+# Pydantic's own messages are English; users of this tool read Chinese.
+_MESSAGES: dict[str, str] = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不认识的字段（拼写错误或格式版本不符）",
+    "string_too_short": "不能为空",
+    "string_too_long": "内容过长，最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为 是/否",
+    "bool_parsing": "应为 是/否",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "too_short": "至少需要 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "greater_than": "必须大于 {gt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than": "必须小于 {lt}",
+    "less_than_equal": "不能大于 {le}",
+    "literal_error": "取值应为 {expected}",
+    "enum": "取值应为 {expected}",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "json_invalid": "不是合法的 JSON：{error}",
+    "json_type": "不是合法的 JSON",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: `where` is a file, sheet or form; `path` is inside it."""
+
+    where: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        location = f"{self.where}: {self.path}" if self.path else self.where
+        return f"{location}: {self.message}"
+
+
+class UserError(Exception):
+    """Bad input the user can fix; its message (Chinese) is shown as it is by CLI and GUI."""
+
+
+class ProblemsError(UserError):
+    """Raised with every problem found, never just the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def format_loc(loc: Iterable[str | int]) -> str:
+    """`("dimensions", 2, "items", 0, "max")` → `dimensions[2].items[0].max`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def translate_error(error: dict) -> str:
+    """Chinese wording for one pydantic error, falling back to pydantic's own message."""
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        message = str(error.get("msg", ""))
+        return message.removeprefix("Value error, ")
+    context = {k: v for k, v in (error.get("ctx") or {}).items()}
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return template.split("{")[0].rstrip("：，, ")
+
+
+def problems_from_validation(where: str, exc: ValidationError) -> list[Problem]:
+    return [
+        Problem(where, format_loc(e["loc"]), translate_error(e))
+        for e in exc.errors(include_url=False)
+    ]

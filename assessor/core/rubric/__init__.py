@@ -1,0 +1,1 @@
+"""The rubric as data: models, loading with validation, spreadsheet round trip."""

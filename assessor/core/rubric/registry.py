@@ -1,0 +1,49 @@
+"""Finding the rubric an assessment was scored against, by its content hash."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from assessor.core.assessment.model import RubricRef
+from assessor.core.paths import default_rubric_path, rubrics_dir
+from assessor.core.problems import ProblemsError, UserError
+from assessor.core.rubric.validate import LoadedRubric, load_rubric
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: Path, mtime_ns: int) -> LoadedRubric:
+    return load_rubric(path)
+
+
+def load_rubric_cached(path: str | Path) -> LoadedRubric:
+    """Loading the 1000-point rubric takes milliseconds; importing thousands of files
+    against the same one should pay that once."""
+    resolved = Path(path).resolve()
+    return _load_cached(resolved, resolved.stat().st_mtime_ns)
+
+
+def default_rubric() -> LoadedRubric:
+    return load_rubric_cached(default_rubric_path())
+
+
+def known_rubrics(extra: Iterable[str | Path] = ()) -> list[LoadedRubric]:
+    """The bundled rubrics plus any given files; broken bundled files are skipped."""
+    found: list[LoadedRubric] = [load_rubric_cached(p) for p in extra]
+    for path in sorted(rubrics_dir().glob("*.json")):
+        try:
+            found.append(load_rubric_cached(path))
+        except ProblemsError:
+            continue
+    return found
+
+
+def rubric_for(ref: RubricRef, extra: Iterable[str | Path] = ()) -> LoadedRubric:
+    for rubric in known_rubrics(extra):
+        if rubric.sha256 == ref.sha256:
+            return rubric
+    raise UserError(
+        f"找不到评估所用的评估标准：{ref.code} {ref.version}（哈希 {ref.sha256[:16]}…）。"
+        "请用 --rubric 指定该评估标准文件。"
+    )

@@ -1,0 +1,190 @@
+"""Loading a rubric file: parse, check the whole structure, report every problem at once."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assessor.core.canonical import canonical_sha256
+from assessor.core.problems import Problem, ProblemsError, problems_from_validation
+from assessor.core.rubric.model import Dimension, Indicator, Item, Rubric
+
+_EPSILON = 1e-9
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isclose(a, b, abs_tol=_EPSILON)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+@dataclass(frozen=True)
+class LoadedRubric:
+    """A validated rubric with its content hash and lookups by indicator id."""
+
+    rubric: Rubric
+    sha256: str
+    source: str = ""
+    _parents: dict[str, tuple[Dimension, Item]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, rubric: Rubric, source: str = "") -> LoadedRubric:
+        parents = {
+            ind.id: (dim, item)
+            for dim in rubric.dimensions
+            for item in dim.items
+            for ind in item.indicators
+        }
+        return cls(rubric, canonical_sha256(rubric), source, parents)
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
+        """Every indicator in rubric order."""
+        return [ind for _, _, ind in self.walk()]
+
+    @cached_property
+    def by_id(self) -> dict[str, Indicator]:
+        return {ind.id: ind for ind in self.indicators}
+
+    def walk(self) -> Iterator[tuple[Dimension, Item, Indicator]]:
+        for dim in self.rubric.dimensions:
+            for item in dim.items:
+                for ind in item.indicators:
+                    yield dim, item, ind
+
+    def dimension_of(self, indicator_id: str) -> Dimension:
+        return self._parents[indicator_id][0]
+
+    def item_of(self, indicator_id: str) -> Item:
+        return self._parents[indicator_id][1]
+
+    @cached_property
+    def basic_indicators(self) -> list[Indicator]:
+        return [ind for ind in self.indicators if ind.basic is not None]
+
+
+def parse_rubric(text: str | bytes, where: str) -> LoadedRubric:
+    """Parse and validate rubric JSON; raise ProblemsError listing every problem."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ProblemsError([Problem(where, "", f"不是合法的 JSON：{exc}")]) from exc
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as exc:
+        raise ProblemsError(problems_from_validation(where, exc)) from exc
+    problems = structural_problems(rubric, where)
+    if problems:
+        raise ProblemsError(problems)
+    return LoadedRubric.of(rubric, where)
+
+
+def load_rubric(path: str | Path) -> LoadedRubric:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProblemsError([Problem(str(path), "", f"无法读取文件：{exc.strerror}")]) from exc
+    return parse_rubric(raw, str(path))
+
+
+def structural_problems(rubric: Rubric, where: str) -> list[Problem]:
+    """Rules that need the whole tree: ids, sums, levels, basic count, grade rule."""
+    problems: list[Problem] = []
+
+    def add(path: str, message: str) -> None:
+        problems.append(Problem(where, path, message))
+
+    _check_unique_ids(rubric, add)
+    dim_sum = 0.0
+    for d, dim in enumerate(rubric.dimensions):
+        dpath = f"dimensions[{d}]"
+        item_sum = 0.0
+        for i, item in enumerate(dim.items):
+            ipath = f"{dpath}.items[{i}]"
+            if not item.id.startswith(dim.id + "."):
+                add(f"{ipath}.id", f"项目编号 {item.id} 不属于维度 {dim.id}")
+            ind_sum = 0.0
+            for k, ind in enumerate(item.indicators):
+                kpath = f"{ipath}.indicators[{k}]"
+                if not ind.id.startswith(item.id + "."):
+                    add(f"{kpath}.id", f"指标编号 {ind.id} 不属于项目 {item.id}")
+                _check_indicator(ind, kpath, add)
+                ind_sum += ind.max
+            if not _same(ind_sum, item.max):
+                add(
+                    f"{ipath}.max",
+                    f"项目 {item.id} 满分为 {_fmt(item.max)}，但其指标满分之和为 {_fmt(ind_sum)}",
+                )
+            item_sum += item.max
+        if not _same(item_sum, dim.max):
+            add(
+                f"{dpath}.max",
+                f"维度 {dim.id} 满分为 {_fmt(dim.max)}，但其项目满分之和为 {_fmt(item_sum)}",
+            )
+        dim_sum += dim.max
+    if not _same(dim_sum, rubric.total):
+        add("total", f"总分为 {_fmt(rubric.total)}，但各维度满分之和为 {_fmt(dim_sum)}")
+
+    basic = sum(1 for d in rubric.dimensions for it in d.items for i in it.indicators if i.basic)
+    if basic != rubric.basic_count:
+        add("basic_count", f"声明基础指标 {rubric.basic_count} 项，实际标记了 {basic} 项")
+    _check_grade_rule(rubric, add)
+    return problems
+
+
+def _check_unique_ids(rubric: Rubric, add) -> None:
+    ids: Counter[str] = Counter()
+    paths: dict[str, str] = {}
+    for d, dim in enumerate(rubric.dimensions):
+        ids[dim.id] += 1
+        paths.setdefault(dim.id, f"dimensions[{d}].id")
+        for i, item in enumerate(dim.items):
+            ids[item.id] += 1
+            paths.setdefault(item.id, f"dimensions[{d}].items[{i}].id")
+            for k, ind in enumerate(item.indicators):
+                ids[ind.id] += 1
+                paths.setdefault(ind.id, f"dimensions[{d}].items[{i}].indicators[{k}].id")
+    for ident, count in ids.items():
+        if count > 1:
+            add(paths[ident], f"编号 {ident} 重复出现 {count} 次")
+
+
+def _check_indicator(ind: Indicator, path: str, add) -> None:
+    points = [lv.points for lv in ind.levels]
+    for n, p in enumerate(points):
+        if p > ind.max + _EPSILON:
+            add(f"{path}.levels[{n}].points", f"分值 {_fmt(p)} 超过指标满分 {_fmt(ind.max)}")
+    if len(set(points)) != len(points):
+        add(f"{path}.levels", "评分档次的分值重复")
+    if not any(_same(p, ind.max) for p in points):
+        add(f"{path}.levels", f"没有满分档（{_fmt(ind.max)} 分）")
+    if ind.basic is not None and all(_same(p, ind.max) for p in points):
+        add(f"{path}.levels", "基础指标必须有低于满分的“未达标”档")
+    if ind.na_allowed and not ind.na_condition.strip():
+        add(f"{path}.na_condition", "允许“不适用”的指标必须写明适用条件")
+
+
+def _check_grade_rule(rubric: Rubric, add) -> None:
+    rule = rubric.grade_rule
+    mins = [b.min_total for b in rule.bands]
+    if any(a <= b for a, b in itertools.pairwise(mins)):
+        add("grade_rule.bands", "等级分档必须按最低分从高到低排列且互不相同")
+    for n, band in enumerate(rule.bands):
+        if band.min_total > rubric.total:
+            add(f"grade_rule.bands[{n}].min_total", f"分档最低分超过总分 {_fmt(rubric.total)}")
+    grades = [b.grade for b in [*rule.bands, rule.fallback]]
+    if len(set(grades)) != len(grades):
+        add("grade_rule.bands", "等级名称重复")
+    if rule.veto_grade not in grades:
+        add("grade_rule.veto_grade", f"否决后的等级 {rule.veto_grade} 不在等级列表 {grades} 中")

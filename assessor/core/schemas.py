@@ -1,0 +1,27 @@
+"""JSON Schemas of the public formats, generated from the pydantic models."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel
+
+from assessor.core.export.document import AssessmentDocument
+from assessor.core.rubric.model import Rubric
+
+SCHEMAS: dict[str, type[BaseModel]] = {"assessment": AssessmentDocument, "rubric": Rubric}
+
+_IDS = {
+    "assessment": "assessor.assessment/1",
+    "rubric": "assessor.rubric/1",
+}
+
+
+def schema_json(name: str) -> str:
+    schema = SCHEMAS[name].model_json_schema(mode="validation")
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": _IDS[name],
+        **schema,
+    }
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

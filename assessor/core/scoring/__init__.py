@@ -1,0 +1,1 @@
+"""Scoring: totals, vetoes, grade with its explanation, completeness, computed checks."""
