@@ -1,0 +1,131 @@
+"""Small, valid rubrics and assessments built in code, for tests that must not depend on the
+bundled WS/T 821 data file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assessor.core.rubric.model import Rubric
+from assessor.core.rubric.validate import LoadedRubric
+
+
+def _levels(max_points: float, basic: bool = False) -> list[dict[str, Any]]:
+    if basic:
+        return [
+            {"points": max_points, "label": "达标", "criterion": "完全符合要求"},
+            {"points": 0, "label": "不达标", "criterion": "不符合要求"},
+        ]
+    return [
+        {"points": max_points, "label": "符合", "criterion": "完全符合要求"},
+        {"points": max_points / 2, "label": "部分符合", "criterion": "部分符合要求"},
+        {"points": 0, "label": "不符合", "criterion": "不符合要求"},
+    ]
+
+
+def _indicator(ident: str, max_points: float, *, basic: bool = False, na: bool = False,
+               checks: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "text": f"指标 {ident} 的评估内容",
+        "short": f"指标{ident}",
+        "max": max_points,
+        "levels": _levels(max_points, basic),
+        "methods": ["documents", "site_inspection"],
+        "basic": {"verified": False, "note": "测试"} if basic else None,
+        "na_allowed": na,
+        "na_condition": "不提供膳食时不适用" if na else "",
+        "evidence_hints": ["相关记录"],
+        "checks": list(checks),
+        "source": "drafted",
+    }
+
+
+def small_rubric_data() -> dict[str, Any]:
+    """Two dimensions, 100 points, 6 indicators, 2 basic, 1 N/A-able."""
+    return {
+        "format": "assessor.rubric/1",
+        "code": "TEST—2024",
+        "title": "测试评估标准",
+        "version": "1",
+        "issuer": "测试",
+        "published": "2024-01-01",
+        "effective": "2024-02-01",
+        "notes": "",
+        "total": 100,
+        "basic_count": 2,
+        "grade_rule": {
+            "verified": False,
+            "notice": "等级划分规则为默认参数，以标准原文及属地细则为准",
+            "bands": [
+                {"grade": "A", "label": "优秀", "min_total": 90},
+                {"grade": "B", "label": "良好", "min_total": 75},
+                {"grade": "C", "label": "合格", "min_total": 60},
+            ],
+            "fallback": {"grade": "D", "label": "不合格", "min_total": 0},
+            "veto_grade": "D",
+            "veto_unmet_below": "max",
+            "text": "任一基础指标未达标为 D",
+        },
+        "na_rule": {"method": "rescale_dimension", "text": "不适用指标按比例折算"},
+        "check_parameters": {
+            "class_limits": {
+                "infant": {"label": "乳儿班", "max_children": 10, "children_per_carer": 3, "verified": True},
+                "toddler_small": {"label": "托小班", "max_children": 15, "children_per_carer": 5, "verified": True},
+                "toddler_large": {"label": "托大班", "max_children": 20, "children_per_carer": 7, "verified": True},
+                "mixed": {"label": "混龄班", "max_children": 18, "children_per_carer": 6, "verified": False},
+            },
+            "health_fulltime_from_children": 150,
+            "health_verified": False,
+            "indoor_m2_per_child": 3,
+            "outdoor_m2_per_child": 2,
+            "area_verified": False,
+            "home_care_max_children": 5,
+            "home_care_children_per_carer": 3,
+            "home_care_verified": True,
+        },
+        "dimensions": [
+            {
+                "id": "4",
+                "name": "办托条件",
+                "max": 40,
+                "items": [
+                    {
+                        "id": "4.1",
+                        "name": "资质",
+                        "max": 40,
+                        "indicators": [
+                            _indicator("4.1.1", 20, basic=True),
+                            _indicator("4.1.2", 10, checks=("class_size", "carer_ratio")),
+                            _indicator("4.1.3", 10, checks=("indoor_area", "outdoor_area")),
+                        ],
+                    }
+                ],
+            },
+            {
+                "id": "5",
+                "name": "卫生保健",
+                "max": 60,
+                "items": [
+                    {
+                        "id": "5.1",
+                        "name": "膳食",
+                        "max": 30,
+                        "indicators": [
+                            _indicator("5.1.1", 20, na=True),
+                            _indicator("5.1.2", 10, checks=("health_staff", "home_care")),
+                        ],
+                    },
+                    {
+                        "id": "5.2",
+                        "name": "健康",
+                        "max": 30,
+                        "indicators": [_indicator("5.2.1", 30, basic=True)],
+                    },
+                ],
+            },
+        ],
+    }
+
+
+def small_rubric() -> LoadedRubric:
+    return LoadedRubric.of(Rubric.model_validate(small_rubric_data()), "test-rubric")
