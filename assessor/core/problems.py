@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,22 @@ _MESSAGES: dict[str, str] = {
     "json_invalid": "不是合法的 JSON：{error}",
     "json_type": "不是合法的 JSON",
 }
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "没有访问权限",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘为只读",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """Chinese for the common file-system errors; the system's own text otherwise."""
+    return _OS_ERRORS.get(exc.errno or -1, exc.strerror or str(exc))
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ entered must still be well-formed. `profile_gaps` says what finalising still nee
 
 from __future__ import annotations
 
-import uuid
 import datetime as dt
+import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal

@@ -15,7 +15,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assessor.core.assessment.model import Assessment
-from assessor.core.problems import Problem, ProblemsError, problems_from_validation
+from assessor.core.problems import (
+    Problem,
+    ProblemsError,
+    os_error_text,
+    problems_from_validation,
+)
 from assessor.core.scoring.checks import Finding
 from assessor.core.scoring.result import Result
 
@@ -72,5 +77,7 @@ def read_assessment(path: str | Path) -> Assessment:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ProblemsError([Problem(str(path), "", f"无法读取文件：{exc.strerror}")]) from exc
+        raise ProblemsError(
+            [Problem(str(path), "", f"无法读取文件：{os_error_text(exc)}")]
+        ) from exc
     return parse_assessment(raw, str(path))

@@ -14,7 +14,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assessor.core.canonical import canonical_sha256
-from assessor.core.problems import Problem, ProblemsError, problems_from_validation
+from assessor.core.problems import (
+    Problem,
+    ProblemsError,
+    os_error_text,
+    problems_from_validation,
+)
 from assessor.core.rubric.model import Dimension, Indicator, Item, Rubric
 
 _EPSILON = 1e-9
@@ -94,7 +99,9 @@ def load_rubric(path: str | Path) -> LoadedRubric:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ProblemsError([Problem(str(path), "", f"无法读取文件：{exc.strerror}")]) from exc
+        raise ProblemsError(
+            [Problem(str(path), "", f"无法读取文件：{os_error_text(exc)}")]
+        ) from exc
     return parse_rubric(raw, str(path))
 
 
