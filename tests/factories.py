@@ -22,8 +22,14 @@ def _levels(max_points: float, basic: bool = False) -> list[dict[str, Any]]:
     ]
 
 
-def _indicator(ident: str, max_points: float, *, basic: bool = False, na: bool = False,
-               checks: tuple[str, ...] = ()) -> dict[str, Any]:
+def _indicator(
+    ident: str,
+    max_points: float,
+    *,
+    basic: bool = False,
+    na: bool = False,
+    checks: tuple[str, ...] = (),
+) -> dict[str, Any]:
     return {
         "id": ident,
         "text": f"指标 {ident} 的评估内容",
@@ -69,10 +75,30 @@ def small_rubric_data() -> dict[str, Any]:
         "na_rule": {"method": "rescale_dimension", "text": "不适用指标按比例折算"},
         "check_parameters": {
             "class_limits": {
-                "infant": {"label": "乳儿班", "max_children": 10, "children_per_carer": 3, "verified": True},
-                "toddler_small": {"label": "托小班", "max_children": 15, "children_per_carer": 5, "verified": True},
-                "toddler_large": {"label": "托大班", "max_children": 20, "children_per_carer": 7, "verified": True},
-                "mixed": {"label": "混龄班", "max_children": 18, "children_per_carer": 6, "verified": False},
+                "infant": {
+                    "label": "乳儿班",
+                    "max_children": 10,
+                    "children_per_carer": 3,
+                    "verified": True,
+                },
+                "toddler_small": {
+                    "label": "托小班",
+                    "max_children": 15,
+                    "children_per_carer": 5,
+                    "verified": True,
+                },
+                "toddler_large": {
+                    "label": "托大班",
+                    "max_children": 20,
+                    "children_per_carer": 7,
+                    "verified": True,
+                },
+                "mixed": {
+                    "label": "混龄班",
+                    "max_children": 18,
+                    "children_per_carer": 6,
+                    "verified": False,
+                },
             },
             "health_fulltime_from_children": 150,
             "health_verified": False,

@@ -15,7 +15,9 @@ def by_check(centre: Centre, check: CheckId):
 
 
 def test_class_over_its_size_limit_fails_and_names_the_class() -> None:
-    centre = Centre(classes=[ClassGroup(name="小一班", kind=ClassKind.toddler_small, children=16, carers=4)])
+    centre = Centre(
+        classes=[ClassGroup(name="小一班", kind=ClassKind.toddler_small, children=16, carers=4)]
+    )
     (finding,) = by_check(centre, CheckId.class_size)
     assert finding.status == "fail"
     assert "托小班「小一班」16 人，超过 15 人上限" in finding.message
