@@ -1,0 +1,490 @@
+"""The on-disk layout of assessments and every operation the app performs on it.
+
+    <root>/assessments/<id>-v<version>/record.json   TinyDB tables: assessment, audit, seal
+    <root>/assessments/<id>-v<version>/evidence/     files attached to scores
+    <root>/bin/<id>-v<version>/                      deleted records, with deleted.json
+
+One small database per assessment version, so an autosave rewrites only its own record. The
+assessment, its audit chain and the seal binding the two are written in one atomic file write.
+The seal (the stored assessment's hash plus the chain's head and length) and the chain's own
+hashes make a load notice a record edited outside this program. A save re-verifies the whole
+file unless it is unchanged since this store last wrote or verified it, so a save never
+re-seals a tampered file as genuine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import ValidationError
+from tinydb import TinyDB
+
+from assessor.core.assessment.model import Assessment, Evidence, Status, now_utc
+from assessor.core.audit import GENESIS, AuditEntry, entry_hash, verify_chain
+from assessor.core.canonical import sha256_hex
+from assessor.core.problems import problems_from_validation
+from assessor.core.storage.atomic import (
+    AtomicJSONStorage,
+    StorageError,
+    atomic_write_bytes,
+    copy_file_atomic,
+    fsync_dir,
+    remove_stale_temps,
+)
+
+RECORD_FILE = "record.json"
+EVIDENCE_DIR = "evidence"
+DELETED_FILE = "deleted.json"
+FINALISE_ACTION = "finalise"
+
+_KEY = re.compile(r"^[0-9a-f]{32}-v[1-9][0-9]*$")
+# Folders being created or purged carry these prefixes until the operation's final rename.
+_STAGING_PREFIX = ".new-"
+_PURGING_PREFIX = ".purge-"
+_SINGLE_DOC = "1"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class StoreError(StorageError):
+    """An operation the store refuses or cannot complete; the message is in Chinese."""
+
+
+def default_root() -> Path:
+    return Path(platformdirs.user_data_dir("assessor", appauthor=False))
+
+
+def record_key(assessment: Assessment) -> str:
+    return f"{assessment.id}-v{assessment.version}"
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """One line of the drafts list; `problem` says why a broken record cannot be opened."""
+
+    key: str
+    id: str
+    version: int
+    status: Status | None = None
+    centre_name: str = ""
+    visit_date: date | None = None
+    updated_at: datetime | None = None
+    training: bool = False
+    problem: str | None = None
+
+    @property
+    def broken(self) -> bool:
+        return self.problem is not None
+
+
+@dataclass(frozen=True)
+class BinEntry:
+    summary: RecordSummary
+    deleted_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        return self.summary.key
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """The raw tables of one record file, checked against their seal."""
+
+    assessment: dict[str, Any]
+    audit: dict[str, dict[str, Any]]
+    seal: dict[str, Any]
+
+
+@contextmanager
+def _disk(action: str) -> Iterator[None]:
+    """Report file-system and storage failures as StoreError, the one error the store raises."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except StorageError as exc:
+        raise StoreError(str(exc)) from exc
+    except OSError as exc:
+        raise StoreError(f"{action}失败：{exc.strerror or exc}") from exc
+
+
+def _checked_key(key: str) -> str:
+    if not _KEY.fullmatch(key):
+        raise StoreError(f"评估记录编号格式不正确：{key!r}")
+    return key
+
+
+def _seal(assessment_doc: dict[str, Any], audit_docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    # The chain's head commits to every entry before it, so only the assessment needs hashing.
+    # The seal is never exported: a stable Python serialisation suffices, ten times faster
+    # than RFC 8785.
+    content = json.dumps(assessment_doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    last = audit_docs.get(str(len(audit_docs)))
+    return {
+        "assessment_sha256": sha256_hex(content.encode("utf-8")),
+        "audit_head": last.get("hash", "") if last else GENESIS,
+        "audit_length": len(audit_docs),
+    }
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """What changes whenever the file is replaced or edited (one writer assumed)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def _corrupt(path: Path, detail: str) -> StoreError:
+    return StoreError(f"评估记录文件 {path} 已损坏或被改动：{detail}")
+
+
+def _only_doc(path: Path, raw: dict[str, dict[str, Any]], table: str) -> dict[str, Any]:
+    docs = raw.get(table, {})
+    if len(docs) != 1:
+        raise _corrupt(path, f"“{table}”表应恰好有一条记录，实际有 {len(docs)} 条")
+    return next(iter(docs.values()))
+
+
+def _stored(path: Path, raw: dict[str, dict[str, Any]]) -> _Stored:
+    """Split a record file into its tables; refuse one whose seal does not match its content."""
+    stored = _Stored(
+        assessment=_only_doc(path, raw, "assessment"),
+        audit=raw.get("audit", {}),
+        seal=_only_doc(path, raw, "seal"),
+    )
+    if stored.seal != _seal(stored.assessment, stored.audit):
+        raise _corrupt(path, "评估内容或审计记录与保存时的校验值不符（文件在本程序之外被修改过）")
+    return stored
+
+
+def _assessment(path: Path, key: str, doc: dict[str, Any]) -> Assessment:
+    try:
+        assessment = Assessment.model_validate(doc)
+    except ValidationError as exc:
+        details = "；".join(str(p) for p in problems_from_validation("评估内容", exc))
+        raise _corrupt(path, details) from None
+    if record_key(assessment) != key:
+        raise _corrupt(path, f"文件中的评估编号与文件夹名 {key} 不一致")
+    return assessment
+
+
+def _audit_entries(path: Path, docs: dict[str, dict[str, Any]]) -> list[AuditEntry]:
+    entries: list[AuditEntry] = []
+    for seq in range(1, len(docs) + 1):
+        doc = docs.get(str(seq))
+        if doc is None:
+            raise _corrupt(path, f"缺少第 {seq} 条审计记录")
+        try:
+            entries.append(AuditEntry.model_validate(doc))
+        except ValidationError as exc:
+            details = "；".join(
+                str(p) for p in problems_from_validation(f"第 {seq} 条审计记录", exc)
+            )
+            raise _corrupt(path, details) from None
+    if problems := verify_chain(entries):
+        raise _corrupt(path, "；".join(problems))
+    return entries
+
+
+def _new_file(stored: _Stored) -> dict[str, dict[str, Any]]:
+    return {
+        "assessment": {_SINGLE_DOC: stored.assessment},
+        "audit": stored.audit,
+        "seal": {_SINGLE_DOC: stored.seal},
+    }
+
+
+def _evidence_name(source: Path) -> str:
+    # Keep the original name readable (Chinese included) but free of anything a file system or
+    # a later export could trip on; the random prefix makes it unique.
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in source.stem)[:40] or "file"
+    suffix = source.suffix.lower() if source.suffix[1:].isalnum() else ""
+    return f"{uuid.uuid4().hex[:8]}-{stem}{suffix[:10]}"
+
+
+class Store:
+    """All assessments under one root folder.
+
+    Thread-safe within one process (every operation holds the store's lock). Only one process
+    may use a root at a time: opening a record deletes temporary files a crashed writer left.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._records = root / "assessments"
+        self._bin = root / "bin"
+        self._lock = threading.RLock()
+        # Per key, the record file as this store last wrote or fully verified it, so that an
+        # autosave need not re-read and re-verify a growing audit chain it wrote itself.
+        self._known: dict[str, tuple[tuple[int, int, int], _Stored]] = {}
+        with _disk(f"打开数据文件夹 {root}"):
+            self._records.mkdir(parents=True, exist_ok=True)
+            self._bin.mkdir(exist_ok=True)
+            # Leftovers of a create or purge that a crash interrupted: never acknowledged data.
+            for leftover in (
+                *self._records.glob(f"{_STAGING_PREFIX}*"),
+                *self._bin.glob(f"{_PURGING_PREFIX}*"),
+            ):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+    # ---- records -------------------------------------------------------------------------
+
+    def create(self, assessment: Assessment) -> None:
+        """Store a new draft; the record appears on disk complete or not at all."""
+        key = record_key(assessment)
+        if assessment.status is not Status.draft:
+            raise StoreError("只能新建草稿状态的评估")
+        doc = assessment.model_dump(mode="json")
+        content = _Stored(assessment=doc, audit={}, seal=_seal(doc, {}))
+        with self._lock:
+            self._refuse_existing(key)
+            staging = self._records / f"{_STAGING_PREFIX}{key}-{uuid.uuid4().hex}"
+            with _disk(f"新建评估记录 {key}"):
+                staging.mkdir()
+                try:
+                    self._storage(staging / RECORD_FILE).write(_new_file(content))
+                    os.rename(staging, self._records / key)
+                except BaseException:
+                    shutil.rmtree(staging, ignore_errors=True)
+                    raise
+                fsync_dir(self._records)
+
+    def load(self, key: str) -> Assessment:
+        return self.load_with_audit(key)[0]
+
+    def audit(self, key: str) -> list[AuditEntry]:
+        return self.load_with_audit(key)[1]
+
+    def load_with_audit(self, key: str) -> tuple[Assessment, list[AuditEntry]]:
+        """The assessment and its audit chain, after checking the chain and the seal."""
+        with self._lock:
+            _, assessment, entries = self._verified(self._record_file(key), key)
+            return assessment, entries
+
+    def save(self, assessment: Assessment, entry: AuditEntry | None) -> None:
+        """Durably store `assessment` and `entry` together; sets `assessment.updated_at`.
+
+        `entry` must continue the stored chain (see `audit.append`). A final record is frozen;
+        the only save that may make a record final is the one carrying a finalise entry.
+        """
+        key = record_key(assessment)
+        with self._lock:
+            path = self._record_file(key)
+            stored = self._current(path, key)
+            if stored.assessment.get("status") == Status.final:
+                raise StoreError("该评估已定稿，不能再修改；如需更正，请新建修订版本")
+            finalising = entry is not None and entry.action == FINALISE_ACTION
+            if finalising != (assessment.status is Status.final):
+                raise StoreError("定稿必须与一条“定稿”审计记录一同保存")
+            audit = dict(stored.audit)
+            if entry is not None:
+                self._check_continues(stored, entry)
+                audit[str(entry.seq)] = entry.model_dump(mode="json")
+            saved_at = now_utc()
+            doc = assessment.model_copy(update={"updated_at": saved_at}).model_dump(mode="json")
+            content = _Stored(assessment=doc, audit=audit, seal=_seal(doc, audit))
+            with _disk(f"保存评估记录 {key}"):
+                self._storage(path).write(_new_file(content))
+            self._remember(key, path, content)
+            assessment.updated_at = saved_at
+
+    def list(self) -> list[RecordSummary]:
+        """Every record, newest change first; broken ones last, each with its problem."""
+        with self._lock:
+            summaries = [self._summary(folder) for folder in self._folders(self._records)]
+        healthy = sorted(
+            (s for s in summaries if not s.broken),
+            key=lambda s: s.updated_at or _EPOCH,
+            reverse=True,
+        )
+        return healthy + [s for s in summaries if s.broken]
+
+    # ---- evidence ------------------------------------------------------------------------
+
+    def add_evidence(self, key: str, source_path: Path, caption: str = "") -> Evidence:
+        """Copy a file into the record's evidence folder; the caller attaches the result."""
+        source = Path(source_path)
+        with self._lock:
+            path = self._record_file(key)
+            if self._current(path, key).assessment.get("status") == Status.final:
+                raise StoreError("该评估已定稿，不能再添加证据")
+            if not source.is_file():
+                raise StoreError(f"找不到证据文件：{source}")
+            folder = path.parent / EVIDENCE_DIR
+            with _disk(f"复制证据文件 {source}"):
+                folder.mkdir(exist_ok=True)
+                remove_stale_temps(folder)
+                name = _evidence_name(source)
+                sha256 = copy_file_atomic(source, folder / name)
+        return Evidence(
+            file=f"{EVIDENCE_DIR}/{name}", sha256=sha256, caption=caption, added_at=now_utc()
+        )
+
+    def evidence_path(self, key: str, evidence: Evidence) -> Path:
+        """Where an attached file lives; refuses paths that lead outside the record's folder."""
+        folder = (self._records / _checked_key(key)).resolve()
+        path = (folder / evidence.file).resolve()
+        if not path.is_relative_to(folder / EVIDENCE_DIR):
+            raise StoreError(f"证据文件路径不在评估记录的证据文件夹内：{evidence.file}")
+        return path
+
+    # ---- recycle bin ---------------------------------------------------------------------
+
+    def delete(self, key: str) -> None:
+        """Move a record, evidence included, to the recycle bin."""
+        with self._lock:
+            source = self._records / _checked_key(key)
+            target = self._bin / key
+            if not source.is_dir():
+                raise StoreError(f"评估记录 {key} 不存在")
+            if target.exists():
+                raise StoreError(f"回收站中已有评估记录 {key}，请先将其彻底删除")
+            note = {"key": key, "deleted_at": now_utc().isoformat(), "from": f"assessments/{key}"}
+            with _disk(f"删除评估记录 {key}"):
+                # Written before the move: a crash in between leaves a harmless note in a live
+                # record rather than a bin entry that cannot say when it was deleted.
+                atomic_write_bytes(
+                    source / DELETED_FILE, json.dumps(note, ensure_ascii=False).encode("utf-8")
+                )
+                os.rename(source, target)
+                fsync_dir(self._records)
+                fsync_dir(self._bin)
+            self._known.pop(key, None)
+
+    def bin_list(self) -> list[BinEntry]:
+        with self._lock:
+            entries = [
+                BinEntry(self._summary(folder), self._deleted_at(folder))
+                for folder in self._folders(self._bin)
+            ]
+        return sorted(entries, key=lambda e: e.deleted_at or _EPOCH, reverse=True)
+
+    def restore(self, key: str) -> None:
+        with self._lock:
+            source = self._bin / _checked_key(key)
+            target = self._records / key
+            if not source.is_dir():
+                raise StoreError(f"回收站中没有评估记录 {key}")
+            if target.exists():
+                raise StoreError(f"已存在评估记录 {key}，不能从回收站恢复；请先处理现有记录")
+            with _disk(f"恢复评估记录 {key}"):
+                os.rename(source, target)
+                fsync_dir(self._bin)
+                fsync_dir(self._records)
+                (target / DELETED_FILE).unlink(missing_ok=True)
+
+    def purge(self, key: str) -> None:
+        """Delete a record from the recycle bin forever."""
+        with self._lock:
+            source = self._bin / _checked_key(key)
+            if not source.is_dir():
+                raise StoreError(f"回收站中没有评估记录 {key}")
+            doomed = self._bin / f"{_PURGING_PREFIX}{key}-{uuid.uuid4().hex}"
+            with _disk(f"彻底删除评估记录 {key}"):
+                # Renamed first so an interrupted removal never looks like a damaged record.
+                os.rename(source, doomed)
+                fsync_dir(self._bin)
+                shutil.rmtree(doomed)
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _storage(self, path: Path) -> AtomicJSONStorage:
+        # TinyDB fixes the file format; whole-file reads and writes go through its storage so
+        # that the assessment, the audit chain and the seal change in one atomic write.
+        with _disk(f"打开评估记录文件 {path}"):
+            return TinyDB(path, storage=AtomicJSONStorage).storage
+
+    def _record_file(self, key: str) -> Path:
+        return self._records / _checked_key(key) / RECORD_FILE
+
+    def _read(self, path: Path, key: str) -> dict[str, dict[str, Any]]:
+        with _disk(f"读取评估记录文件 {path}"):
+            raw = self._storage(path).read()
+        if raw is None:
+            raise StoreError(f"评估记录 {key} 不存在")
+        return raw
+
+    def _verified(self, path: Path, key: str) -> tuple[_Stored, Assessment, list[AuditEntry]]:
+        """Read the record file and check all of it: seal, assessment and every audit entry."""
+        stored = _stored(path, self._read(path, key))
+        assessment = _assessment(path, key, stored.assessment)
+        entries = _audit_entries(path, stored.audit)
+        self._remember(key, path, stored)
+        return stored, assessment, entries
+
+    def _current(self, path: Path, key: str) -> _Stored:
+        """The stored record, fully verified again if anything else has touched the file."""
+        known = self._known.get(key)
+        if known is not None and known[0] == _identity(path):
+            return known[1]
+        return self._verified(path, key)[0]
+
+    def _remember(self, key: str, path: Path, stored: _Stored) -> None:
+        identity = _identity(path)
+        if identity is None:
+            self._known.pop(key, None)
+        else:
+            self._known[key] = (identity, stored)
+
+    def _refuse_existing(self, key: str) -> None:
+        if (self._records / key).exists():
+            raise StoreError(f"评估记录 {key} 已存在")
+        if (self._bin / key).exists():
+            raise StoreError(f"回收站中已有评估记录 {key}，请先恢复或彻底删除")
+
+    @staticmethod
+    def _check_continues(stored: _Stored, entry: AuditEntry) -> None:
+        if entry.seq != stored.seal["audit_length"] + 1 or entry.prev != stored.seal["audit_head"]:
+            raise StoreError(
+                "审计记录与已保存的记录不衔接（可能在别处修改过本评估），请重新打开该评估"
+            )
+        if entry.hash != entry_hash(entry):
+            raise StoreError("审计记录的哈希值与内容不符")
+
+    @staticmethod
+    def _folders(parent: Path) -> list[Path]:
+        with _disk(f"读取文件夹 {parent}"):
+            return sorted(p for p in parent.iterdir() if p.is_dir() and _KEY.fullmatch(p.name))
+
+    def _summary(self, folder: Path) -> RecordSummary:
+        key = folder.name
+        record_id, version = key.rsplit("-v", 1)
+        path = folder / RECORD_FILE
+        try:
+            assessment = _assessment(path, key, _stored(path, self._read(path, key)).assessment)
+        except StorageError as exc:
+            return RecordSummary(key, record_id, int(version), problem=str(exc))
+        except OSError as exc:
+            return RecordSummary(key, record_id, int(version), problem=exc.strerror or str(exc))
+        return RecordSummary(
+            key=key,
+            id=record_id,
+            version=assessment.version,
+            status=assessment.status,
+            centre_name=assessment.centre.name,
+            visit_date=assessment.visit.date,
+            updated_at=assessment.updated_at,
+            training=assessment.training,
+        )
+
+    @staticmethod
+    def _deleted_at(folder: Path) -> datetime | None:
+        try:
+            note = json.loads((folder / DELETED_FILE).read_text(encoding="utf-8"))
+            return datetime.fromisoformat(note["deleted_at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
