@@ -13,6 +13,8 @@ from assessor.core.problems import UserError
 _COMMAND_MODULES = (
     "assessor.cli.score_cmd",
     "assessor.cli.schema_cmd",
+    "assessor.cli.rubric_cmds",
+    "assessor.cli.keys_cmds",
 )
 
 

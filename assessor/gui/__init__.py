@@ -1,1 +1,1 @@
-"""The PySide6 desktop app: a thin layer over assessor.core."""
+"""The PySide6 desktop app: a thin layer of widgets over `assessor.core`."""

@@ -19,10 +19,12 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from assessor.core.problems import UserError
+
 _TMP_SUFFIX = ".tmp"
 
 
-class StorageError(Exception):
+class StorageError(UserError):
     """A storage failure the user must be told about; the message is in Chinese."""
 
 
