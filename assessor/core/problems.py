@@ -100,7 +100,9 @@ def translate_error(error: dict) -> str:
     if template is None:
         message = str(error.get("msg", ""))
         return message.removeprefix("Value error, ")
-    context = {k: v for k, v in (error.get("ctx") or {}).items()}
+    context = {
+        k: f"{v:g}" if isinstance(v, float) else v for k, v in (error.get("ctx") or {}).items()
+    }
     try:
         return template.format(**context)
     except (KeyError, IndexError):
