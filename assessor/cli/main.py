@@ -9,11 +9,13 @@ import click
 from assessor import __version__
 from assessor.core.problems import UserError
 
-# Each module defines a click command or group named `command`.
+# Each module defines a click command or group named `command`, or a tuple `commands`.
 _COMMAND_MODULES = (
     "assessor.cli.score_cmd",
     "assessor.cli.schema_cmd",
     "assessor.cli.rubric_cmds",
+    "assessor.cli.records_cmds",
+    "assessor.cli.demo_cmd",
     "assessor.cli.keys_cmds",
 )
 
@@ -25,7 +27,9 @@ def cli() -> None:
 
 
 for _name in _COMMAND_MODULES:
-    cli.add_command(importlib.import_module(_name).command)
+    _module = importlib.import_module(_name)
+    for _command in getattr(_module, "commands", None) or (_module.command,):
+        cli.add_command(_command)
 
 
 def run_cli(args: list[str]) -> int:

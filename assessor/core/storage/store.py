@@ -2,6 +2,7 @@
 
     <root>/assessments/<id>-v<version>/record.json   TinyDB tables: assessment, audit, seal
     <root>/assessments/<id>-v<version>/evidence/     files attached to scores
+    <root>/assessments/<id>-v<version>/signed/       the signed JSON and PDF of a final record
     <root>/bin/<id>-v<version>/                      deleted records, with deleted.json
 
 One small database per assessment version, so an autosave rewrites only its own record. The
@@ -46,6 +47,9 @@ from assessor.core.storage.atomic import (
 
 RECORD_FILE = "record.json"
 EVIDENCE_DIR = "evidence"
+SIGNED_DIR = "signed"
+SIGNED_JSON = "assessment.json"
+SIGNED_PDF = "report.pdf"
 DELETED_FILE = "deleted.json"
 FINALISE_ACTION = "finalise"
 
@@ -62,7 +66,14 @@ class StoreError(StorageError):
 
 
 def default_root() -> Path:
-    return Path(platformdirs.user_data_dir("assessor", appauthor=False))
+    """`$ASSESSOR_DATA_DIR` when set (trainers keep a class's data apart), else the user's
+    data folder."""
+    override = os.environ.get("ASSESSOR_DATA_DIR")
+    return (
+        Path(override)
+        if override
+        else Path(platformdirs.user_data_dir("assessor", appauthor=False))
+    )
 
 
 def record_key(assessment: Assessment) -> str:
@@ -81,6 +92,7 @@ class RecordSummary:
     visit_date: date | None = None
     updated_at: datetime | None = None
     training: bool = False
+    signed: bool = False
     problem: str | None = None
 
     @property
@@ -342,6 +354,27 @@ class Store:
             raise StoreError(f"证据文件路径不在评估记录的证据文件夹内：{evidence.file}")
         return path
 
+    # ---- signed exports ------------------------------------------------------------------
+
+    def keep_signed(self, key: str, json_bytes: bytes, pdf_bytes: bytes) -> None:
+        """Keep the signed files of a final record, so an amendment can cite them later."""
+        with self._lock:
+            path = self._record_file(key)
+            if self._current(path, key).assessment.get("status") != Status.final:
+                raise StoreError("只有已定稿的评估才能保存签名文件")
+            folder = path.parent / SIGNED_DIR
+            with _disk(f"保存签名文件 {key}"):
+                folder.mkdir(exist_ok=True)
+                atomic_write_bytes(folder / SIGNED_PDF, pdf_bytes)
+                # The JSON goes last: its presence says the pair is complete.
+                atomic_write_bytes(folder / SIGNED_JSON, json_bytes)
+
+    def signed_json(self, key: str) -> bytes | None:
+        """The last signed JSON kept for a record, or None if it was never signed."""
+        path = self._records / _checked_key(key) / SIGNED_DIR / SIGNED_JSON
+        with _disk(f"读取签名文件 {key}"):
+            return path.read_bytes() if path.is_file() else None
+
     # ---- recycle bin ---------------------------------------------------------------------
 
     def delete(self, key: str) -> None:
@@ -479,6 +512,7 @@ class Store:
             visit_date=assessment.visit.date,
             updated_at=assessment.updated_at,
             training=assessment.training,
+            signed=(folder / SIGNED_DIR / SIGNED_JSON).is_file(),
         )
 
     @staticmethod

@@ -1,0 +1,58 @@
+"""Options and helpers shared by several commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from assessor.core.problems import UserError, os_error_text
+from assessor.core.signing.keys import SigningKey, load_signer, training_signer
+from assessor.core.storage.store import Store, default_root
+
+FILE = click.Path(dir_okay=False, path_type=Path)
+FOLDER = click.Path(file_okay=False, path_type=Path)
+PASSPHRASE_HELP = "从该文件的第一行读取{}（不指定则交互输入，输入内容不显示）"
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=FOLDER,
+    help="评估数据文件夹（默认：环境变量 ASSESSOR_DATA_DIR 或用户数据文件夹）",
+)
+
+
+def read_passphrase(path: Path | None, label: str, *, new: bool) -> str:
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise UserError(f"无法读取口令文件 {path}：{os_error_text(exc)}") from None
+        except UnicodeDecodeError:
+            raise UserError(f"口令文件 {path} 不是 UTF-8 文本") from None
+        lines = text.splitlines()
+        return lines[0] if lines else ""
+    passphrase = click.prompt(label, hide_input=True, prompt_suffix="：")
+    if new and click.prompt("再次输入以确认", hide_input=True, prompt_suffix="：") != passphrase:
+        raise UserError("两次输入的口令不一致")
+    return passphrase
+
+
+def open_store(data_dir: Path | None) -> Store:
+    return Store(data_dir or default_root())
+
+
+def signing_key(key: Path | None, passphrase_file: Path | None) -> SigningKey:
+    """The assessor's key, or the built-in training key when none is given."""
+    if key is None:
+        click.echo("未指定 --key：使用内置培训密钥，签名结果标记为“培训/样例”。", err=True)
+        return training_signer()
+    return load_signer(key, read_passphrase(passphrase_file, "评估员密钥口令", new=False))
+
+
+def key_options(function):
+    function = click.option(
+        "--passphrase-file", type=FILE, help=PASSPHRASE_HELP.format("评估员密钥口令")
+    )(function)
+    return click.option(
+        "--key", "key_path", type=FILE, help="评估员密钥文件（.p12）；不指定则使用内置培训密钥"
+    )(function)

@@ -1,0 +1,61 @@
+"""Amendments: a final assessment is never edited; version n+1 supersedes version n."""
+
+from __future__ import annotations
+
+from assessor.core.assessment.model import Assessment, IndicatorScore, Status, Supersedes, now_utc
+from assessor.core.audit import append
+from assessor.core.canonical import sha256_hex
+from assessor.core.problems import UserError
+from assessor.core.storage.store import Store, record_key
+
+AMEND_ACTION = "amend"
+
+
+def amend(store: Store, key: str, reason: str) -> Assessment:
+    """Create and store the next version as a draft, citing the signed file it supersedes."""
+    reason = reason.strip()
+    if not reason:
+        raise UserError("修订必须写明原因")
+    previous = store.load(key)
+    if previous.status is not Status.final:
+        raise UserError("只有已定稿的评估需要修订；草稿可以直接修改")
+    signed = store.signed_json(key)
+    if signed is None:
+        raise UserError("该版本尚未签名导出；请先签名导出，再新建修订版本")
+    now = now_utc()
+    amended = Assessment.model_validate(
+        previous.model_dump()
+        | {
+            "version": previous.version + 1,
+            "supersedes": Supersedes(version=previous.version, sha256=sha256_hex(signed)),
+            "amendment_reason": reason,
+            "status": Status.draft,
+            "finalised_at": None,
+            "created_at": now,
+            "updated_at": now,
+            # Attached files are copied in after the record exists; until then none is cited,
+            # so the record never points at a file its folder does not hold.
+            "scores": [s.model_dump() | {"evidence": []} for s in previous.scores],
+        }
+    )
+    store.create(amended)
+    amended.scores = _carry_evidence(store, key, record_key(amended), previous.scores)
+    entry = append([], AMEND_ACTION, old=previous.version, new=amended.version, reason=reason)
+    store.save(amended, entry)
+    return amended
+
+
+def _carry_evidence(
+    store: Store, old_key: str, new_key: str, scores: list[IndicatorScore]
+) -> list[IndicatorScore]:
+    """Copy attached files into the new version's folder, so each version stands alone."""
+    carried = []
+    for entry in scores:
+        evidence = [
+            store.add_evidence(new_key, store.evidence_path(old_key, ev), ev.caption).model_copy(
+                update={"added_at": ev.added_at}
+            )
+            for ev in entry.evidence
+        ]
+        carried.append(entry.model_copy(update={"evidence": evidence}))
+    return carried
