@@ -1,0 +1,113 @@
+"""Building the whole report: page template, sections in order, and where the signature goes."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import partial
+
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from assessor.core.assessment.model import Assessment
+from assessor.core.report.cover import cover
+from assessor.core.report.details import improvement_section, indicator_section
+from assessor.core.report.fonts import register_fonts
+from assessor.core.report.pages import NumberedCanvas, PageDecor
+from assessor.core.report.signature import SignatureArea, signature_section
+from assessor.core.report.styles import (
+    FRAME_HEIGHT,
+    FRAME_WIDTH,
+    MARGIN_BOTTOM,
+    MARGIN_X,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+)
+from assessor.core.report.summary import dimension_section, findings_section, veto_section
+from assessor.core.rubric.model import Source
+from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.scoring.checks import Finding
+from assessor.core.scoring.result import Result
+
+PROVISIONAL_RULE_NOTICE = "等级划分规则为默认参数，以标准原文及属地细则为准"
+DRAFTED_TEXT_NOTICE = "部分指标文字依据公开资料起草，以标准原文为准"
+
+
+def centre_name(assessment: Assessment) -> str:
+    return assessment.centre.name.strip() or "机构名称未填写"
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    pdf: bytes
+    signature_page: int  # 0-based
+    signature_box: tuple[float, float, float, float]  # PDF points: x1, y1, x2, y2
+
+
+def _decor(rubric: LoadedRubric, assessment: Assessment, training: bool) -> PageDecor:
+    notices: list[str] = []
+    if not rubric.rubric.grade_rule.verified:
+        notices.append(PROVISIONAL_RULE_NOTICE)
+    if any(ind.source is Source.drafted for ind in rubric.indicators):
+        notices.append(DRAFTED_TEXT_NOTICE)
+    return PageDecor(
+        header=f"托育机构质量评估报告 · {centre_name(assessment)}",
+        footer_left=f"评估编号 {assessment.id[:8]} · 版本 v{assessment.version}",
+        notices=tuple(notices),
+        training=training,
+    )
+
+
+def render_report(
+    rubric: LoadedRubric,
+    assessment: Assessment,
+    result: Result,
+    findings: list[Finding],
+    *,
+    signer_name: str,
+    signer_id: str,
+    signature_image: bytes | None = None,
+    training: bool,
+    audit_head: str,
+) -> RenderedReport:
+    """Render the A4 report; the signature box is left empty for the PAdES stamp."""
+    font = register_fonts()
+    decor = _decor(rubric, assessment, training)
+    area = SignatureArea(signer_name, signer_id, signature_image)
+    story = [
+        *cover(rubric, assessment, result),
+        *dimension_section(rubric, result),
+        *veto_section(rubric, result),
+        *findings_section(findings),
+        *indicator_section(rubric, assessment, result, findings),
+        *improvement_section(rubric, assessment),
+        *signature_section(rubric, assessment, area, training=training, audit_head=audit_head),
+    ]
+    out = io.BytesIO()
+    frame = Frame(
+        MARGIN_X,
+        MARGIN_BOTTOM,
+        FRAME_WIDTH,
+        FRAME_HEIGHT,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc = BaseDocTemplate(
+        out,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        title=f"托育机构质量评估报告 — {centre_name(assessment)}",
+        author=signer_name,
+        subject=f"{rubric.rubric.code} 评估编号 {assessment.id} 第 {assessment.version} 版",
+        creator="assessor",
+        lang="zh-CN",
+        # Without this the canvas names Helvetica in every page's preamble, an unembedded font.
+        initialFontName=font,
+        pageTemplates=[PageTemplate("page", [frame])],
+    )
+    doc.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
+    if area.box is None or area.page_index is None:
+        raise RuntimeError("signature area was not drawn")
+    return RenderedReport(
+        pdf=out.getvalue(), signature_page=area.page_index, signature_box=area.box
+    )
