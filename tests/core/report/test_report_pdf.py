@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from assessor.core.assessment.model import IndicatorScore, Supersedes
+from assessor.core.problems import UserError
 from assessor.core.report.pages import TRAINING_BANNER
 from assessor.core.report.render import (
     DRAFTED_TEXT_NOTICE,
