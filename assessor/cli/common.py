@@ -12,7 +12,7 @@ from assessor.core.storage.store import Store, default_root
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 FOLDER = click.Path(file_okay=False, path_type=Path)
-PASSPHRASE_HELP = "从该文件的第一行读取{}（不指定则交互输入，输入内容不显示）"
+PASSPHRASE_HELP = "{}：从该文件的第一行读取（不指定则交互输入，输入内容不显示）"
 
 data_dir_option = click.option(
     "--data-dir",

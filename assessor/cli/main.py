@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "assessor.cli.records_cmds",
     "assessor.cli.demo_cmd",
     "assessor.cli.keys_cmds",
+    "assessor.cli.verify_cmd",
 )
 
 

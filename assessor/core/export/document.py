@@ -7,7 +7,6 @@ scores and never trust the stored one.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -18,8 +17,9 @@ from assessor.core.assessment.model import Assessment
 from assessor.core.problems import (
     Problem,
     ProblemsError,
-    os_error_text,
+    parse_json,
     problems_from_validation,
+    read_input,
 )
 from assessor.core.scoring.checks import Finding
 from assessor.core.scoring.result import Result
@@ -59,10 +59,7 @@ def parse_assessment(raw: bytes | str, where: str) -> Assessment:
     """An assessment record or an exported document; a document comes back as itself."""
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise ProblemsError([Problem(where, "", "文件过大，不是评估文件")])
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem(where, "", f"不是合法的 JSON：{exc}")]) from exc
+    data = parse_json(raw, where)
     if not isinstance(data, dict):
         raise ProblemsError([Problem(where, "", "顶层应为 JSON 对象")])
     model = AssessmentDocument if "result" in data else Assessment
@@ -73,11 +70,4 @@ def parse_assessment(raw: bytes | str, where: str) -> Assessment:
 
 
 def read_assessment(path: str | Path) -> Assessment:
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ProblemsError(
-            [Problem(str(path), "", f"无法读取文件：{os_error_text(exc)}")]
-        ) from exc
-    return parse_assessment(raw, str(path))
+    return parse_assessment(read_input(Path(path)), str(path))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -17,8 +16,9 @@ from assessor.core.canonical import canonical_sha256
 from assessor.core.problems import (
     Problem,
     ProblemsError,
-    os_error_text,
+    parse_json,
     problems_from_validation,
+    read_input,
 )
 from assessor.core.rubric.model import Dimension, Indicator, Item, Rubric
 
@@ -80,10 +80,7 @@ class LoadedRubric:
 
 def parse_rubric(text: str | bytes, where: str) -> LoadedRubric:
     """Parse and validate rubric JSON; raise ProblemsError listing every problem."""
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem(where, "", f"不是合法的 JSON：{exc}")]) from exc
+    data = parse_json(text, where)
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
@@ -95,14 +92,7 @@ def parse_rubric(text: str | bytes, where: str) -> LoadedRubric:
 
 
 def load_rubric(path: str | Path) -> LoadedRubric:
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ProblemsError(
-            [Problem(str(path), "", f"无法读取文件：{os_error_text(exc)}")]
-        ) from exc
-    return parse_rubric(raw, str(path))
+    return parse_rubric(read_input(Path(path)), str(path))
 
 
 def structural_problems(rubric: Rubric, where: str) -> list[Problem]:

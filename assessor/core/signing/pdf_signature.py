@@ -1,0 +1,298 @@
+"""A visible PAdES signature on the PDF report, and verifying it.
+
+Signing appends an incremental update (pyHanko): a new signature field with a visible box on the
+page the report reserved, a stamp with the signer's name, assessor id and time in Chinese (and
+培训/样例 for training), the hand-drawn signature image as the stamp's background when given,
+and a PAdES (ETSI.CAdES.detached) signature. The signature dictionary's /Reason names the
+assessment and version so that verification can report them.
+
+Verification requires exactly one signature, intact and valid, made with a certificate that
+chains to a trust root at the signing time, and covering the whole file (nothing appended after
+signing). Standard tools validate the same file, e.g.
+`pyhanko sign validate --trust ca.pem --trust-replace report.pdf`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from assessor.core.assessment.model import now_utc
+from assessor.core.paths import font_path
+from assessor.core.problems import UserError
+from assessor.core.signing.keys import SigningKey
+from assessor.core.signing.training import fingerprint, is_training_certificate
+from assessor.core.signing.verification import (
+    BEIJING,
+    BROKEN_SIGNATURE,
+    TRAINING_DOCUMENT,
+    TRAINING_REFUSED,
+    Verification,
+    assemble_cms,
+    from_asn1,
+    identity,
+    ordered_chain,
+    outside_path,
+    trust_problem,
+    validation_context,
+)
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+    from pyhanko.pdf_utils.images import PdfImage
+    from pyhanko.pdf_utils.writer import BasePdfFileWriter
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+
+FIELD_NAME = "AssessorSignature"
+FONT_SIZE = 9
+MAX_IMAGE_PIXELS = 800
+PADES_SUBFILTER = "/ETSI.CAdES.detached"
+TRAINING_MARK = "培训/样例"
+_REASON = re.compile(r"^托育机构质量评估报告；评估编号 ([0-9a-f]{32})；第 (\d+) 版(；培训/样例)?$")
+
+
+def reason_text(assessment_id: str, version: int, training: bool) -> str:
+    reason = f"托育机构质量评估报告；评估编号 {assessment_id}；第 {version} 版"
+    return f"{reason}；{TRAINING_MARK}" if training else reason
+
+
+def _font_program(text: str) -> bytes:
+    """The bundled font cut down to the glyphs of `text`, at 1000 units per em.
+
+    pyHanko 0.38 writes the /W glyph widths in font units, but PDF reads them as thousandths of
+    an em: with this font's 2048 units per em every glyph would advance twice its width. A font
+    at 1000 units per em makes both agree. Subsetting first keeps this fast (the full font is
+    4.6 MB, ~0.4 s) and the embedded font small (a few kB).
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(font_path(), lazy=True)
+    options = subset.Options()
+    options.hinting = False  # hinting instructions would be wrong after rescaling
+    # Neither pyHanko (it drops them too) nor a short Chinese stamp needs layout tables or
+    # glyph names, and not decoding them makes this several times faster.
+    options.layout_features = []
+    options.drop_tables += ["GPOS", "GSUB", "GDEF", "FFTM"]
+    options.glyph_names = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    scale_upem(font, 1000)
+    out = BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class _StampFont:
+    """pyHanko font engine factory for the stamp text (duck-typed FontEngineFactory)."""
+
+    text: str
+
+    def create_font_engine(
+        self, writer: BasePdfFileWriter, obj_stream: object = None
+    ) -> GlyphAccumulator:
+        from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+
+        return GlyphAccumulator(
+            writer=writer,
+            font_handle=BytesIO(_font_program(self.text)),
+            font_size=FONT_SIZE,
+            obj_stream=obj_stream,
+        )
+
+
+def _signature_image(data: bytes) -> PdfImage:
+    from PIL import Image, UnidentifiedImageError
+    from pyhanko.pdf_utils.images import PdfImage
+
+    try:
+        image = Image.open(BytesIO(data))
+        image.load()
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        raise UserError("手写签名图片无法读取，请使用 PNG 图片") from None
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA")
+    image.thumbnail((MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS))
+    return PdfImage(image)
+
+
+def sign_pdf(
+    pdf_bytes: bytes,
+    signer: SigningKey,
+    *,
+    field_box: tuple[float, float, float, float],
+    page: int,
+    assessment_id: str,
+    version: int,
+    signature_image: bytes | None = None,
+    training: bool = False,
+) -> bytes:
+    """The PDF with a visible PAdES signature appended as an incremental update.
+
+    `field_box` is (x1, y1, x2, y2) in PDF points on page `page` (0-based). Name and assessor id
+    on the stamp come from the certificate. The stamp says 培训/样例 when `training` is set (a
+    training assessment) or the key is the training key, whatever `training` says.
+    """
+    from pyhanko.pdf_utils import layout
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.sign import fields, signers
+    from pyhanko.stamp import TextStampStyle
+
+    x1, y1, x2, y2 = field_box
+    if x2 - x1 < 1 or y2 - y1 < 1:
+        raise ValueError(f"signature box must have a positive size: {field_box}")
+    problem = signer.info.problem_at(now_utc())
+    if problem:
+        raise UserError(problem)
+    training = training or signer.info.training
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
+        pages = int(writer.root["/Pages"]["/Count"])
+        signed_before = bool(writer.prev.embedded_signatures)
+    except (PdfError, KeyError, TypeError, ValueError):
+        raise UserError("不是有效的 PDF 文件") from None
+    if signed_before:
+        raise UserError("该 PDF 已经签过名，不能再次签名")
+    if not -pages <= page < pages:
+        raise ValueError(f"page {page} is outside a PDF of {pages} pages")
+    try:
+        fields.append_signature_field(
+            writer, fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=field_box)
+        )
+    except PdfError:
+        raise UserError(f"该 PDF 已有名为 {FIELD_NAME} 的签名栏，不能再次签名") from None
+
+    params = {
+        "name": signer.info.name,
+        "assessor_id": signer.info.assessor_id,
+        "time": f"{now_utc().astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间）",
+    }
+    template = "评估员：%(name)s\n评估员编号：%(assessor_id)s\n签名时间：%(time)s"
+    if training:
+        template += f"\n{TRAINING_MARK}，不作为正式评估结果"
+    style = TextStampStyle(
+        stamp_text=template,
+        text_box_style=TextBoxStyle(
+            font=_StampFont(template % params), font_size=FONT_SIZE, leading=FONT_SIZE + 4
+        ),
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(8),
+        ),
+        border_width=1,
+        background=_signature_image(signature_image) if signature_image else None,
+        # The hand-drawn signature sits in the right part of the box, behind the text.
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MAX,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins(left=(x2 - x1) * 0.35, right=6, top=6, bottom=6),
+        ),
+        background_opacity=0.6,
+    )
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason_text(assessment_id, version, training),
+    )
+    pdf_signer = signers.PdfSigner(metadata, signer.signer, stamp_style=style)
+    # existing_fields_only: the field made above must be the one signed, never a new invisible one.
+    output = pdf_signer.sign_pdf(writer, existing_fields_only=True, appearance_text_params=params)
+    return output.getvalue()
+
+
+def _contents_as_written(raw: bytes, signature: EmbeddedPdfSignature) -> bool:
+    """The part of the file the byte range leaves out is exactly the CMS as pyHanko writes it:
+    `<` upper-case hex `>`, zero padding after the DER, and our CMS layout. None of it is
+    covered by the signature, so without this check it could vary without failing validation
+    (e.g. hex case, padding, or an embedded CA certificate the validator does not use)."""
+    from asn1crypto import cms
+
+    contents = bytes(signature.sig_object["/Contents"])
+    start, length, end, _ = (int(n) for n in signature.byte_range)
+    gap = raw[start + length : end]
+    if gap != b"<" + contents.hex().upper().encode("ascii") + b">":
+        return False
+    content_info = cms.ContentInfo.load(contents)
+    der = content_info.dump()
+    if contents[len(der) :].strip(b"\0"):
+        return False
+    signed_data = content_info["content"]
+    certificates = [from_asn1(c.chosen) for c in signed_data["certificates"]]
+    return assemble_cms(certificates, signed_data["signer_infos"][0]) == der
+
+
+def verify_pdf(
+    raw: bytes, trust_roots: list[x509.Certificate], allow_training: bool
+) -> Verification:
+    """Verify a signed PDF report; never raises for bad input, every finding is a problem."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    try:
+        signatures = PdfFileReader(BytesIO(raw), strict=False).embedded_regular_signatures
+    except Exception:  # a damaged PDF can fail in the reader in many ways
+        return Verification("pdf", ("不是有效的 PDF 文件，或文件已损坏",))
+    if not signatures:
+        return Verification("pdf", ("PDF 没有签名",))
+    if len(signatures) > 1:
+        return Verification("pdf", ("PDF 有多个签名，评估报告应只有一个评估员签名",))
+    signature = signatures[0]
+    try:
+        embedded = [from_asn1(c) for c in signature.other_embedded_certs]
+        chain = ordered_chain(from_asn1(signature.signer_cert), embedded)
+        signed_at = signature.self_reported_timestamp
+        if signed_at is None:
+            return Verification("pdf", ("签名中没有签名时间",))
+        signed_at = signed_at.astimezone(UTC)
+        status = validate_pdf_signature(signature, validation_context(trust_roots, signed_at))
+        reason = str(signature.sig_object.get("/Reason", ""))
+        subfilter = str(signature.sig_object.get("/SubFilter", ""))
+        as_written = _contents_as_written(raw, signature)
+    except Exception:  # damaged signature data surfaces as many exception types
+        return Verification("pdf", (BROKEN_SIGNATURE,))
+
+    name, assessor_id = identity(chain[0])
+    training = is_training_certificate(chain[0])
+    match = _REASON.match(reason)
+    problems: list[str] = []
+    if not (status.intact and status.valid):
+        problems.append("文件内容被改动：签名与内容不符")
+    elif not as_written:
+        problems.append(BROKEN_SIGNATURE)
+    elif untrusted := trust_problem(status, chain, signed_at):
+        problems.append(untrusted)
+    elif outside_path(status, [chain[0], *embedded]):
+        problems.append(BROKEN_SIGNATURE)
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        problems.append("签名之后文件又被改动（签名没有覆盖整个文件）")
+    if subfilter != PADES_SUBFILTER:
+        problems.append("签名格式不是 PAdES")
+    if match is None:
+        problems.append("签名中没有评估编号：不是本程序签署的评估报告")
+    marked = bool(match and match.group(3))
+    if not allow_training and (training or marked):
+        problems.append(TRAINING_REFUSED if training else TRAINING_DOCUMENT)
+    return Verification(
+        "pdf",
+        tuple(problems),
+        signer=name,
+        assessor_id=assessor_id,
+        signed_at=signed_at,
+        fingerprint=fingerprint(chain[0]),
+        assessment_id=match.group(1) if match else "",
+        version=int(match.group(2)) if match else None,
+        training=training or marked,
+        trusted=status.trusted,
+    )

@@ -1,0 +1,237 @@
+"""What verifying a signed file found, the trust roots it is checked against, and the parts of
+certificate validation the JSON and PDF checks share.
+
+Validation is offline: explicit trust roots only (never the operating system's list), no fetching
+of revocation data, and the certificate chain is judged at the signing time the signer reported
+(there is no timestamp authority offline), so an archived report stays valid after the
+assessor's certificate expires, but a signature made with an already expired certificate fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
+
+from assessor.core.problems import UserError
+
+if TYPE_CHECKING:
+    from asn1crypto import cms
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.validation.status import SignatureStatus
+    from pyhanko_certvalidator import ValidationContext
+
+# pyHanko logs every failed validation as a warning with a traceback. Without any logging set up,
+# Python would print those on stderr next to our own Chinese reasons; with logging set up by the
+# application they still propagate to its handlers.
+for _logger in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
+    logging.getLogger(_logger).addHandler(logging.NullHandler())
+
+DIGEST = "sha256"
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+TRAINING_REFUSED = "由内置培训密钥签名（培训/样例），不能作为正式评估结果"
+TRAINING_DOCUMENT = "评估标记为培训/样例，不能作为正式评估结果"
+BROKEN_SIGNATURE = "签名数据已损坏或被改动"
+UNKNOWN_SIGNER = "签名者不受信任：证书不是由受信任的 CA 签发（未知签名者）"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of verifying one file; `problems` (Chinese) is empty exactly when it passed."""
+
+    kind: Literal["json", "pdf"]
+    problems: tuple[str, ...] = ()
+    signer: str = ""
+    assessor_id: str = ""
+    signed_at: datetime | None = None
+    fingerprint: str = ""
+    assessment_id: str = ""
+    version: int | None = None
+    training: bool = False
+    trusted: bool = False
+    """The signer's certificate chains to one of the trust roots (training policy aside)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def beijing_time(moment: datetime) -> str:
+    return f"{moment.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}（北京时间）"
+
+
+def load_trust_roots(paths: Iterable[Path]) -> list[x509.Certificate]:
+    """CA certificates (PEM, possibly several per file, or DER) to trust as roots.
+
+    An end-entity certificate is refused: trusting one directly is undefined in the validator.
+    """
+    roots: list[x509.Certificate] = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"无法读取信任证书 {path}：{exc.strerror}") from None
+        try:
+            certs = (
+                x509.load_pem_x509_certificates(data)
+                if b"-----BEGIN" in data
+                else [x509.load_der_x509_certificate(data)]
+            )
+        except ValueError:
+            raise UserError(f"{path} 不是证书文件（应为 PEM 或 DER 格式的 CA 证书）") from None
+        for cert in certs:
+            if not _is_ca(cert):
+                raise UserError(f"{path} 不是 CA 证书：信任根必须是 CA 证书，不能是评估员证书")
+            roots.append(cert)
+    return roots
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
+def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
+    from asn1crypto import x509 as asn1_x509
+
+    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+
+
+def from_asn1(cert: asn1_x509.Certificate) -> x509.Certificate:
+    return x509.load_der_x509_certificate(cert.dump())
+
+
+def ordered_chain(
+    cert: x509.Certificate, others: Iterable[x509.Certificate]
+) -> tuple[x509.Certificate, ...]:
+    """`cert` followed by its issuers, as far as `others` reaches."""
+    chain = [cert]
+    pool = [c for c in others if c != cert]
+    while issuer := next((c for c in pool if c.subject == chain[-1].issuer), None):
+        chain.append(issuer)
+        pool.remove(issuer)
+    return tuple(chain)
+
+
+def validation_context(
+    trust_roots: Sequence[x509.Certificate], moment: datetime
+) -> ValidationContext:
+    from pyhanko_certvalidator import ValidationContext
+
+    return ValidationContext(
+        trust_roots=[to_asn1(c) for c in trust_roots],
+        allow_fetching=False,
+        moment=moment,
+        revocation_mode="soft-fail",
+    )
+
+
+def assemble_cms(chain: Sequence[x509.Certificate], signer_info: cms.SignerInfo) -> bytes:
+    """The one CMS SignedData layout this app writes (pyHanko's, for both JSON and PDF): the
+    certificates in chain order, one signer info identified by issuer and serial number of the
+    first, SHA-256, no unsigned attributes. Verification rebuilds it from the parsed pieces and
+    requires the same bytes, so the parts of a CMS its signature does not cover cannot vary."""
+    from asn1crypto import algos, cms
+
+    signer = to_asn1(chain[0])
+    info = cms.SignerInfo(
+        {
+            "version": "v1",
+            "sid": cms.SignerIdentifier(
+                {
+                    "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                        {"issuer": signer.issuer, "serial_number": signer.serial_number}
+                    )
+                }
+            ),
+            "digest_algorithm": algos.DigestAlgorithm({"algorithm": DIGEST}),
+            "signed_attrs": signer_info["signed_attrs"],
+            "signature_algorithm": algos.SignedDigestAlgorithm(
+                {"algorithm": signer_info["signature_algorithm"]["algorithm"].native}
+            ),
+            "signature": signer_info["signature"].native,
+        }
+    )
+    signed_data = cms.SignedData(
+        {
+            "version": "v1",
+            "digest_algorithms": [algos.DigestAlgorithm({"algorithm": DIGEST})],
+            "encap_content_info": {"content_type": "data"},
+            "certificates": [to_asn1(c) for c in chain],
+            "signer_infos": [info],
+        }
+    )
+    return cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()
+
+
+def identity(cert: x509.Certificate) -> tuple[str, str]:
+    """The assessor's name and id as the certificate states them."""
+
+    def first(oid: x509.ObjectIdentifier) -> str:
+        values = cert.subject.get_attributes_for_oid(oid)
+        return str(values[0].value) if values else ""
+
+    return first(NameOID.COMMON_NAME), first(NameOID.SERIAL_NUMBER)
+
+
+def _validity_problem(chain: Sequence[x509.Certificate], moment: datetime) -> str | None:
+    for n, cert in enumerate(chain):
+        whose = "评估员证书" if n == 0 else "签发评估员证书的 CA 证书"
+        if moment > cert.not_valid_after_utc:
+            return (
+                f"签名时（{beijing_time(moment)}）{whose}已过期"
+                f"（有效期至 {beijing_time(cert.not_valid_after_utc)}）"
+            )
+        if moment < cert.not_valid_before_utc:
+            return (
+                f"签名时（{beijing_time(moment)}）{whose}尚未生效"
+                f"（自 {beijing_time(cert.not_valid_before_utc)} 起生效）"
+            )
+    return None
+
+
+def trust_problem(
+    status: SignatureStatus, chain: Sequence[x509.Certificate], moment: datetime
+) -> str | None:
+    """Why an intact signature's certificate is not trusted, in Chinese; None when it is."""
+    from pyhanko.sign.ades.report import AdESIndeterminate
+
+    if status.trusted:
+        return None
+    indic = status.trust_problem_indic
+    if indic is AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND:
+        return UNKNOWN_SIGNER
+    expired = _validity_problem(chain, moment)
+    if expired:
+        return expired
+    if indic in (
+        AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE,
+        AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
+    ):
+        return "签名或证书使用的算法不被接受"
+    if indic is AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE:
+        return "签名者证书不符合要求（证书用途或 CA 约束不满足）"
+    return f"签名者证书验证失败（{indic.name if indic else '未知原因'}）"
+
+
+def outside_path(status: SignatureStatus, certificates: Iterable[x509.Certificate]) -> bool:
+    """Whether the signature carries certificates its validation did not use.
+
+    The certificate set of a CMS is not covered by its signature and the validator prefers the
+    trust root to an embedded copy of it, so a damaged copy would otherwise go unnoticed.
+    """
+    path = status.validation_path
+    if path is None:
+        return False
+    used = {c.dump() for c in path.iter_certs(include_root=True)}
+    return any(to_asn1(c).dump() not in used for c in certificates)
