@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assessor.core.problems import UserError, os_error_text
-from assessor.core.signing.keys import SigningKey, load_signer, training_signer
 from assessor.core.storage.store import Store, default_root
+
+if TYPE_CHECKING:
+    from assessor.core.signing.keys import SigningKey
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 FOLDER = click.Path(file_okay=False, path_type=Path)
@@ -43,6 +46,9 @@ def open_store(data_dir: Path | None) -> Store:
 
 def signing_key(key: Path | None, passphrase_file: Path | None) -> SigningKey:
     """The assessor's key, or the built-in training key when none is given."""
+    # Imported here: pyHanko takes about a second to import and most commands never sign.
+    from assessor.core.signing.keys import load_signer, training_signer
+
     if key is None:
         click.echo("未指定 --key：使用内置培训密钥，签名结果标记为“培训/样例”。", err=True)
         return training_signer()

@@ -8,8 +8,6 @@ from pathlib import Path
 import click
 
 from assessor.cli.common import FOLDER, key_options, signing_key
-from assessor.core.demo import demo_files
-from assessor.core.export.signed_export import write_signed
 from assessor.core.rubric.registry import default_rubric
 
 
@@ -41,6 +39,9 @@ def command(
     passphrase_file: Path | None,
 ) -> None:
     """生成已签名的示例评估（PDF 与 JSON），用于演示、培训或批量导入测试。"""
+    from assessor.core.demo import demo_files
+    from assessor.core.export.signed_export import write_signed
+
     signer = signing_key(key_path, passphrase_file)
     pdf = count == 1 if with_pdf is None else with_pdf
     rubric = default_rubric()

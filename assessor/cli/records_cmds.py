@@ -7,8 +7,6 @@ from pathlib import Path
 import click
 
 from assessor.cli.common import FOLDER, data_dir_option, key_options, open_store, signing_key
-from assessor.core.amendment import amend
-from assessor.core.export.signed_export import export_signed
 from assessor.core.storage.store import record_key
 
 _STATUS = {"draft": "草稿", "final": "已定稿"}
@@ -44,6 +42,8 @@ def export_command(
     data_dir: Path | None,
 ) -> None:
     """为已定稿的评估签名，并导出 PDF 报告与 JSON 文件。"""
+    from assessor.core.export.signed_export import export_signed
+
     store = open_store(data_dir)
     signer = signing_key(key_path, passphrase_file)
     files = export_signed(store, key, signer, out_dir)
@@ -56,6 +56,8 @@ def export_command(
 @data_dir_option
 def amend_command(key: str, reason: str, data_dir: Path | None) -> None:
     """为已定稿并签名的评估新建修订版本（草稿），原版本保留不变。"""
+    from assessor.core.amendment import amend
+
     amended = amend(open_store(data_dir), key, reason)
     click.echo(f"已新建修订版本：{record_key(amended)}（第 {amended.version} 版，草稿）")
 
