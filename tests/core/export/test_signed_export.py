@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from assessor.core.amendment import amend
 from assessor.core.assessment.model import Status
 from assessor.core.audit import append, verify_chain
+from assessor.core.canonical import sha256_hex
 from assessor.core.demo import simulated_visit
 from assessor.core.export.signed_export import export_names, export_signed
 from assessor.core.problems import UserError
@@ -45,7 +49,9 @@ def test_export_writes_a_json_and_a_pdf_that_both_verify(tmp_path: Path, signer)
     store = Store(tmp_path / "data")
     key = stored_final(store)
     steps: list[int] = []
-    files = export_signed(store, key, signer, tmp_path / "out", progress=lambda p, _s: steps.append(p))
+    files = export_signed(
+        store, key, signer, tmp_path / "out", progress=lambda p, _s: steps.append(p)
+    )
     assert steps == sorted(steps) and steps[-1] == 100
     raw_json = files.json_path.read_bytes()
     check = verify_json(raw_json, [training_ca()], allow_training=True)
@@ -83,8 +89,6 @@ def test_amendment_is_a_new_draft_citing_the_signed_file(tmp_path: Path, signer)
     amended = amend(store, key, "复核后更正 4.1.2")
     assert (amended.version, amended.status) == (2, Status.draft)
     assert amended.supersedes is not None and amended.supersedes.version == 1
-    from assessor.core.canonical import sha256_hex
-
     assert amended.supersedes.sha256 == sha256_hex(store.signed_json(key) or b"")
     original = store.load(key)
     assert original.status is Status.final and original.version == 1
@@ -104,7 +108,9 @@ def test_evidence_is_carried_into_the_amendment(tmp_path: Path, signer) -> None:
     photo.write_bytes(b"\xff\xd8 not really a jpeg")
     evidence = store.add_evidence(key, photo, "门厅照片")
     draft.scores[0] = draft.scores[0].model_copy(update={"evidence": [evidence]})
-    store.save(draft, append([], "evidence", indicator=draft.scores[0].indicator, new=evidence.file))
+    store.save(
+        draft, append([], "evidence", indicator=draft.scores[0].indicator, new=evidence.file)
+    )
     final, _ = simulated_visit(draft, draft.created_at)
     store.save(final, append(store.audit(key), "finalise"))
     export_signed(store, key, signer, tmp_path / "out")
@@ -113,3 +119,33 @@ def test_evidence_is_carried_into_the_amendment(tmp_path: Path, signer) -> None:
     (carried,) = amended.scores[0].evidence
     assert carried.sha256 == evidence.sha256 and carried.caption == "门厅照片"
     assert store.evidence_path(record_key(amended), carried).read_bytes() == photo.read_bytes()
+
+
+def test_the_exported_report_is_complete_and_an_independent_tool_trusts_it(
+    tmp_path: Path, signer
+) -> None:
+    store = Store(tmp_path / "data")
+    key = stored_final(store, seed=12)
+    files = export_signed(store, key, signer, tmp_path / "out")
+    pdf = str(files.pdf_path)
+
+    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True)
+    rows = fonts.stdout.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), fonts.stdout
+
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True)
+    document = files.document
+    assert document.centre.name in text.stdout
+    assert f"{document.result.grade}" in text.stdout
+    missing = [ind.id for ind in RUBRIC.indicators if ind.id not in text.stdout]
+    assert missing == []
+
+    ca = tmp_path / "training-ca.pem"
+    ca.write_bytes(training_ca().public_bytes(Encoding.PEM))
+    pyhanko = Path(sys.executable).with_name("pyhanko")
+    out = subprocess.run(
+        [str(pyhanko), "sign", "validate", "--trust", str(ca), "--trust-replace", pdf],
+        capture_output=True,
+        text=True,
+    )
+    assert "INTACT:TRUSTED,UNTOUCHED" in out.stdout, out.stdout + out.stderr
