@@ -16,6 +16,7 @@ _COMMAND_MODULES = (
     "assessor.cli.rubric_cmds",
     "assessor.cli.records_cmds",
     "assessor.cli.demo_cmd",
+    "assessor.cli.selftest_cmd",
     "assessor.cli.keys_cmds",
     "assessor.cli.verify_cmd",
 )

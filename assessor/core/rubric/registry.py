@@ -21,7 +21,11 @@ def load_rubric_cached(path: str | Path) -> LoadedRubric:
     """Loading the 1000-point rubric takes milliseconds; importing thousands of files
     against the same one should pay that once."""
     resolved = Path(path).resolve()
-    return _load_cached(resolved, resolved.stat().st_mtime_ns)
+    try:
+        mtime = resolved.stat().st_mtime_ns
+    except OSError:
+        return load_rubric(resolved)  # reports why the file cannot be read, in Chinese
+    return _load_cached(resolved, mtime)
 
 
 def default_rubric() -> LoadedRubric:
