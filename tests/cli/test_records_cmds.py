@@ -47,7 +47,9 @@ def test_list_export_amend_round(tmp_path: Path, capsys) -> None:
 
 
 def test_export_of_an_unknown_record_is_a_plain_error(tmp_path: Path, capsys) -> None:
-    assert run_cli(["export", "0" * 32 + "-v1", "-o", str(tmp_path), "--data-dir", str(tmp_path)]) == 1
+    assert (
+        run_cli(["export", "0" * 32 + "-v1", "-o", str(tmp_path), "--data-dir", str(tmp_path)]) == 1
+    )
     assert "错误" in capsys.readouterr().err
 
 

@@ -1,0 +1,214 @@
+"""The main window: home screen or one open assessment, the save indicator and the help panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor.core.problems import UserError
+from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.session import EditingSession, FinaliseHook
+from assessor.core.storage.atomic import StorageError
+from assessor.core.storage.store import Store
+from assessor.gui.controller import AssessmentController
+from assessor.gui.dialogs import Dialogs
+from assessor.gui.home_view import HomeView
+from assessor.gui.shortcuts_help import ShortcutsHelp, bind
+from assessor.gui.style import ems, tone
+from assessor.gui.workspace import Workspace
+
+NOTICE_MS = 6000
+
+
+class SaveBanner(QWidget):
+    """Non-blocking: a failed autosave is reported here while the assessor keeps working."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        tone(self, "banner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        row = QHBoxLayout(self)
+        self.text = QLabel()
+        tone(self.text, "bannerText")
+        self.text.setWordWrap(True)
+        row.addWidget(self.text, 1)
+        self.retry = QPushButton("立即重试")
+        row.addWidget(self.retry)
+        self.hide()
+
+    def show_error(self, error: str, unsaved: int) -> None:
+        self.text.setText(
+            f"自动保存失败：{error}\n"
+            f"有 {unsaved} 项修改暂存在内存中，未丢失；下一次修改时会自动重试。请勿关闭程序。"
+        )
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        store: Store,
+        rubric: LoadedRubric,
+        dialogs: Dialogs | None = None,
+        finalise_hooks: Iterable[FinaliseHook] = (),
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.rubric = rubric
+        self.dialogs = dialogs or Dialogs(self)
+        # Given to every session opened here; the signing and export step plugs in through it.
+        self.finalise_hooks: list[FinaliseHook] = list(finalise_hooks)
+        self.controller: AssessmentController | None = None
+        self.workspace: Workspace | None = None
+
+        self.setWindowTitle("托育机构质量评估")
+        self.setMinimumSize(1024, 600)
+        self.resize(1366, 768)
+
+        self.banner = SaveBanner()
+        self.banner.retry.clicked.connect(self._retry_save)
+        self.home = HomeView(store, rubric, self.dialogs)
+        self.home.openRequested.connect(self.open_assessment)
+        self.home.newRequested.connect(self.new_assessment)
+        self.home.templateRequested.connect(self.new_from_template)
+        self.home.notice.connect(self.show_notice)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.home)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.save_state = QLabel()
+        tone(self.save_state, "muted")
+        self.statusBar().addPermanentWidget(self.save_state)
+
+        self.help = QDockWidget("快捷键（F1）")
+        self.help.setWidget(ShortcutsHelp())
+        self.help.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help)
+        self.resizeDocks([self.help], [ems(self, 20)], Qt.Orientation.Horizontal)
+        self.help.hide()
+        bind(self, "通用", "help", self.toggle_help, Qt.ShortcutContext.WindowShortcut)
+        self.home.focus_list()
+
+    # ---- opening and closing ---------------------------------------------------------------
+
+    def new_assessment(self) -> None:
+        self._start(
+            lambda: EditingSession.create(self.store, self.rubric, on_finalised=self.finalise_hooks)
+        )
+
+    def new_from_template(self, key: str) -> None:
+        self._start(
+            lambda: EditingSession.from_template(
+                self.store, key, self.rubric, on_finalised=self.finalise_hooks
+            )
+        )
+
+    def open_assessment(self, key: str) -> None:
+        self._start(
+            lambda: EditingSession.open(
+                self.store, key, [self.rubric], on_finalised=self.finalise_hooks
+            )
+        )
+
+    def _start(self, make: Callable[[], EditingSession]) -> None:
+        try:
+            session = make()
+        except (UserError, StorageError) as exc:
+            self.dialogs.error("无法打开评估", str(exc))
+            self.home.reload()
+            return
+        self.close_assessment()
+        self.controller = AssessmentController(session, self)
+        self.controller.saveStateChanged.connect(self._save_state_changed)
+        self.workspace = Workspace(self.controller, self.dialogs)
+        self.workspace.homeRequested.connect(self.go_home)
+        self.workspace.notice.connect(self.show_notice)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        self._save_state_changed()
+        if self.workspace.tabs.currentIndex() == 1:
+            self.workspace.show_scoring()
+        else:
+            self.workspace.profile.fields["name"].edit.setFocus()
+
+    def close_assessment(self) -> bool:
+        """Flush and leave the open assessment; False if the assessor chose to stay."""
+        if self.workspace is None or self.controller is None:
+            return True
+        self.workspace.flush()
+        session = self.controller.session
+        if not self.controller.retry_save() and not self.dialogs.confirm(
+            "修改未能保存",
+            f"有 {session.unsaved} 项修改未能写入磁盘：{session.save_error}\n\n"
+            "离开后这些修改将丢失。确定离开吗？",
+            accept="仍然离开",
+            reject="留下重试",
+        ):
+            return False
+        self.stack.removeWidget(self.workspace)
+        self.workspace.deleteLater()
+        self.controller.deleteLater()
+        self.workspace = None
+        self.controller = None
+        self.save_state.clear()
+        self.banner.hide()
+        return True
+
+    def go_home(self) -> None:
+        key = self.controller.session.key if self.controller else None
+        if self.close_assessment():
+            self.stack.setCurrentWidget(self.home)
+            self.home.reload(select=key)
+            self.home.focus_list()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.close_assessment():
+            event.accept()
+        else:
+            event.ignore()
+
+    # ---- status ----------------------------------------------------------------------------
+
+    def toggle_help(self) -> None:
+        self.help.setVisible(not self.help.isVisible())
+
+    def show_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, NOTICE_MS)
+
+    def _retry_save(self) -> None:
+        if self.controller is not None:
+            self.controller.retry_save()
+
+    def _save_state_changed(self) -> None:
+        if self.controller is None:
+            return
+        session = self.controller.session
+        if session.save_error:
+            self.banner.show_error(session.save_error, session.unsaved)
+            self.save_state.setText("有修改未保存")
+            return
+        self.banner.hide()
+        saved = session.last_saved_at
+        self.save_state.setText(f"已自动保存 {saved.astimezone():%H:%M:%S}" if saved else "")
