@@ -1,4 +1,5 @@
-"""`assessor` with no arguments opens the desktop app; with arguments it is the CLI."""
+"""`assessor` with no arguments opens the desktop app (`--smoke-test` opens and closes it);
+with arguments it is the CLI."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if not args:
+    if not args or args == ["--smoke-test"]:
         # Imported lazily so the CLI never pays for Qt start-up.
         from assessor.gui.app import run_app
 
-        return run_app()
+        return run_app(["assessor", *args])
     from assessor.cli.main import run_cli
 
     return run_cli(args)

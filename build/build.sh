@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q -e ".[dev,build]"
 .venv/bin/pyinstaller --noconfirm --clean \
     --workpath "${TMPDIR:-/tmp}/assessor-pyinstaller" --distpath dist build/assessor.spec
-QT_QPA_PLATFORM=offscreen dist/assessor/assessor selftest
+dist/assessor/assessor selftest
+QT_QPA_PLATFORM=offscreen ASSESSOR_DATA_DIR="$(mktemp -d)" dist/assessor/assessor --smoke-test
 du -sh dist/assessor

@@ -25,6 +25,8 @@ from assessor.core.assessment.model import (
 from assessor.core.assessment.uscc import CHARSET, check_character
 from assessor.core.rubric.model import Indicator
 from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.session import EditingSession
+from assessor.core.storage.store import Store
 
 # 福州市 districts, so the commission statistics have realistic division codes to group by.
 DISTRICTS = {
@@ -60,8 +62,6 @@ _USCC_PREFIX = {
     Operator.employer: "12",
     Operator.kindergarten: "52",
 }
-
-SAMPLE_CENTRE_NAME = "示例：阳光宝贝托育中心"
 
 
 def sample_uscc(rng: random.Random, prefix: str, division: str) -> str:
@@ -175,4 +175,41 @@ def sample_assessment(
             "created_at": stamp,
             "updated_at": stamp,
         }
+    )
+
+
+# The draft a newcomer finds on first start: a fictional centre with a full profile.
+SAMPLE_NAME = "示例：阳光宝贝托育中心"
+_NEWCOMER_USCC_BODY = "52110105MJ0000001"  # 52: registered social organisation (民办非企业单位)
+
+
+def newcomer_centre() -> Centre:
+    return Centre(
+        name=SAMPLE_NAME,
+        uscc=_NEWCOMER_USCC_BODY + check_character(_NEWCOMER_USCC_BODY),
+        address="（示例）北京市朝阳区阳光路 8 号",
+        division_code="110105",
+        operator=Operator.private_nonprofit,
+        care_types=[CareType.full_day, CareType.half_day],
+        places=50,
+        meals_served=True,
+        classes=[
+            ClassGroup(name="小星星班", kind=ClassKind.infant, children=8, carers=3),
+            ClassGroup(name="小太阳班", kind=ClassKind.toddler_small, children=14, carers=3),
+            ClassGroup(name="小月亮班", kind=ClassKind.toddler_large, children=18, carers=3),
+        ],
+        staff=StaffCounts(principal=1, carers=9, health_fulltime=1, security=2, cooks=2),
+        indoor_area_m2=320,
+        outdoor_area_m2=180,
+    )
+
+
+def create_newcomer_sample(store: Store, rubric: LoadedRubric) -> EditingSession:
+    """A training draft, so anything signed from it is marked 培训/样例."""
+    return EditingSession.create(
+        store,
+        rubric,
+        training=True,
+        centre=newcomer_centre(),
+        visit=Visit(assessors=[AssessorRef(name="示例评估员", assessor_id="DEMO-001")]),
     )

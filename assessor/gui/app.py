@@ -12,21 +12,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from assessor.core.problems import UserError
 from assessor.core.rubric.registry import default_rubric
+from assessor.core.samples import create_newcomer_sample
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, default_root
 from assessor.gui.fonts import install_font, install_translations
 from assessor.gui.main_window import MainWindow
-from assessor.gui.sample import create_sample
 
-DATA_DIR_ENV = "ASSESSOR_DATA_DIR"
 SMOKE_ENV = "ASSESSOR_SMOKE_TEST"
 SMOKE_FLAG = "--smoke-test"
 SMOKE_QUIT_MS = 300
-
-
-def data_root() -> Path:
-    configured = os.environ.get(DATA_DIR_ENV)
-    return Path(configured).expanduser() if configured else default_root()
 
 
 def open_store(root: Path) -> tuple[Store, bool]:
@@ -48,9 +42,9 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     try:
         install_font(app)
         rubric = default_rubric()
-        store, first_run = open_store(data_root())
+        store, first_run = open_store(default_root())
         if first_run:
-            create_sample(store, rubric)
+            create_newcomer_sample(store, rubric)
     except (UserError, StorageError, RuntimeError) as exc:
         return _fail(str(exc), smoke)
 

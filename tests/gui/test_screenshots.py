@@ -26,9 +26,9 @@ from pytestqt.qtbot import QtBot
 
 from assessor.core.paths import font_path
 from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.samples import create_newcomer_sample
 from assessor.core.storage.store import Store
 from assessor.gui.main_window import MainWindow
-from assessor.gui.sample import create_sample
 
 SIZE = (1366, 768)
 _TAG = re.compile(r"<[^>]+>")
@@ -88,7 +88,7 @@ def test_the_four_screens_render_with_chinese_text_and_no_missing_glyphs(
     font_characters: set[int],
     app_font: str,
 ) -> None:
-    sample = create_sample(store, full_rubric)
+    sample = create_newcomer_sample(store, full_rubric)
     for n, ind in enumerate(full_rubric.indicators[:60]):
         sample.set_score(ind.id, ind.levels[n % len(ind.levels)].points)
     sample.set_note(full_rubric.indicators[0].id, "营业执照原件已核验，有效期至 2027 年。")
