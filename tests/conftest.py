@@ -12,6 +12,7 @@ import pytest
 
 from assessor.core.rubric.model import Rubric
 from assessor.core.rubric.validate import LoadedRubric
+from tests.factories import rubric_data
 
 REAL_RUBRIC = Path(__file__).resolve().parent.parent / "rubrics" / "ws-t-821-2023.json"
 
@@ -40,121 +41,76 @@ def _indicator(ident: str, max_points: float, **extra: Any) -> dict[str, Any]:
     return data
 
 
-_SMALL_RUBRIC: dict[str, Any] = {
-    "format": "assessor.rubric/1",
-    "code": "TEST 1—2024",
-    "title": "测试用评估标准",
-    "version": "0.1",
-    "issuer": "测试单位",
-    "published": "2024-01-01",
-    "effective": "2024-02-01",
-    "notes": "仅供测试。\n第二行说明。",
-    "total": 25,
-    "basic_count": 1,
-    "grade_rule": {
-        "verified": False,
-        "notice": "等级划分规则为默认参数，以标准原文及属地细则为准",
-        "bands": [
-            {"grade": "A", "label": "优秀", "min_total": 22},
-            {"grade": "B", "label": "良好", "min_total": 18},
-            {"grade": "C", "label": "合格", "min_total": 15},
+DIMENSIONS: list[dict[str, Any]] = [
+    {
+        "id": "4",
+        "name": "办托条件",
+        "max": 15,
+        "items": [
+            {
+                "id": "4.1",
+                "name": "资质",
+                "max": 10,
+                "indicators": [
+                    _indicator(
+                        "4.1.1",
+                        6,
+                        methods=["documents", "site_inspection"],
+                        evidence_hints=["营业执照", "备案回执"],
+                        source="standard",
+                    ),
+                    _indicator("4.1.2", 4, levels=_levels(4, 2.5), checks=["indoor_area"]),
+                ],
+            },
+            {
+                "id": "4.2",
+                "name": "环境",
+                "max": 5,
+                "indicators": [_indicator("4.2.1", 5, source="secondary")],
+            },
         ],
-        "fallback": {"grade": "D", "label": "不合格", "min_total": 0},
-        "veto_grade": "D",
-        "veto_unmet_below": "max",
-        "text": "A ≥ 22，B ≥ 18，C ≥ 15，其余为 D；任一基础指标未达标为 D。",
     },
-    "na_rule": {"method": "rescale_dimension", "text": "不适用指标不计分，维度得分按比例折算。"},
-    "check_parameters": {
-        "class_limits": {
-            "infant": {
-                "label": "乳儿班",
-                "max_children": 10,
-                "children_per_carer": 3,
-                "verified": True,
+    {
+        "id": "5",
+        "name": "托育队伍",
+        "max": 10,
+        "items": [
+            {
+                "id": "5.1",
+                "name": "人员",
+                "max": 10,
+                "indicators": [
+                    _indicator(
+                        "5.1.1",
+                        5,
+                        basic={"verified": False, "note": "草拟的基础指标"},
+                        methods=["documents", "interview"],
+                        checks=["carer_ratio", "class_size"],
+                    ),
+                    _indicator(
+                        "5.1.2",
+                        5,
+                        na_allowed=True,
+                        na_condition="不提供膳食时不适用",
+                        methods=["observation", "demonstration"],
+                    ),
+                ],
             },
-            "toddler_small": {
-                "label": "托小班",
-                "max_children": 15,
-                "children_per_carer": 5,
-                "verified": True,
-            },
-            "toddler_large": {
-                "label": "托大班",
-                "max_children": 20,
-                "children_per_carer": 7,
-                "verified": True,
-            },
-            "mixed": {"label": "混龄班", "max_children": 18, "verified": False},
-        },
-        "health_fulltime_from_children": 150,
-        "health_verified": False,
-        "indoor_m2_per_child": 3,
-        "outdoor_m2_per_child": 2,
-        "area_verified": False,
-        "home_care_max_children": 5,
-        "home_care_children_per_carer": 3,
-        "home_care_verified": True,
+        ],
     },
-    "dimensions": [
-        {
-            "id": "4",
-            "name": "办托条件",
-            "max": 15,
-            "items": [
-                {
-                    "id": "4.1",
-                    "name": "资质",
-                    "max": 10,
-                    "indicators": [
-                        _indicator(
-                            "4.1.1",
-                            6,
-                            methods=["documents", "site_inspection"],
-                            evidence_hints=["营业执照", "备案回执"],
-                            source="standard",
-                        ),
-                        _indicator("4.1.2", 4, levels=_levels(4, 2.5), checks=["indoor_area"]),
-                    ],
-                },
-                {
-                    "id": "4.2",
-                    "name": "环境",
-                    "max": 5,
-                    "indicators": [_indicator("4.2.1", 5, source="secondary")],
-                },
-            ],
-        },
-        {
-            "id": "5",
-            "name": "托育队伍",
-            "max": 10,
-            "items": [
-                {
-                    "id": "5.1",
-                    "name": "人员",
-                    "max": 10,
-                    "indicators": [
-                        _indicator(
-                            "5.1.1",
-                            5,
-                            basic={"verified": False, "note": "草拟的基础指标"},
-                            methods=["documents", "interview"],
-                            checks=["carer_ratio", "class_size"],
-                        ),
-                        _indicator(
-                            "5.1.2",
-                            5,
-                            na_allowed=True,
-                            na_condition="不提供膳食时不适用",
-                            methods=["observation", "demonstration"],
-                        ),
-                    ],
-                },
-            ],
-        },
-    ],
-}
+]
+
+_SMALL_RUBRIC: dict[str, Any] = rubric_data(
+    DIMENSIONS,
+    total=25,
+    basic_count=1,
+    bands=(22, 18, 15),
+    code="TEST 1—2024",
+    title="测试用评估标准",
+    version="0.1",
+    issuer="测试单位",
+    notes="仅供测试。\n第二行说明。",
+)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ bundled WS/T 821 data file."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from assessor.core.rubric.model import Rubric
@@ -46,8 +47,57 @@ def _indicator(
     }
 
 
-def small_rubric_data() -> dict[str, Any]:
-    """Two dimensions, 100 points, 6 indicators, 2 basic, 1 N/A-able."""
+NATIONAL_CHECK_PARAMETERS: dict[str, Any] = {
+    "class_limits": {
+        "infant": {
+            "label": "乳儿班",
+            "max_children": 10,
+            "children_per_carer": 3,
+            "verified": True,
+        },
+        "toddler_small": {
+            "label": "托小班",
+            "max_children": 15,
+            "children_per_carer": 5,
+            "verified": True,
+        },
+        "toddler_large": {
+            "label": "托大班",
+            "max_children": 20,
+            "children_per_carer": 7,
+            "verified": True,
+        },
+        "mixed": {
+            "label": "混龄班",
+            "max_children": 18,
+            "children_per_carer": 6,
+            "verified": False,
+        },
+    },
+    "health_fulltime_from_children": 150,
+    "health_verified": False,
+    "indoor_m2_per_child": 3,
+    "outdoor_m2_per_child": 2,
+    "area_verified": False,
+    "home_care_max_children": 5,
+    "home_care_children_per_carer": 3,
+    "home_care_verified": True,
+}
+
+
+def rubric_data(
+    dimensions: list[dict[str, Any]],
+    *,
+    total: float,
+    basic_count: int,
+    bands: tuple[float, float, float],
+    veto_grade: str = "D",
+    verified_rule: bool = False,
+    **identity: Any,
+) -> dict[str, Any]:
+    """A whole rubric around `dimensions`: identity (overridable), A/B/C bands, N/A rule and
+    the national check parameters."""
+    a, b, c = bands
     return {
         "format": "assessor.rubric/1",
         "code": "TEST—2024",
@@ -57,59 +107,35 @@ def small_rubric_data() -> dict[str, Any]:
         "published": "2024-01-01",
         "effective": "2024-02-01",
         "notes": "",
-        "total": 100,
-        "basic_count": 2,
+        **identity,
+        "total": total,
+        "basic_count": basic_count,
         "grade_rule": {
-            "verified": False,
+            "verified": verified_rule,
             "notice": "等级划分规则为默认参数，以标准原文及属地细则为准",
             "bands": [
-                {"grade": "A", "label": "优秀", "min_total": 90},
-                {"grade": "B", "label": "良好", "min_total": 75},
-                {"grade": "C", "label": "合格", "min_total": 60},
+                {"grade": "A", "label": "优秀", "min_total": a},
+                {"grade": "B", "label": "良好", "min_total": b},
+                {"grade": "C", "label": "合格", "min_total": c},
             ],
             "fallback": {"grade": "D", "label": "不合格", "min_total": 0},
-            "veto_grade": "D",
+            "veto_grade": veto_grade,
             "veto_unmet_below": "max",
-            "text": "任一基础指标未达标为 D",
+            "text": f"A ≥ {a:g}，B ≥ {b:g}，C ≥ {c:g}，其余为 D；任一基础指标未达标时最高为 {veto_grade}。",
         },
-        "na_rule": {"method": "rescale_dimension", "text": "不适用指标按比例折算"},
-        "check_parameters": {
-            "class_limits": {
-                "infant": {
-                    "label": "乳儿班",
-                    "max_children": 10,
-                    "children_per_carer": 3,
-                    "verified": True,
-                },
-                "toddler_small": {
-                    "label": "托小班",
-                    "max_children": 15,
-                    "children_per_carer": 5,
-                    "verified": True,
-                },
-                "toddler_large": {
-                    "label": "托大班",
-                    "max_children": 20,
-                    "children_per_carer": 7,
-                    "verified": True,
-                },
-                "mixed": {
-                    "label": "混龄班",
-                    "max_children": 18,
-                    "children_per_carer": 6,
-                    "verified": False,
-                },
-            },
-            "health_fulltime_from_children": 150,
-            "health_verified": False,
-            "indoor_m2_per_child": 3,
-            "outdoor_m2_per_child": 2,
-            "area_verified": False,
-            "home_care_max_children": 5,
-            "home_care_children_per_carer": 3,
-            "home_care_verified": True,
+        "na_rule": {
+            "method": "rescale_dimension",
+            "text": "不适用指标不计分，维度得分按比例折算。",
         },
-        "dimensions": [
+        "check_parameters": copy.deepcopy(NATIONAL_CHECK_PARAMETERS),
+        "dimensions": dimensions,
+    }
+
+
+def small_rubric_data() -> dict[str, Any]:
+    """Two dimensions, 100 points, 6 indicators, 2 basic, 1 N/A-able."""
+    return rubric_data(
+        [
             {
                 "id": "4",
                 "name": "办托条件",
@@ -150,7 +176,10 @@ def small_rubric_data() -> dict[str, Any]:
                 ],
             },
         ],
-    }
+        total=100,
+        basic_count=2,
+        bands=(90, 75, 60),
+    )
 
 
 def small_rubric() -> LoadedRubric:

@@ -32,6 +32,7 @@ from assessor.core.report.render import RenderedReport, render_report
 from assessor.core.rubric.validate import LoadedRubric, parse_rubric
 from assessor.core.scoring.checks import run_checks
 from assessor.core.scoring.engine import compute_result
+from tests.factories import rubric_data
 
 DIMENSIONS = [
     ("4", "办托条件", 100, ["资质条件", "环境与场地", "设施设备", "玩具与材料"]),
@@ -154,58 +155,19 @@ def synthetic_rubric_data(*, verified_rule: bool = False, drafted: bool = True) 
                 }
             )
         dims.append({"id": dim_id, "name": name, "max": total, "items": items})
-    limit = {"max_children": 10, "children_per_carer": 3, "verified": True}
-    return {
-        "format": "assessor.rubric/1",
-        "code": "WS/T 821—2023",
-        "title": "托育机构质量评估标准",
-        "version": "test-1",
-        "issuer": "测试",
-        "published": "2023-10-31",
-        "effective": "2024-04-01",
-        "total": 1000,
-        "basic_count": 16 - basic_left,
-        "grade_rule": {
-            "verified": verified_rule,
-            "notice": "等级划分规则为默认参数，以标准原文及属地细则为准。",
-            "bands": [
-                {"grade": "A", "label": "优秀", "min_total": 900},
-                {"grade": "B", "label": "良好", "min_total": 750},
-                {"grade": "C", "label": "合格", "min_total": 600},
-            ],
-            "fallback": {"grade": "D", "label": "不合格", "min_total": 0},
-            "veto_grade": "C",
-            "text": "A ≥ 900，B ≥ 750，C ≥ 600，其余为 D；任一基础指标未达标时最高为 C。",
-        },
-        "na_rule": {"text": "不适用的指标不计分，所在维度按适用指标的得分率折算。"},
-        "check_parameters": {
-            "class_limits": {
-                "infant": {"label": "乳儿班", **limit},
-                "toddler_small": {
-                    "label": "托小班",
-                    "max_children": 15,
-                    "children_per_carer": 5,
-                    "verified": True,
-                },
-                "toddler_large": {
-                    "label": "托大班",
-                    "max_children": 20,
-                    "children_per_carer": 7,
-                    "verified": True,
-                },
-                "mixed": {"label": "混龄班", "max_children": 18, "verified": False},
-            },
-            "health_fulltime_from_children": 150,
-            "health_verified": False,
-            "indoor_m2_per_child": 3,
-            "outdoor_m2_per_child": 2,
-            "area_verified": False,
-            "home_care_max_children": 5,
-            "home_care_children_per_carer": 3,
-            "home_care_verified": True,
-        },
-        "dimensions": dims,
-    }
+    return rubric_data(
+        dims,
+        total=1000,
+        basic_count=16 - basic_left,
+        bands=(900, 750, 600),
+        veto_grade="C",
+        verified_rule=verified_rule,
+        code="WS/T 821—2023",
+        title="托育机构质量评估标准",
+        version="test-1",
+        published="2023-10-31",
+        effective="2024-04-01",
+    )
 
 
 def synthetic_rubric(**kw: Any) -> LoadedRubric:
