@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from assessor.core.assessment.model import Assessment, IndicatorScore, Status, Supersedes, now_utc
 from assessor.core.audit import append
 from assessor.core.canonical import sha256_hex
@@ -22,27 +24,36 @@ def amend(store: Store, key: str, reason: str) -> Assessment:
     signed = store.signed_json(key)
     if signed is None:
         raise UserError("该版本尚未签名导出；请先签名导出，再新建修订版本")
-    now = now_utc()
-    amended = Assessment.model_validate(
-        previous.model_dump()
-        | {
-            "version": previous.version + 1,
-            "supersedes": Supersedes(version=previous.version, sha256=sha256_hex(signed)),
-            "amendment_reason": reason,
-            "status": Status.draft,
-            "finalised_at": None,
-            "created_at": now,
-            "updated_at": now,
-            # Attached files are copied in after the record exists; until then none is cited,
-            # so the record never points at a file its folder does not hold.
-            "scores": [s.model_dump() | {"evidence": []} for s in previous.scores],
-        }
+    amended = next_version(previous, signed, reason, now_utc()).model_copy(
+        # Attached files are copied in after the record exists; until then none is cited,
+        # so the record never points at a file its folder does not hold.
+        update={"scores": [s.model_copy(update={"evidence": []}) for s in previous.scores]}
     )
     store.create(amended)
     amended.scores = _carry_evidence(store, key, record_key(amended), previous.scores)
     entry = append([], AMEND_ACTION, old=previous.version, new=amended.version, reason=reason)
     store.save(amended, entry)
     return amended
+
+
+def next_version(
+    previous: Assessment, previous_signed_json: bytes, reason: str, at: datetime
+) -> Assessment:
+    """Version n+1 as a draft: same content, citing the signed file of version n."""
+    return Assessment.model_validate(
+        previous.model_dump()
+        | {
+            "version": previous.version + 1,
+            "supersedes": Supersedes(
+                version=previous.version, sha256=sha256_hex(previous_signed_json)
+            ),
+            "amendment_reason": reason,
+            "status": Status.draft,
+            "finalised_at": None,
+            "created_at": at,
+            "updated_at": at,
+        }
+    )
 
 
 def _carry_evidence(

@@ -10,9 +10,9 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from assessor.core.assessment.model import Assessment, IndicatorScore, Status, Supersedes
+from assessor.core.amendment import next_version
+from assessor.core.assessment.model import Assessment, IndicatorScore, Status
 from assessor.core.audit import AuditEntry, append
-from assessor.core.canonical import sha256_hex
 from assessor.core.export.signed_export import SignedFiles, sign_files, sign_json
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.samples import sample_assessment
@@ -88,14 +88,10 @@ def amended_version(
     )
     end = start + timedelta(minutes=15)
     chain.append(append(chain, "finalise", old="draft", new="final", at=end))
-    amended = Assessment.model_validate(
-        previous.model_dump()
-        | {
-            "version": previous.version + 1,
-            "supersedes": Supersedes(version=previous.version, sha256=sha256_hex(previous_json)),
-            "amendment_reason": reason,
-            "scores": [s.model_dump() for s in scores],
-            "created_at": start,
+    amended = next_version(previous, previous_json, reason, start).model_copy(
+        update={
+            "scores": scores,
+            "status": Status.final,
             "updated_at": end,
             "finalised_at": end,
         }
