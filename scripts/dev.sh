@@ -8,12 +8,13 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 
+# Debian/Ubuntu packages: poppler-utils (pdftotext, pdffonts, pdftoppm) lets the tests check the
+# PDF reports; the xcb libraries let Qt open a window on a Linux desktop (offscreen needs none).
 ensure_system_packages() {
-    # pdftotext/pdffonts/pdftoppm check the PDF reports; the xcb libraries let Qt open a
-    # window on a Linux desktop. Offscreen tests need neither library.
     local missing=()
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-    if [ "$(uname -s)" = Linux ] && ! ldconfig -p 2>/dev/null | grep -q libxcb-cursor.so.0; then
+    if [ "${1:-}" = desktop ] && [ "$(uname -s)" = Linux ] \
+        && ! ldconfig -p 2>/dev/null | grep -q libxcb-cursor.so.0; then
         missing+=(libxcb-cursor0 libxkbcommon-x11-0 libegl1)
     fi
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -47,12 +48,13 @@ has_display() {
 
 case "${1:-}" in
 run)
-    ensure_system_packages
+    ensure_system_packages desktop
     ensure_venv
     if has_display; then
         exec "$VENV/bin/assessor"
     fi
     echo "没有图形显示环境：改为生成一份示例评估（已签名的 PDF 与 JSON），并显示其得分。"
+    rm -rf out/demo
     "$VENV/bin/assessor" demo --out out/demo
     exec "$VENV/bin/assessor" score out/demo/*.json
     ;;
