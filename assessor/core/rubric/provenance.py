@@ -1,0 +1,27 @@
+"""What a user must be told about where a rubric's content comes from (SPEC §2)."""
+
+from __future__ import annotations
+
+from assessor.core.rubric.model import Source
+from assessor.core.rubric.validate import LoadedRubric
+
+
+def provenance_notes(rubric: LoadedRubric) -> list[str]:
+    """Identity first, then every unverified part of the rubric, in Chinese."""
+    r = rubric.rubric
+    notes = [
+        f"{r.code}《{r.title}》，数据文件版本 {r.version}，内容哈希 {rubric.sha256[:16]}…",
+        f"{r.issuer}发布（{r.published}），{r.effective} 起实施。",
+    ]
+    total = len(rubric.indicators)
+    drafted = sum(1 for ind in rubric.indicators if ind.source is Source.drafted)
+    if drafted:
+        notes.append(f"{total} 项指标中有 {drafted} 项的文字依据公开资料起草，以标准原文为准。")
+    unverified = sum(1 for ind in rubric.basic_indicators if ind.basic and not ind.basic.verified)
+    if unverified:
+        notes.append(f"{unverified} 项基础指标（否决项）的认定为推定，待以标准原文核实。")
+    if not r.grade_rule.verified:
+        notes.append(r.grade_rule.notice)
+    if r.notes:
+        notes.append(r.notes)
+    return notes
