@@ -149,7 +149,7 @@ def unverified_notices(loaded: LoadedRubric) -> list[str]:
     secondary = sum(1 for ind in loaded.indicators if ind.source is Source.secondary)
     if drafted or secondary:
         notices.append(
-            f"指标文字：{drafted} 项为起草，{secondary} 项来自公开资料，均待以标准原文替换"
+            f"指标文字：{drafted} 项为拟定，{secondary} 项来自公开资料，均待以标准原文替换"
         )
     return notices
 

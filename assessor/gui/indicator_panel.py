@@ -45,7 +45,7 @@ NOTE_DEBOUNCE_MS = 400
 THUMBNAIL = 88
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 _SOURCE_BADGES = {
-    Source.drafted: ("草拟文本", "本指标文本依据公开资料草拟，以标准原文为准"),
+    Source.drafted: ("拟定文本", "本指标文本依据公开资料拟定，以标准原文为准"),
     Source.secondary: ("转述文本", "本指标文本来自公开资料的转述，以标准原文为准"),
 }
 

@@ -23,9 +23,9 @@ from assessor.core.report.styles import (
     heading,
     styles,
 )
-from assessor.core.report.summary import CHECK_COLOURS, CHECK_LABELS
+from assessor.core.report.summary import CHECK_COLOURS
 from assessor.core.report.text import GAP, markup, paragraphs, points
-from assessor.core.rubric.model import Indicator, ScoreLevel, Source
+from assessor.core.rubric.model import CHECK_LABELS, Indicator, ScoreLevel, Source
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import STATUS_LABELS as CHECK_STATUS_LABELS
 from assessor.core.scoring.checks import Finding, findings_for

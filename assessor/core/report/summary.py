@@ -20,22 +20,13 @@ from assessor.core.report.styles import (
     styles,
 )
 from assessor.core.report.text import markup, percent, points
-from assessor.core.rubric.model import CheckId
+from assessor.core.rubric.model import CHECK_LABELS
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import STATUS_LABELS as CHECK_STATUS_LABELS
 from assessor.core.scoring.checks import Finding
 from assessor.core.scoring.result import Result
 
 VETO_LABELS = {"met": "达标", "unmet": "未达标", "na": "不适用", "unscored": "未评分"}
-
-CHECK_LABELS = {
-    CheckId.class_size: "班级规模",
-    CheckId.carer_ratio: "保育人员配比",
-    CheckId.health_staff: "卫生保健人员",
-    CheckId.indoor_area: "室内生均面积",
-    CheckId.outdoor_area: "户外生均面积",
-    CheckId.home_care: "家庭托育点规模与配比",
-}
 
 CHECK_COLOURS = {"ok": GREEN, "fail": RED, "unknown": MUTED}
 

@@ -46,6 +46,12 @@ METHOD_LABELS: dict[Method, str] = {
     Method.demonstration: "操作演示",
 }
 
+SOURCE_LABELS: dict[Source, str] = {
+    Source.standard: "标准原文",
+    Source.secondary: "公开资料",
+    Source.drafted: "拟定",
+}
+
 
 class CheckId(StrEnum):
     """Computed checks from the national rules; indicators list the ones that inform them."""
@@ -56,6 +62,16 @@ class CheckId(StrEnum):
     indoor_area = "indoor_area"
     outdoor_area = "outdoor_area"
     home_care = "home_care"
+
+
+CHECK_LABELS: dict[CheckId, str] = {
+    CheckId.class_size: "班级规模",
+    CheckId.carer_ratio: "保育人员配比",
+    CheckId.health_staff: "卫生保健人员",
+    CheckId.indoor_area: "室内生均面积",
+    CheckId.outdoor_area: "户外生均面积",
+    CheckId.home_care: "家庭托育点规模与配比",
+}
 
 
 class ScoreLevel(Strict):

@@ -157,6 +157,18 @@ def test_english_values_numbers_and_moved_columns_are_read(
     assert rubric_from_xlsx(edit(table, change)).sha256 == small_rubric.sha256
 
 
+def test_sheets_written_with_earlier_labels_still_read(
+    small_rubric: LoadedRubric, table: Path
+) -> None:
+    def change(wb: Workbook) -> None:
+        inds = wb["指标"]
+        assert inds["M3"].value and inds["N3"].value  # 计算核查, 来源 of 4.1.2
+        inds["M3"] = "室内面积"  # earlier label of indoor_area
+        inds["N3"] = "起草"  # earlier label of drafted
+
+    assert rubric_from_xlsx(edit(table, change)).sha256 == small_rubric.sha256
+
+
 def test_malformed_cells_are_all_reported_with_sheet_row_and_column(table: Path) -> None:
     def change(wb: Workbook) -> None:
         wb["指标"]["E3"] = "四"
