@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from assessor.core.rubric.model import Rubric
 from assessor.core.rubric.validate import LoadedRubric
 from tests.factories import rubric_data
+
+# CI runs the same examples every time, so a red build can be reproduced locally with CI=true.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REAL_RUBRIC = Path(__file__).resolve().parent.parent / "rubrics" / "ws-t-821-2023.json"
 

@@ -33,11 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.core.amendment import amend
 from assessor.core.assessment.model import Status
+from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import RecordOverview, record_overviews
 from assessor.core.storage.atomic import StorageError
-from assessor.core.storage.store import BinEntry, RecordSummary, Store
+from assessor.core.storage.store import BinEntry, RecordSummary, Store, record_key
 from assessor.gui.dialogs import Dialogs
 from assessor.gui.meter import paint_meter
 from assessor.gui.shortcuts_help import bind, binding, shown_keys
@@ -58,8 +60,14 @@ def _local(moment: datetime | None) -> str:
 def _status_text(summary: RecordSummary) -> str:
     if summary.broken:
         return "无法打开"
-    text = "已完成" if summary.status is Status.final else "草稿"
-    return text + ("（培训/样例）" if summary.training else "")
+    if summary.status is Status.final:
+        text = "已签名" if summary.signed else "已完成，未签名"
+    else:
+        text = "草稿"
+    notes = [f"第 {summary.version} 版"] if summary.version > 1 else []
+    if summary.training:
+        notes.append("培训/样例")
+    return text + (f"（{'，'.join(notes)}）" if notes else "")
 
 
 def _name(summary: RecordSummary) -> str:
@@ -226,6 +234,8 @@ class HomeView(QWidget):
     openRequested = Signal(str)
     newRequested = Signal()
     templateRequested = Signal(str)
+    signRequested = Signal(str)
+    keysRequested = Signal()
     notice = Signal(str)
 
     def __init__(
@@ -263,8 +273,15 @@ class HomeView(QWidget):
         self.new_button = self._button(tools, "新建评估", "new", self.newRequested.emit)
         self.open_button = self._button(tools, "打开", "open", self.open_selected)
         self.template_button = self._button(tools, "复制为模板", "template", self.template_selected)
+        self.sign_button = self._button(tools, "签名导出…", "sign", self.sign_selected)
+        self.amend_button = self._button(tools, "修订…", "amend", self.amend_selected)
         self.delete_button = self._button(tools, "删除…", "delete", self.delete_selected)
         self.bin_button = self._button(tools, "回收站", "bin", self.toggle_bin)
+        # Beside the title, away from the record actions: keys belong to the assessor, not to
+        # the selected record.
+        heading = QHBoxLayout()
+        heading.addWidget(title, 1)
+        self.keys_button = self._button(heading, "签名密钥…", "keys", self.keysRequested.emit)
 
         self.model = RecordListModel()
         self.proxy = QSortFilterProxyModel()
@@ -278,6 +295,7 @@ class HomeView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
         self.table.activated.connect(lambda _: self.open_selected())
+        self.table.selectionModel().currentRowChanged.connect(self._update_actions)
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tone(self.empty, "muted")
@@ -316,7 +334,7 @@ class HomeView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
-        layout.addWidget(title)
+        layout.addLayout(heading)
         layout.addWidget(subtitle)
         layout.addLayout(tools)
         layout.addWidget(self.pages, 1)
@@ -352,6 +370,7 @@ class HomeView(QWidget):
         self.bin_button.setText(f"回收站（{len(self.bin_model.entries)}）")
         self._update_empty()
         self._select(select)
+        self._update_actions()
 
     def _select(self, key: str | None) -> None:
         view = self.table
@@ -374,10 +393,24 @@ class HomeView(QWidget):
     def _filter(self) -> None:
         self.model.set_filter(self.search.text(), self.status_filter.currentData())
         self._update_empty()
+        self._update_actions()
 
     def selected_key(self) -> str | None:
         index = self.table.currentIndex()
         return index.data(KEY_ROLE) if index.isValid() else None
+
+    def selected_record(self) -> RecordSummary | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.records[self.proxy.mapToSource(index).row()].summary
+
+    def _update_actions(self) -> None:
+        """Offer signing for final records and amending for signed ones."""
+        s = self.selected_record()
+        final = s is not None and not s.broken and s.status is Status.final
+        self.sign_button.setEnabled(final)
+        self.amend_button.setEnabled(final and s is not None and s.signed)
 
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -397,6 +430,40 @@ class HomeView(QWidget):
         key = self.selected_key()
         if key is not None and self.pages.currentIndex() == 0:
             self.templateRequested.emit(key)
+
+    def sign_selected(self) -> None:
+        s = self.selected_record()
+        if s is None or self.pages.currentIndex() != 0:
+            return
+        if s.broken or s.status is not Status.final:
+            self.notice.emit("只有已完成的评估才能签名导出；请先打开评估并完成评估")
+            return
+        self.signRequested.emit(s.key)
+
+    def amend_selected(self) -> None:
+        s = self.selected_record()
+        if s is None or self.pages.currentIndex() != 0:
+            return
+        if s.broken or s.status is not Status.final or not s.signed:
+            self.notice.emit("只有已签名导出的评估才能新建修订版本")
+            return
+        reason = self.dialogs.ask_text(
+            "新建修订版本",
+            f"为“{_name(s)}”第 {s.version} 版新建修订版本（第 {s.version + 1} 版）。\n"
+            "原版本及其签名文件保持不变；修订版本从原版本的内容开始，"
+            "修改后需要重新完成评估并签名。\n\n请写明修订原因（必填）：",
+        )
+        if reason is None:
+            return
+        try:
+            amended = amend(self.store, s.key, reason)
+        except UserError as exc:
+            self.dialogs.error("无法新建修订版本", str(exc))
+            return
+        key = record_key(amended)
+        self.reload(select=key)
+        self.notice.emit(f"已新建“{_name(s)}”第 {amended.version} 版（修订）")
+        self.openRequested.emit(key)
 
     def delete_selected(self) -> None:
         key = self.selected_key()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -17,15 +18,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.core.assessment.model import Assessment
+from assessor.core.export.signed_export import ExportedFiles
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.session import EditingSession, FinaliseHook
+from assessor.core.session import EditingSession, FinaliseHook, resolve_rubric
 from assessor.core.storage.atomic import StorageError
-from assessor.core.storage.store import Store
+from assessor.core.storage.store import Store, record_key
 from assessor.gui.controller import AssessmentController
 from assessor.gui.dialogs import Dialogs
 from assessor.gui.home_view import HomeView
+from assessor.gui.keys_dialog import KeysDialog
 from assessor.gui.shortcuts_help import ShortcutsHelp, bind
+from assessor.gui.sign_dialog import SignDialog
 from assessor.gui.style import ems, tone
 from assessor.gui.workspace import Workspace
 
@@ -63,15 +68,20 @@ class MainWindow(QMainWindow):
         rubric: LoadedRubric,
         dialogs: Dialogs | None = None,
         finalise_hooks: Iterable[FinaliseHook] = (),
+        keys_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.rubric = rubric
         self.dialogs = dialogs or Dialogs(self)
-        # Given to every session opened here; the signing and export step plugs in through it.
-        self.finalise_hooks: list[FinaliseHook] = list(finalise_hooks)
+        self.keys_dir = keys_dir or store.root / "keys"
+        # Given to every session opened here; signing is offered through it the moment an
+        # assessment is finalised.
+        self.finalise_hooks: list[FinaliseHook] = [*finalise_hooks, self.offer_signing]
         self.controller: AssessmentController | None = None
         self.workspace: Workspace | None = None
+        self.sign_dialog: SignDialog | None = None
+        self.keys_dialog: KeysDialog | None = None
 
         self.setWindowTitle("托育机构质量评估")
         self.setMinimumSize(1024, 600)
@@ -83,6 +93,8 @@ class MainWindow(QMainWindow):
         self.home.openRequested.connect(self.open_assessment)
         self.home.newRequested.connect(self.new_assessment)
         self.home.templateRequested.connect(self.new_from_template)
+        self.home.signRequested.connect(self.sign_record)
+        self.home.keysRequested.connect(self.show_keys)
         self.home.notice.connect(self.show_notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
@@ -184,10 +196,51 @@ class MainWindow(QMainWindow):
             self.home.focus_list()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.sign_dialog is not None and self.sign_dialog.busy:
+            self.show_notice("正在签名并导出，请等待完成后再关闭")
+            event.ignore()
+            return
         if self.close_assessment():
             event.accept()
         else:
             event.ignore()
+
+    # ---- signing ---------------------------------------------------------------------------
+
+    def offer_signing(self, assessment: Assessment) -> None:
+        """Finalise hook: the sign dialog opens as soon as the assessment is frozen."""
+        self.sign_record(record_key(assessment))
+
+    def sign_record(self, key: str) -> None:
+        if self.sign_dialog is not None:
+            self.sign_dialog.raise_()
+            return
+        try:
+            assessment = self.store.load(key)
+            rubric = resolve_rubric(assessment.rubric, [self.rubric])
+        except UserError as exc:
+            self.dialogs.error("无法签名导出", str(exc))
+            return
+        dialog = SignDialog(self.store, assessment, rubric, self.keys_dir, self.dialogs, self)
+        dialog.exported.connect(self._exported)
+        dialog.finished.connect(self._sign_dialog_closed)
+        self.sign_dialog = dialog
+        self.dialogs.present(dialog)
+
+    def _exported(self, files: ExportedFiles) -> None:
+        self.home.reload(select=self.home.selected_key())
+        self.show_notice(f"已签名导出：{files.json_path.parent}")
+
+    def _sign_dialog_closed(self) -> None:
+        if self.sign_dialog is not None:
+            self.sign_dialog.deleteLater()
+            self.sign_dialog = None
+
+    def show_keys(self) -> None:
+        if self.keys_dialog is None:
+            self.keys_dialog = KeysDialog(self.keys_dir, self.dialogs, self)
+        self.keys_dialog.reload()
+        self.dialogs.present(self.keys_dialog)
 
     # ---- status ----------------------------------------------------------------------------
 

@@ -46,9 +46,12 @@ SECTIONS: dict[str, dict[str, Binding]] = {
         "new": Binding(("Ctrl+N",), "新建评估"),
         "open": Binding(("Return",), "打开选中的评估"),
         "template": Binding(("Ctrl+D",), "以选中的评估为模板新建（复制机构信息，不复制评分）"),
+        "sign": Binding(("Ctrl+E",), "为选中的已完成评估签名并导出 PDF 报告和 JSON 文件"),
+        "amend": Binding(("Ctrl+R",), "为选中的已签名评估新建修订版本"),
         "delete": Binding(("Delete",), "删除选中的评估（移入回收站，可恢复）"),
         "search": Binding(("Ctrl+F",), "搜索机构名称"),
         "bin": Binding(("Ctrl+B",), "打开或关闭回收站"),
+        "keys": Binding(("Ctrl+K",), "管理签名密钥（导入评估员密钥文件）"),
     },
     "通用": {
         "help": Binding(("F1",), "显示或隐藏本快捷键说明"),

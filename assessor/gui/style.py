@@ -59,6 +59,7 @@ _TEXT_COLOURS = {
     "fieldError": RED,
     "fieldHint": GREY,
     "bannerText": RED,
+    "done": GREEN,
 }
 _BOLD = {"sectionTitle", "clause"}
 

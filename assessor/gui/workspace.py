@@ -202,11 +202,13 @@ class Workspace(QWidget):
         a = self.controller.session.assessment
         name = a.centre.name or "（未填写机构名称）"
         self.title.setText(name + ("　[培训/样例]" if a.training else ""))
+        version = f"第 {a.version} 版修订　" if a.version > 1 else ""
         if a.finalised_at is not None:
             local = a.finalised_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            self.status.setText(f"已完成（{local}），只读")
+            self.status.setText(f"{version}已完成（{local}），只读")
         else:
-            self.status.setText("草稿")
+            self.status.setText(f"{version}草稿")
+        self.status.setToolTip(f"修订原因：{a.amendment_reason}" if a.amendment_reason else "")
         self._refresh_buttons()
 
     def _refresh_buttons(self) -> None:

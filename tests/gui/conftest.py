@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -33,8 +34,13 @@ def store(tmp_path: Path) -> Store:
 
 
 @pytest.fixture
-def dialogs() -> FakeDialogs:
-    return FakeDialogs()
+def dialogs() -> Iterator[FakeDialogs]:
+    fake = FakeDialogs()
+    yield fake
+    # A dialog left open would keep the keyboard focus away from the next test's window.
+    for dialog in fake.presented:
+        if shiboken6.isValid(dialog):
+            dialog.close()
 
 
 @pytest.fixture(scope="session")

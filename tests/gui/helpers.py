@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDialog,
     QLineEdit,
     QTableView,
     QWidget,
@@ -31,6 +32,12 @@ class FakeDialogs(Dialogs):
         self.files: list[Path] = []
         self.asked: list[tuple[str, str]] = []
         self.errors: list[tuple[str, str]] = []
+        self.key_file: Path | None = None
+        self.folder: Path | None = None
+        self.secret: str | None = None  # a typed passphrase; None cancels
+        self.text: str | None = None  # a typed reason; None cancels
+        self.presented: list[QDialog] = []
+        self.opened: list[Path] = []
 
     def confirm(self, title: str, text: str, accept: str = "确定", reject: str = "取消") -> bool:
         self.asked.append((title, text))
@@ -41,6 +48,29 @@ class FakeDialogs(Dialogs):
 
     def choose_files(self, title: str) -> list[Path]:
         return list(self.files)
+
+    def choose_key_file(self, title: str) -> Path | None:
+        return self.key_file
+
+    def choose_folder(self, title: str, start: Path) -> Path | None:
+        return self.folder
+
+    def ask_secret(self, title: str, label: str) -> str | None:
+        self.asked.append((title, label))
+        return self.secret
+
+    def ask_text(self, title: str, label: str) -> str | None:
+        self.asked.append((title, label))
+        return self.text
+
+    def present(self, dialog: QDialog) -> None:
+        """Shown without window modality, so the test keeps driving both windows."""
+        self.presented.append(dialog)
+        dialog.show()
+
+    def open_folder(self, folder: Path) -> bool:
+        self.opened.append(folder)
+        return True
 
 
 def focus(qtbot: QtBot) -> QWidget:

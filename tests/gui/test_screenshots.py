@@ -1,5 +1,6 @@
-"""Home, profile, scoring and summary render offscreen at 1366×768 with every glyph in the
-bundled font (so no laptop shows boxes for missing characters)."""
+"""Home, profile, scoring, summary and the sign dialog (form and result) render offscreen at
+1366×768 with every glyph in the bundled font (so no laptop shows boxes for missing
+characters)."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def shoot(qtbot: QtBot, widget: QWidget, path: Path) -> QImage:
     return QImage(str(path))
 
 
-def test_the_four_screens_render_with_chinese_text_and_no_missing_glyphs(
+def test_the_screens_render_with_chinese_text_and_no_missing_glyphs(
     qtbot: QtBot,
     make_window: Callable[..., MainWindow],
     full_rubric: LoadedRubric,
@@ -110,6 +111,22 @@ def test_the_four_screens_render_with_chinese_text_and_no_missing_glyphs(
     shots["summary"] = shoot(qtbot, workspace.summary, tmp_path / "summary.png")
     workspace.finalise()  # blocked: shows the missing list
     seen += texts(window)
+
+    # Complete and finalise it: the sign dialog opens; sign with the training key.
+    session = window.controller.session
+    for ind in full_rubric.indicators[60:]:
+        session.set_score(ind.id, ind.levels[0].points)
+    session.update_visit(date="2024-05-06")
+    workspace.finalise()
+    dialog = window.sign_dialog
+    assert dialog is not None
+    dialog.folder.setText(str(tmp_path / "export"))
+    shots["sign"] = shoot(qtbot, dialog, tmp_path / "sign.png")
+    seen += texts(dialog)
+    with qtbot.waitSignal(dialog.exported, timeout=60_000):
+        dialog.start()
+    shots["signed"] = shoot(qtbot, dialog, tmp_path / "signed.png")
+    seen += texts(dialog)
 
     ratio = window.devicePixelRatioF()
     for name, image in shots.items():

@@ -189,7 +189,10 @@ def test_unsigned_parts_of_the_signature_cannot_change(
         flipped[der_end + 10] = ord("1")
     else:
         ca_hex = pki.ca_cert.public_bytes(Encoding.DER).hex().upper().encode()
-        flipped[start + hex_digits.index(ca_hex) + len(ca_hex) // 2] ^= 0x01
+        position = start + hex_digits.index(ca_hex) + len(ca_hex) // 2
+        # Another hex digit, so the PDF still parses and only the embedded copy differs
+        # (an XOR could turn "A" into "@", which breaks the file before the signature check).
+        flipped[position] = ord("0") if flipped[position] != ord("0") else ord("1")
     result = verify_pdf(bytes(flipped), [pki.ca_cert], False)
     assert not result.ok
     assert "签名数据已损坏或被改动" in result.problems
