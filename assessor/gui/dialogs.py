@@ -30,6 +30,11 @@ class Dialogs:
         box.exec()
         return box.clickedButton() is yes
 
+    def inform(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self.parent)
+        box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+
     def error(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self.parent)
         box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)

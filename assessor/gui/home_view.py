@@ -236,6 +236,7 @@ class HomeView(QWidget):
     templateRequested = Signal(str)
     signRequested = Signal(str)
     keysRequested = Signal()
+    aboutRequested = Signal()
     notice = Signal(str)
 
     def __init__(
@@ -282,6 +283,7 @@ class HomeView(QWidget):
         heading = QHBoxLayout()
         heading.addWidget(title, 1)
         self.keys_button = self._button(heading, "签名密钥…", "keys", self.keysRequested.emit)
+        self.about_button = self._button(heading, "关于", "about", self.aboutRequested.emit)
 
         self.model = RecordListModel()
         self.proxy = QSortFilterProxyModel()

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor import __version__
 from assessor.core.assessment.model import Assessment
 from assessor.core.export.signed_export import ExportedFiles
 from assessor.core.problems import UserError
+from assessor.core.rubric.provenance import provenance_notes
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession, FinaliseHook, resolve_rubric
 from assessor.core.storage.atomic import StorageError
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.home.templateRequested.connect(self.new_from_template)
         self.home.signRequested.connect(self.sign_record)
         self.home.keysRequested.connect(self.show_keys)
+        self.home.aboutRequested.connect(self.show_about)
         self.home.notice.connect(self.show_notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
@@ -241,6 +244,11 @@ class MainWindow(QMainWindow):
             self.keys_dialog = KeysDialog(self.keys_dir, self.dialogs, self)
         self.keys_dialog.reload()
         self.dialogs.present(self.keys_dialog)
+
+    def show_about(self) -> None:
+        """Who made the rubric data and what in it is drafted or unverified (SPEC §2)."""
+        notes = "\n\n".join(provenance_notes(self.rubric))
+        self.dialogs.inform("关于", f"托育机构质量评估 {__version__}（离线评估工具）\n\n{notes}")
 
     # ---- status ----------------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ SECTIONS: dict[str, dict[str, Binding]] = {
         "search": Binding(("Ctrl+F",), "搜索机构名称"),
         "bin": Binding(("Ctrl+B",), "打开或关闭回收站"),
         "keys": Binding(("Ctrl+K",), "管理签名密钥（导入评估员密钥文件）"),
+        "about": Binding(("Ctrl+I",), "关于本程序与评估标准数据（哪些内容为拟定、未经核实）"),
     },
     "通用": {
         "help": Binding(("F1",), "显示或隐藏本快捷键说明"),

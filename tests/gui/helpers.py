@@ -32,6 +32,7 @@ class FakeDialogs(Dialogs):
         self.files: list[Path] = []
         self.asked: list[tuple[str, str]] = []
         self.errors: list[tuple[str, str]] = []
+        self.informed: list[tuple[str, str]] = []
         self.key_file: Path | None = None
         self.folder: Path | None = None
         self.secret: str | None = None  # a typed passphrase; None cancels
@@ -42,6 +43,9 @@ class FakeDialogs(Dialogs):
     def confirm(self, title: str, text: str, accept: str = "确定", reject: str = "取消") -> bool:
         self.asked.append((title, text))
         return self.answer
+
+    def inform(self, title: str, text: str) -> None:
+        self.informed.append((title, text))
 
     def error(self, title: str, text: str) -> None:
         self.errors.append((title, text))

@@ -238,3 +238,19 @@ def test_an_autosave_leaves_other_assessments_untouched(
     for key in (Qt.Key.Key_1, Qt.Key.Key_PageDown, Qt.Key.Key_2):
         press(qtbot, key)
     assert (other_file.stat().st_mtime_ns, other_file.read_bytes()) == before
+
+
+def test_about_says_what_in_the_rubric_is_drafted_or_unverified(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    full_rubric: LoadedRubric,
+    dialogs: FakeDialogs,
+) -> None:
+    window = make_window(full_rubric)
+    window.home.table.setFocus()
+    press(qtbot, Qt.Key.Key_I, Ctrl)
+    ((title, text),) = dialogs.informed
+    assert title == "关于"
+    assert "WS/T 821—2023" in text and full_rubric.sha256[:16] in text
+    assert "97 项的文字依据公开资料起草" in text
+    assert "16 项基础指标" in text and "等级划分规则为默认参数" in text
