@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -74,8 +75,31 @@ def _name(summary: RecordSummary) -> str:
     return summary.centre_name or "（未填写机构名称）"
 
 
-class RecordListModel(QAbstractTableModel):
+class _ListModel(QAbstractTableModel):
+    """A read-only table of one row per item in `rows()`, with fixed column headers."""
+
+    HEADERS: tuple[str, ...] = ()
+    rows: Callable[[], Sequence[object]]  # each subclass names the list it shows
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
+        return 0 if parent.isValid() else len(self.rows())
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class RecordListModel(_ListModel):
     HEADERS = ("机构名称", "评估日期", "状态", "进度", "当前等级", "最后修改")
+
+    def rows(self) -> Sequence[object]:
+        return self.records
 
     def __init__(self) -> None:
         super().__init__()
@@ -105,19 +129,6 @@ class RecordListModel(QAbstractTableModel):
         self.beginResetModel()
         self.records = [r for r in self.all if shown(r)]
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -174,8 +185,11 @@ class ProgressDelegate(QStyledItemDelegate):
         paint_meter(painter, rect, percent / 100, f"{percent}%")
 
 
-class BinModel(QAbstractTableModel):
+class BinModel(_ListModel):
     HEADERS = ("机构名称", "评估日期", "状态", "删除时间")
+
+    def rows(self) -> Sequence[object]:
+        return self.entries
 
     def __init__(self) -> None:
         super().__init__()
@@ -185,19 +199,6 @@ class BinModel(QAbstractTableModel):
         self.beginResetModel()
         self.entries = entries
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
