@@ -25,7 +25,6 @@ from assessor.core.assessment.model import (
     Centre,
     Evidence,
     IndicatorScore,
-    RubricRef,
     Status,
     Visit,
     now_utc,
@@ -89,14 +88,6 @@ class FinaliseBlocked(UserError):
         super().__init__("不能完成评估。" + "；".join(parts) + "。")
 
 
-def resolve_rubric(ref: RubricRef, known: Iterable[LoadedRubric] = ()) -> LoadedRubric:
-    """The rubric an assessment was scored against: one of `known`, else a bundled one."""
-    for rubric in known:
-        if rubric.sha256 == ref.sha256:
-            return rubric
-    return rubric_for(ref)
-
-
 @dataclass(frozen=True)
 class RecordOverview:
     """One line of the home screen: the stored summary plus progress and grade so far."""
@@ -121,7 +112,7 @@ def record_overviews(store: Store, known: Sequence[LoadedRubric] = ()) -> list[R
             continue
         try:
             assessment = store.load(summary.key)
-            result = compute_result(resolve_rubric(assessment.rubric, known), assessment)
+            result = compute_result(rubric_for(assessment.rubric, known), assessment)
         except (StorageError, UserError) as exc:
             out.append(RecordOverview(summary, problem=str(exc)))
             continue
@@ -196,7 +187,7 @@ class EditingSession:
         on_finalised: Iterable[FinaliseHook] = (),
     ) -> EditingSession:
         assessment, chain = store.load_with_audit(key)
-        rubric = resolve_rubric(assessment.rubric, known)
+        rubric = rubric_for(assessment.rubric, known)
         return cls(store, rubric, assessment, chain, on_finalised=on_finalised)
 
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -20,11 +21,11 @@ from PySide6.QtWidgets import (
 
 from assessor import __version__
 from assessor.core.assessment.model import Assessment
-from assessor.core.export.signed_export import ExportedFiles
 from assessor.core.problems import UserError
 from assessor.core.rubric.provenance import provenance_notes
+from assessor.core.rubric.registry import rubric_for
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.session import EditingSession, FinaliseHook, resolve_rubric
+from assessor.core.session import EditingSession, FinaliseHook
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, record_key
 from assessor.gui.controller import AssessmentController
@@ -35,6 +36,9 @@ from assessor.gui.shortcuts_help import ShortcutsHelp, bind
 from assessor.gui.sign_dialog import SignDialog
 from assessor.gui.style import ems, tone
 from assessor.gui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from assessor.core.export.signed_export import ExportedFiles
 
 NOTICE_MS = 6000
 
@@ -220,7 +224,7 @@ class MainWindow(QMainWindow):
             return
         try:
             assessment = self.store.load(key)
-            rubric = resolve_rubric(assessment.rubric, [self.rubric])
+            rubric = rubric_for(assessment.rubric, [self.rubric])
         except UserError as exc:
             self.dialogs.error("无法签名导出", str(exc))
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -28,16 +29,17 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.core.assessment.model import Assessment
-from assessor.core.export.signed_export import ExportedFiles, export_signed
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.signing.keys import load_signer, training_signer
 from assessor.core.storage.store import Store, record_key
 from assessor.gui.background import BackgroundTask, Progress
 from assessor.gui.dialogs import Dialogs
 from assessor.gui.keys_dialog import KeyChoice, import_key_file, key_choices
 from assessor.gui.signature_pad import SignaturePad
 from assessor.gui.style import ems, tone
+
+if TYPE_CHECKING:
+    from assessor.core.export.signed_export import ExportedFiles
 
 SETTINGS_FILE = "gui.ini"
 FOLDER_SETTING = "export/folder"
@@ -68,6 +70,11 @@ def sign_and_export(
     progress: Progress,
 ) -> ExportedFiles:
     """Open the chosen key and hand it to the core export; runs in a worker thread."""
+    # Imported here: the report and signing libraries take ~0.4 s to import and the app
+    # should open without waiting for them.
+    from assessor.core.export.signed_export import export_signed
+    from assessor.core.signing.keys import load_signer, training_signer
+
     progress(1, "打开签名密钥")
     signer = training_signer() if choice.builtin else load_signer(choice.path, passphrase)
     return export_signed(

@@ -32,9 +32,12 @@ def default_rubric() -> LoadedRubric:
     return load_rubric_cached(default_rubric_path())
 
 
-def known_rubrics(extra: Iterable[str | Path] = ()) -> list[LoadedRubric]:
-    """The bundled rubrics plus any given files; broken bundled files are skipped."""
-    found: list[LoadedRubric] = [load_rubric_cached(p) for p in extra]
+def known_rubrics(extra: Iterable[str | Path | LoadedRubric] = ()) -> list[LoadedRubric]:
+    """Given rubrics (loaded, or files to load) first, then the bundled ones; broken bundled
+    files are skipped."""
+    found: list[LoadedRubric] = [
+        r if isinstance(r, LoadedRubric) else load_rubric_cached(r) for r in extra
+    ]
     for path in sorted(rubrics_dir().glob("*.json")):
         try:
             found.append(load_rubric_cached(path))
@@ -43,7 +46,7 @@ def known_rubrics(extra: Iterable[str | Path] = ()) -> list[LoadedRubric]:
     return found
 
 
-def rubric_for(ref: RubricRef, extra: Iterable[str | Path] = ()) -> LoadedRubric:
+def rubric_for(ref: RubricRef, extra: Iterable[str | Path | LoadedRubric] = ()) -> LoadedRubric:
     for rubric in known_rubrics(extra):
         if rubric.sha256 == ref.sha256:
             return rubric
