@@ -13,11 +13,11 @@ import argparse
 import statistics
 import time
 
-from assessor.core.demo import simulated_visit
 from assessor.core.export.signed_export import sign_files, sign_json
 from assessor.core.rubric.registry import default_rubric
-from assessor.core.samples import sample_assessment
 from assessor.core.signing.keys import training_signer
+from assessor.devtools.demo import simulated_visit
+from assessor.devtools.samples import sample_assessment
 
 JSON_TARGET_MS = 100.0
 EXPORT_TARGET_S = 2.0

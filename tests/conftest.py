@@ -13,8 +13,13 @@ import pytest
 from hypothesis import settings
 
 from assessor.core.rubric.model import Rubric
-from assessor.core.rubric.validate import LoadedRubric
-from tests.factories import rubric_data
+from assessor.core.rubric.validate import LoadedRubric, parse_rubric
+from tests.factories import rubric_data as build_rubric_data
+
+
+def full_form(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    return Rubric.model_validate(build_rubric_data(*args, **kwargs)).model_dump(mode="json")
+
 
 # CI runs the same examples every time, so a red build can be reproduced locally with CI=true.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -107,7 +112,9 @@ DIMENSIONS: list[dict[str, Any]] = [
     },
 ]
 
-_SMALL_RUBRIC: dict[str, Any] = rubric_data(
+# In the full form the app writes (every field, defaults included), because a rubric's hash is
+# taken over the data of its file.
+_SMALL_RUBRIC: dict[str, Any] = full_form(
     DIMENSIONS,
     total=25,
     basic_count=1,
@@ -133,7 +140,7 @@ def rubric_data(make_rubric_data: Callable[[], dict[str, Any]]) -> dict[str, Any
 
 @pytest.fixture
 def small_rubric(rubric_data: dict[str, Any]) -> LoadedRubric:
-    return LoadedRubric.of(Rubric.model_validate(rubric_data), "small")
+    return parse_rubric(json.dumps(rubric_data), "small")
 
 
 @pytest.fixture

@@ -39,8 +39,8 @@ def command(
     passphrase_file: Path | None,
 ) -> None:
     """生成已签名的示例评估（PDF 与 JSON），用于演示、培训或批量导入测试。"""
-    from assessor.core.demo import demo_files
     from assessor.core.export.signed_export import write_signed
+    from assessor.devtools.demo import demo_files
 
     signer = signing_key(key_path, passphrase_file)
     pdf = count == 1 if with_pdf is None else with_pdf

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from assessor.core.assessment.model import Assessment, IndicatorScore, Status, Supersedes, now_utc
+from assessor.core.assessment.model import Assessment, IndicatorScore, Status, Supersedes
 from assessor.core.audit import append
 from assessor.core.canonical import sha256_hex
+from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
 from assessor.core.storage.store import Store, record_key
 

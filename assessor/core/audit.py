@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
-from assessor.core.assessment.model import now_utc
 from assessor.core.canonical import canonical_sha256
+from assessor.core.clock import now_utc
 
 GENESIS = "0" * 64
 

@@ -27,10 +27,10 @@ from assessor.core.assessment.model import (
     IndicatorScore,
     Status,
     Visit,
-    now_utc,
     profile_gaps,
 )
 from assessor.core.audit import AuditEntry
+from assessor.core.clock import now_utc
 from assessor.core.problems import ProblemsError, UserError, problems_from_validation
 from assessor.core.rubric.model import Indicator
 from assessor.core.rubric.registry import rubric_for

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from assessor.core.problems import UserError
 from assessor.core.rubric.registry import default_rubric
-from assessor.core.samples import create_newcomer_sample
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, default_root
+from assessor.devtools.samples import create_newcomer_sample
 from assessor.gui.fonts import install_font, install_translations
 from assessor.gui.main_window import MainWindow
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.core.assessment.model import now_utc
+from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
 from assessor.core.signing.keys import KeyInfo, StoredKey, import_key, inspect_p12, list_keys
 from assessor.core.signing.training import TRAINING_PASSPHRASE, training_key_path

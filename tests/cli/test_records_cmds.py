@@ -6,10 +6,10 @@ from pathlib import Path
 
 from assessor.cli.main import run_cli
 from assessor.core.audit import append
-from assessor.core.demo import simulated_visit
 from assessor.core.rubric.registry import default_rubric
-from assessor.core.samples import sample_assessment
 from assessor.core.storage.store import Store, record_key
+from assessor.devtools.demo import simulated_visit
+from assessor.devtools.samples import sample_assessment
 
 RUBRIC = default_rubric()
 

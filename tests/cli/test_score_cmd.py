@@ -9,8 +9,8 @@ import pytest
 
 from assessor.cli.main import run_cli
 from assessor.core.rubric.registry import default_rubric
-from assessor.core.samples import sample_assessment
 from assessor.core.scoring.engine import compute_result
+from assessor.devtools.samples import sample_assessment
 
 RUBRIC = default_rubric()
 

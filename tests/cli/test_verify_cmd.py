@@ -11,7 +11,7 @@ import rfc8785
 
 from assessor.cli.main import run_cli
 from assessor.cli.verify_cmd import DEFAULT_TRUST_WARNING
-from assessor.core.assessment.model import now_utc
+from assessor.core.clock import now_utc
 from assessor.core.rubric.validate import load_rubric
 from assessor.core.signing.json_signature import document_bytes, sign_document
 from assessor.core.signing.keys import KeyInfo, load_signer, training_signer

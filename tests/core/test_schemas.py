@@ -7,11 +7,11 @@ import json
 import jsonschema
 import pytest
 
-from assessor.core.demo import demo_files
 from assessor.core.paths import default_rubric_path, rubrics_dir
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.schemas import SCHEMAS, schema_json
 from assessor.core.signing.keys import training_signer
+from assessor.devtools.demo import demo_files
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))

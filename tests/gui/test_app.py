@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assessor.core.samples import SAMPLE_NAME
 from assessor.core.storage.store import Store
+from assessor.devtools.samples import SAMPLE_NAME
 
 
 def run_smoke(data: Path) -> subprocess.CompletedProcess[str]:

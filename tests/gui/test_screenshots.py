@@ -27,8 +27,8 @@ from pytestqt.qtbot import QtBot
 
 from assessor.core.paths import font_path
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.samples import create_newcomer_sample
 from assessor.core.storage.store import Store
+from assessor.devtools.samples import create_newcomer_sample
 from assessor.gui.main_window import MainWindow
 
 SIZE = (1366, 768)

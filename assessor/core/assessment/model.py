@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assessor.core.assessment.uscc import uscc_problem
+from assessor.core.clock import now_utc
 
 ASSESSMENT_FORMAT = "assessor.assessment/1"
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def new_id() -> str:

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessor.core.assessment.model import Assessment, Status, now_utc
+from assessor.core.assessment.model import Assessment, Status
 from assessor.core.audit import AuditEntry
+from assessor.core.clock import now_utc
 from assessor.core.export.build import build_document
 from assessor.core.export.document import AssessmentDocument
 from assessor.core.problems import UserError, os_error_text

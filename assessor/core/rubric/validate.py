@@ -43,14 +43,18 @@ class LoadedRubric:
     _parents: dict[str, tuple[Dimension, Item]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def of(cls, rubric: Rubric, source: str = "") -> LoadedRubric:
+    def of(cls, rubric: Rubric, source: str = "", data: object = None) -> LoadedRubric:
+        """`data` is the JSON the rubric was parsed from. The hash is taken over it rather than
+        over the model, so that a later release which adds optional fields to the model still
+        finds the rubric an old assessment names by the same hash."""
         parents = {
             ind.id: (dim, item)
             for dim in rubric.dimensions
             for item in dim.items
             for ind in item.indicators
         }
-        return cls(rubric, canonical_sha256(rubric), source, parents)
+        digest = canonical_sha256(rubric if data is None else data)
+        return cls(rubric, digest, source, parents)
 
     @cached_property
     def indicators(self) -> list[Indicator]:
@@ -88,7 +92,7 @@ def parse_rubric(text: str | bytes, where: str) -> LoadedRubric:
     problems = structural_problems(rubric, where)
     if problems:
         raise ProblemsError(problems)
-    return LoadedRubric.of(rubric, where)
+    return LoadedRubric.of(rubric, where, data)
 
 
 def load_rubric(path: str | Path) -> LoadedRubric:

@@ -35,8 +35,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from pydantic import ValidationError
 
-from assessor.core.assessment.model import Status, now_utc
+from assessor.core.assessment.model import Status
 from assessor.core.canonical import canonical_bytes
+from assessor.core.clock import now_utc
 from assessor.core.export.document import (
     MAX_DOCUMENT_BYTES,
     AssessmentDocument,

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from cryptography.x509.oid import NameOID
 
-from assessor.core.assessment.model import now_utc
+from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
 from assessor.core.signing import ASSESSOR_DAYS, CA_DAYS
 from assessor.core.signing.training import (

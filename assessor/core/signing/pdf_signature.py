@@ -20,7 +20,7 @@ from datetime import UTC
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from assessor.core.assessment.model import now_utc
+from assessor.core.clock import now_utc
 from assessor.core.paths import font_path
 from assessor.core.problems import UserError
 from assessor.core.signing.keys import SigningKey

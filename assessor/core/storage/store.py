@@ -32,9 +32,10 @@ import platformdirs
 from pydantic import ValidationError
 from tinydb import TinyDB
 
-from assessor.core.assessment.model import Assessment, Evidence, Status, now_utc
+from assessor.core.assessment.model import Assessment, Evidence, Status
 from assessor.core.audit import GENESIS, AuditEntry, entry_hash, verify_chain
 from assessor.core.canonical import sha256_hex
+from assessor.core.clock import now_utc
 from assessor.core.problems import problems_from_validation
 from assessor.core.storage.atomic import (
     AtomicJSONStorage,

@@ -14,16 +14,16 @@ from assessor.core.amendment import amend
 from assessor.core.assessment.model import Status
 from assessor.core.audit import append, verify_chain
 from assessor.core.canonical import sha256_hex
-from assessor.core.demo import simulated_visit
 from assessor.core.export.signed_export import export_names, export_signed
 from assessor.core.problems import UserError
 from assessor.core.rubric.registry import default_rubric
-from assessor.core.samples import sample_assessment
 from assessor.core.signing.json_signature import verify_json
 from assessor.core.signing.keys import training_signer
 from assessor.core.signing.pdf_signature import verify_pdf
 from assessor.core.signing.training import training_ca
 from assessor.core.storage.store import Store, record_key
+from assessor.devtools.demo import simulated_visit
+from assessor.devtools.samples import sample_assessment
 
 RUBRIC = default_rubric()
 

@@ -11,7 +11,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, pkcs12
 from cryptography.x509.oid import NameOID
 
-from assessor.core.assessment.model import now_utc
+from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
 from assessor.core.signing.keys import (
     CA_KEY_FILE,

@@ -15,9 +15,9 @@ from assessor.core.assessment.model import Assessment, IndicatorScore, Status
 from assessor.core.audit import AuditEntry, append
 from assessor.core.export.signed_export import SignedFiles, sign_files, sign_json
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.samples import sample_assessment
 from assessor.core.signing.json_signature import document_bytes
 from assessor.core.signing.keys import SigningKey
+from assessor.devtools.samples import sample_assessment
 
 AMENDMENT_SHARE = 0.1
 _AMEND_REASONS = (

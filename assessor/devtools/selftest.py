@@ -47,9 +47,9 @@ class _Run:
         return f"{r.rubric.code}，{len(r.indicators)} 项指标，哈希 {r.sha256[:12]}…"
 
     def store(self) -> str:
-        from assessor.core.demo import simulated_visit
-        from assessor.core.samples import sample_assessment
         from assessor.core.storage.store import Store, record_key
+        from assessor.devtools.demo import simulated_visit
+        from assessor.devtools.samples import sample_assessment
 
         self.data = Store(self.root / "data")
         draft = sample_assessment(self.loaded, 1, training=True)

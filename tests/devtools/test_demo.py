@@ -6,11 +6,11 @@ import json
 from collections import Counter
 
 from assessor.core.canonical import sha256_hex
-from assessor.core.demo import demo_files
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.signing.json_signature import verify_json
 from assessor.core.signing.keys import training_signer
 from assessor.core.signing.training import training_ca
+from assessor.devtools.demo import demo_files
 
 
 def test_many_demo_files_verify_and_vary() -> None:
