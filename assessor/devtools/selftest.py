@@ -5,6 +5,9 @@ A build that lacks a data file, a font or a module fails here rather than on a v
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +17,8 @@ from pathlib import Path
 from assessor.core.audit import append
 from assessor.core.problems import UserError
 from assessor.core.rubric.registry import default_rubric
+
+GUI_TIMEOUT_S = 120
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,29 @@ class _Run:
         self.loaded = default_rubric()
         r = self.loaded
         return f"{r.rubric.code}，{len(r.indicators)} 项指标，哈希 {r.sha256[:12]}…"
+
+    def scoring(self) -> str:
+        from assessor.core.assessment.create import new_assessment
+        from assessor.core.scoring.engine import compute_result
+        from assessor.core.scoring.grade import ranked_bands
+
+        # Every indicator at its top level must give the rubric's full total and the best
+        # grade; every one at zero must give nothing: two results known without the engine.
+        best = new_assessment(self.loaded)
+        best.scores = [
+            s.model_copy(update={"score": max(lv.points for lv in ind.levels)})
+            for s, ind in zip(best.scores, self.loaded.indicators, strict=True)
+        ]
+        top = compute_result(self.loaded, best)
+        worst = new_assessment(self.loaded)
+        worst.scores = [s.model_copy(update={"score": 0.0}) for s in worst.scores]
+        bottom = compute_result(self.loaded, worst)
+        best_grade = ranked_bands(self.loaded.rubric.grade_rule)[0].grade
+        if (top.total, top.grade) != (self.loaded.rubric.total, best_grade):
+            raise RuntimeError(f"满分样例得 {top.total:g} 分、等级 {top.grade}，不符合预期")
+        if bottom.total != 0 or not top.completeness.complete:
+            raise RuntimeError(f"零分样例得 {bottom.total:g} 分，不符合预期")
+        return f"满分样例 {top.total:g} 分（{top.grade}），零分样例 {bottom.total:g} 分（{bottom.grade}）"
 
     def store(self) -> str:
         from assessor.core.storage.store import Store, record_key
@@ -84,15 +112,50 @@ class _Run:
         return "JSON 与 PDF 签名均有效"
 
 
+    def main_window(self) -> str:
+        # A child process: the window opens exactly as on a laptop (entry point, fonts, Qt
+        # plugins of a packaged build), and the command line never loads Qt itself.
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "ASSESSOR_DATA_DIR": str(self.root / "gui-data"),
+        }
+        try:
+            done = subprocess.run(
+                [*app_command(), "--smoke-test"],
+                env=env,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                timeout=GUI_TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"桌面程序 {GUI_TIMEOUT_S} 秒内未能打开并关闭主窗口") from None
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["（无输出）"])[-1]
+            raise RuntimeError(f"桌面程序退出码 {done.returncode}：{last}")
+        return "；".join(done.stdout.split()) or "主窗口已打开并关闭"
+
+
+def app_command() -> list[str]:
+    """How to start this installation's `assessor`: the packaged executable, or this Python."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, "-m", "assessor"]
+
+
 def run_selftest() -> Iterator[Step]:
     """Yield each step as it finishes; stop at the first failure."""
     with tempfile.TemporaryDirectory(prefix="assessor-selftest-") as folder:
         run = _Run(Path(folder))
         for name, action in (
             ("加载评估标准", run.rubric),
+            ("评分", run.scoring),
             ("本地存储", run.store),
             ("签名导出", run.export),
             ("验证签名", run.verify),
+            ("桌面程序主窗口", run.main_window),
         ):
             step = _timed(name, action)
             yield step

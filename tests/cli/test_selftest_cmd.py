@@ -8,7 +8,7 @@ from assessor.cli.main import run_cli
 def test_selftest_passes_on_a_working_installation(capsys) -> None:
     assert run_cli(["selftest"]) == 0
     out = capsys.readouterr().out
-    assert out.count("[通过]") == 4
+    assert out.count("[通过]") == 6
     assert "自检通过" in out
 
 
