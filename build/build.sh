@@ -1,10 +1,33 @@
 #!/usr/bin/env bash
-# Builds the one-folder app into dist/assessor and smoke-tests it offscreen.
+# Builds the one-folder app into dist/assessor and the archive dist/assessor-<version>-<platform>
+# (.tar.gz, .zip on Windows), then proves it: the packaged selftest and smoke test run offscreen
+# on throwaway data, and the folder and archive must stay within their size budgets.
+#   bash build/build.sh              # build, check, archive
+#   SKIP_INSTALL=1 bash build/build.sh   # reuse the venv as it is (CI installs first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/python -m pip install -q -e ".[dev,build]"
-.venv/bin/pyinstaller --noconfirm --clean \
-    --workpath "${TMPDIR:-/tmp}/assessor-pyinstaller" --distpath dist build/assessor.spec
-dist/assessor/assessor selftest
-QT_QPA_PLATFORM=offscreen ASSESSOR_DATA_DIR="$(mktemp -d)" dist/assessor/assessor --smoke-test
-du -sh dist/assessor
+
+FOLDER_BUDGET_MB=${FOLDER_BUDGET_MB:-150}
+ARCHIVE_BUDGET_MB=${ARCHIVE_BUDGET_MB:-70}
+PY=.venv/bin/python
+[ -x "$PY" ] || PY=.venv/Scripts/python.exe  # Windows (Git Bash)
+
+if [ -z "${SKIP_INSTALL:-}" ]; then
+    "$PY" -m pip install -q -e ".[build]"
+fi
+WORK="${TMPDIR:-/tmp}/assessor-pyinstaller"
+"$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --workpath "$WORK" --distpath dist build/assessor.spec
+
+APP=dist/assessor/assessor
+[ -x "$APP" ] || APP=dist/assessor/assessor.exe
+DATA="$(mktemp -d)"
+trap 'rm -rf "$DATA"' EXIT
+export QT_QPA_PLATFORM=offscreen
+echo "== packaged selftest"
+ASSESSOR_DATA_DIR="$DATA/selftest" "$APP" selftest
+echo "== packaged smoke test"
+ASSESSOR_DATA_DIR="$DATA/smoke" "$APP" --smoke-test
+
+"$PY" build/package.py --folder dist/assessor --out dist \
+    --folder-budget-mb "$FOLDER_BUDGET_MB" --archive-budget-mb "$ARCHIVE_BUDGET_MB"
