@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store
-from assessor.gui.indicator_panel import NOTE_DEBOUNCE_MS
+from assessor.gui.assessment.indicator_panel import NOTE_DEBOUNCE_MS
 from assessor.gui.main_window import MainWindow
 from tests.gui.helpers import FakeDialogs, focus, press
 

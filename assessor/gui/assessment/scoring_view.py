@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.gui.controller import AssessmentController
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.indicator_panel import IndicatorPanel
-from assessor.gui.rubric_tree import RubricTreeModel, indicator_at
-from assessor.gui.shortcuts_help import LEVEL_KEYS, bind, bind_keys, binding, shown_keys
-from assessor.gui.style import points
+from assessor.gui.assessment.controller import AssessmentController
+from assessor.gui.assessment.indicator_panel import IndicatorPanel
+from assessor.gui.assessment.rubric_tree import RubricTreeModel, indicator_at
+from assessor.gui.assessment.shortcuts_help import LEVEL_KEYS, bind, bind_keys, binding, shown_keys
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.style import points
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．。", "0123456789..")
 
