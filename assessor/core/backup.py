@@ -16,6 +16,7 @@ import os
 import shutil
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -216,7 +217,14 @@ def _check_member(zf: zipfile.ZipFile, entry: dict[str, Any], target: _Writer) -
     try:
         with zf.open(name) as member:
             sha256, size = _copy_hashed(member, target, limit=entry["size"])
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+    ):
         raise BackupError(f"备份文件已损坏，无法读取其中的 {name}") from None
     if size != entry["size"] or sha256 != entry["sha256"]:
         raise BackupError(f"备份文件已损坏：{name} 的内容与清单中的校验值（SHA-256）不符")

@@ -52,7 +52,7 @@ class _Run:
         return f"{r.rubric.code}，{len(r.indicators)} 项指标，哈希 {r.sha256[:12]}…"
 
     def scoring(self) -> str:
-        from assessor.core.assessment.create import new_assessment
+        from assessor.core.document.new import new_assessment
         from assessor.core.scoring.engine import compute_result
         from assessor.core.scoring.grade import ranked_bands
 
@@ -110,7 +110,6 @@ class _Run:
             if not check.ok:
                 raise RuntimeError("；".join(check.problems))
         return "JSON 与 PDF 签名均有效"
-
 
     def main_window(self) -> str:
         # A child process: the window opens exactly as on a laptop (entry point, fonts, Qt

@@ -8,6 +8,7 @@ from assessor.cli.main import run_cli
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.storage.store import Store, record_key
 from assessor.devtools.samples import sample_assessment
+from tests.core.test_backup import flip_stored_byte
 
 RUBRIC = default_rubric()
 
@@ -34,9 +35,7 @@ def test_a_damaged_archive_is_a_plain_chinese_error(tmp_path: Path, capsys) -> N
     old, archive = tmp_path / "old", tmp_path / "b.zip"
     Store(old).create(sample_assessment(RUBRIC, 32, training=True))
     assert run_cli(["backup", "-o", str(archive), "--data-dir", str(old)]) == 0
-    damaged = bytearray(archive.read_bytes())
-    damaged[len(damaged) // 4] ^= 0x55
-    archive.write_bytes(bytes(damaged))
+    flip_stored_byte(archive, archive)
     capsys.readouterr()
 
     assert run_cli(["restore", str(archive), "--data-dir", str(tmp_path / "new")]) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -159,9 +160,17 @@ def _manifest_with(archive: Path, extra_path: str) -> bytes:
     return json.dumps(manifest).encode()
 
 
-def _flipped_byte(archive: Path, target: Path) -> None:
+def flip_stored_byte(archive: Path, target: Path) -> None:
+    """Copy `archive` with one byte flipped inside a record file's compressed data (a flip in
+    zip bookkeeping such as a timestamp changes no content and rightly restores)."""
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo(_a_record_member(archive))
     data = bytearray(archive.read_bytes())
-    data[len(data) // 3] ^= 0xFF
+    name_len, extra_len = struct.unpack(
+        "<HH", data[info.header_offset + 26 : info.header_offset + 30]
+    )
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start + info.compress_size // 2] ^= 0xFF
     target.write_bytes(bytes(data))
 
 
@@ -194,7 +203,7 @@ def _path_escape(archive: Path, target: Path) -> None:
 
 
 CORRUPTIONS: dict[str, tuple[Callable[[Path, Path], None], str]] = {
-    "flipped byte": (_flipped_byte, "损坏"),
+    "flipped byte": (flip_stored_byte, "损坏"),
     "truncated": (_truncated, "不是有效的备份文件"),
     "not a zip": (_text, "不是有效的备份文件"),
     "edited record": (_edited_record, "校验值"),
