@@ -1,16 +1,20 @@
-"""Time one durable autosave of a full-size assessment as its audit chain grows.
+"""Time one durable autosave of a full-size assessment as its audit chain grows, next to its
+floor: a bare durable write (write, fsync, rename, folder fsync) of the same bytes.
 
 Run: .venv/bin/python bench/bench_autosave.py [--saves N] [--dir FOLDER]
 
 Each autosave is what the GUI does after an edit: change one score or note, append an audit
 entry, and `Store.save` (one atomic, fsynced write of the record file). The record has 120
 indicator scores with Chinese notes, as the full rubric does; the chain grows by one per save.
+Around the 10th and the last change, each autosave is followed by the floor written with the
+record file's bytes at that moment, so the ratio says what the store adds to the disk's cost.
 Use --dir to measure on the disk the laptops use: fsync cost depends on it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -25,10 +29,14 @@ from assessor.core.assessment.model import (
     Visit,
 )
 from assessor.core.audit import AuditEntry, append
+from assessor.core.storage.atomic import fsync_dir
 from assessor.core.storage.store import Store, record_key
 
 INDICATORS = 120
 TARGET_MEDIAN_MS = 50.0
+# Saves around these chain lengths are paired with the floor.
+SAMPLED_AT = (10, 1000)
+SAMPLE_HALF_WIDTH = 8
 NOTE = (
     "查阅保育人员花名册及健康证，现场观察午睡室通风与照护人员配比，访谈负责人了解应急预案演练情况。"
 )
@@ -62,6 +70,26 @@ def autosave(store: Store, assessment: Assessment, chain: list[AuditEntry], step
     chain.append(entry)
 
 
+def durable_write(folder: Path, payload: bytes) -> None:
+    """The floor: the least a crash-safe replacement of a file of these bytes costs."""
+    temp, target = folder / "floor.tmp", folder / "floor.json"
+    with open(temp, "wb") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, target)
+    fsync_dir(folder)
+
+
+def sampled(step: int, saves: int) -> int | None:
+    """The chain length this save is sampled for, if any (the last one is `saves`)."""
+    for at in SAMPLED_AT:
+        centre = min(at, saves)
+        if abs(step + 1 - centre) <= SAMPLE_HALF_WIDTH:
+            return at
+    return None
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -83,18 +111,27 @@ def main() -> None:
         parser.error("--saves must be at least 200")
 
     with tempfile.TemporaryDirectory(prefix="bench-autosave-", dir=args.dir) as folder:
-        store = Store(Path(folder))
+        store = Store(Path(folder) / "store")
+        floor_dir = Path(folder) / "floor"
+        floor_dir.mkdir()
         assessment = full_size_assessment()
         store.create(assessment)
         key = record_key(assessment)
+        record = Path(folder) / "store" / "assessments" / key / "record.json"
         chain: list[AuditEntry] = []
         times_ms: list[float] = []
+        pairs: dict[int, list[tuple[float, float, int]]] = {at: [] for at in SAMPLED_AT}
         for step in range(args.saves):
             started = time.perf_counter()
             autosave(store, assessment, chain, step)
             times_ms.append((time.perf_counter() - started) * 1000)
+            if (at := sampled(step, args.saves)) is not None:
+                payload = record.read_bytes()
+                started = time.perf_counter()
+                durable_write(floor_dir, payload)
+                floor_ms = (time.perf_counter() - started) * 1000
+                pairs[at].append((times_ms[-1], floor_ms, len(payload)))
 
-        record = Path(folder) / "assessments" / key / "record.json"
         started = time.perf_counter()
         store.load_with_audit(key)
         load_ms = (time.perf_counter() - started) * 1000
@@ -104,6 +141,15 @@ def main() -> None:
         report(f"last 200 (chain {len(chain) - 199}-{len(chain)})", times_ms[-200:])
         print(f"record file at the end        {record.stat().st_size / 1024:.0f} KiB")
         print(f"load + full verification      {load_ms:.1f} ms")
+        for at, rows in pairs.items():
+            save = statistics.median(r[0] for r in rows)
+            floor = statistics.median(r[1] for r in rows)
+            size = statistics.median(r[2] for r in rows) / 1024
+            print(
+                f"at ~{min(at, args.saves)} changes: autosave median {save:6.1f} ms, durable write of"
+                f" the same {size:.0f} KiB median {floor:6.1f} ms, ratio {save / floor:.2f}"
+                f" (n={len(rows)})"
+            )
         median = statistics.median(times_ms)
         verdict = "met" if median < TARGET_MEDIAN_MS else "MISSED"
         print(f"target median < {TARGET_MEDIAN_MS:.0f} ms: {verdict}")

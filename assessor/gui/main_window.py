@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from assessor import __version__
-from assessor.core.assessment.model import Assessment
 from assessor.core.problems import UserError
 from assessor.core.rubric.provenance import provenance_notes
 from assessor.core.rubric.registry import rubric_for
@@ -28,17 +27,20 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession, FinaliseHook
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, record_key
-from assessor.gui.assessment.controller import AssessmentController
 from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
-from assessor.gui.assessment.workspace import Workspace
 from assessor.gui.home.home_view import HomeView
-from assessor.gui.signing.keys_dialog import KeysDialog
-from assessor.gui.signing.sign_dialog import SignDialog
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.style import ems, tone
 
+# The home screen is all a start shows: the assessment screens and the signing dialogs (with
+# cryptography and pyHanko behind them) are imported when first opened.
 if TYPE_CHECKING:
+    from assessor.core.assessment.model import Assessment
     from assessor.core.export.signed_export import ExportedFiles
+    from assessor.gui.assessment.controller import AssessmentController
+    from assessor.gui.assessment.workspace import Workspace
+    from assessor.gui.signing.keys_dialog import KeysDialog
+    from assessor.gui.signing.sign_dialog import SignDialog
 
 NOTICE_MS = 6000
 
@@ -158,6 +160,9 @@ class MainWindow(QMainWindow):
             self.dialogs.error("无法打开评估", str(exc))
             self.home.reload()
             return
+        from assessor.gui.assessment.controller import AssessmentController
+        from assessor.gui.assessment.workspace import Workspace
+
         self.close_assessment()
         self.controller = AssessmentController(session, self)
         self.controller.saveStateChanged.connect(self._save_state_changed)
@@ -228,6 +233,8 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self.dialogs.error("无法签名导出", str(exc))
             return
+        from assessor.gui.signing.sign_dialog import SignDialog
+
         dialog = SignDialog(self.store, assessment, rubric, self.keys_dir, self.dialogs, self)
         dialog.exported.connect(self._exported)
         dialog.finished.connect(self._sign_dialog_closed)
@@ -245,6 +252,8 @@ class MainWindow(QMainWindow):
 
     def show_keys(self) -> None:
         if self.keys_dialog is None:
+            from assessor.gui.signing.keys_dialog import KeysDialog
+
             self.keys_dialog = KeysDialog(self.keys_dir, self.dialogs, self)
         self.keys_dialog.reload()
         self.dialogs.present(self.keys_dialog)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from assessor.core.storage.store import Store
 from assessor.devtools.samples import SAMPLE_NAME
+from assessor.gui.app import SMOKE_OPENED, SMOKE_SHOWN
 
 
 def run_smoke(data: Path) -> subprocess.CompletedProcess[str]:
@@ -27,6 +29,8 @@ def test_smoke_test_opens_the_window_and_exits_cleanly(tmp_path: Path) -> None:
     data = tmp_path / "data"
     done = run_smoke(data)
     assert done.returncode == 0, done.stderr
+    shown, opened = done.stdout.splitlines()
+    assert shown == SMOKE_SHOWN and re.fullmatch(rf"{SMOKE_OPENED}：\d+ 毫秒", opened)
     [summary] = Store(data).list()
     assert summary.centre_name == SAMPLE_NAME and summary.training
 
