@@ -12,6 +12,16 @@ ARCHIVE_BUDGET_MB=${ARCHIVE_BUDGET_MB:-70}
 PY=.venv/bin/python
 [ -x "$PY" ] || PY=.venv/Scripts/python.exe  # Windows (Git Bash)
 
+# Linux: Qt's ICU data is rebuilt smaller (build/trim_icu.py) with icupkg and genccode.
+if [ "$(uname -s)" = Linux ] && ! command -v icupkg >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "Installing system packages: icu-devtools"
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq icu-devtools >/dev/null
+    else
+        echo "Please install icu-devtools (Debian/Ubuntu package name)" >&2
+    fi
+fi
 if [ -z "${SKIP_INSTALL:-}" ]; then
     "$PY" -m pip install -q -e ".[build]"
 fi

@@ -134,7 +134,7 @@ class _Run:
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["（无输出）"])[-1]
             raise RuntimeError(f"桌面程序退出码 {done.returncode}：{last}")
-        return "；".join(done.stdout.split()) or "主窗口已打开并关闭"
+        return "；".join(line.strip() for line in done.stdout.splitlines() if line.strip())
 
 
 def app_command() -> list[str]:
