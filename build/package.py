@@ -16,7 +16,8 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from assessor import __version__  # noqa: E402 (the source tree is not necessarily installed)
+# The source tree, which need not be installed.
+from assessor import __version__
 
 MB = 1_000_000
 _SYSTEMS = {"linux": "linux", "win32": "windows", "darwin": "macos"}
