@@ -3,7 +3,12 @@ with arguments it is the CLI."""
 
 from __future__ import annotations
 
+import os
 import sys
+
+# The app uses no pydantic plugins; looking for them scans every installed package's metadata
+# when the first model is built, on the start-up path.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ GENESIS = "0" * 64
 
 
 class AuditEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     seq: int = Field(ge=1)
     at: datetime

@@ -28,7 +28,7 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 class Signer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str
     assessor_id: str
@@ -37,7 +37,7 @@ class Signer(BaseModel):
 class SignatureBlock(BaseModel):
     """Detached CMS over the RFC 8785 bytes of the document with `signature` removed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format: Literal["cms-detached/rfc8785"] = "cms-detached/rfc8785"
     signed_at: datetime

@@ -22,7 +22,7 @@ STATUS_LABELS: dict[str, str] = {"ok": "符合", "fail": "不符合", "unknown":
 
 
 class Finding(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     check: CheckId
     status: Status
