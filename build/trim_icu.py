@@ -24,7 +24,8 @@ TOOLS = ("icupkg", "genccode", "cc", "nm")
 KEEP_LOCALES = {"root", "en", "en_US", "en_US_POSIX", "zh", "zh_CN", "zh_Hans", "zh_Hans_CN"}
 # GBK (windows-936) is built on ibm-1386.
 KEEP_CONVERTERS = {"gb18030", "windows-936-2000", "ibm-1386_P100-2001"}
-# Locale ids, also the truncated ones some collations use (`de_`).
+# Locale ids, also the truncated ones some collations use (`de_`); `res_index` (the list of
+# locales in each tree) looks like one but is not.
 _LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]*)*$")
 # Every ICU common data package starts with this header magic (bytes 2-3).
 _MAGIC = b"\xda\x27"
@@ -40,7 +41,7 @@ def dropped(item: str) -> bool:
     name, suffix = path.stem, path.suffix
     if suffix == ".cnv":
         return name not in KEEP_CONVERTERS
-    if suffix == ".res" and _LOCALE.fullmatch(name):
+    if suffix == ".res" and _LOCALE.fullmatch(name) and name != "res_index":
         return name not in KEEP_LOCALES
     return False
 
