@@ -51,7 +51,7 @@ def floor_export(pages: int, signer: SigningKey) -> bytes:
     )
     story = []
     for page in range(pages):
-        story.extend(Paragraph(f"{page + 1}.{line} {PLAIN_TEXT}", style) for line in range(24))
+        story.extend(Paragraph(f"{page + 1}.{line} {PLAIN_TEXT}", style) for line in range(16))
         story.append(PageBreak())
     buffer = BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4).build(story[:-1])
