@@ -12,16 +12,26 @@ ARCHIVE_BUDGET_MB=${ARCHIVE_BUDGET_MB:-70}
 PY=.venv/bin/python
 [ -x "$PY" ] || PY=.venv/Scripts/python.exe  # Windows (Git Bash)
 
-# Linux: Qt's ICU data is rebuilt smaller (build/trim_icu.py) with icupkg and genccode.
-if [ "$(uname -s)" = Linux ] && ! command -v icupkg >/dev/null 2>&1; then
+# Linux: Qt's ICU data is rebuilt smaller (build/trim_icu.py) with icupkg and genccode, and the
+# xcb libraries Qt's window plugin needs are bundled only if the build machine has them (a
+# fresh Ubuntu desktop lacks libxcb-cursor0, for one).
+linux_build_packages() {
+    local missing=()
+    command -v icupkg >/dev/null 2>&1 || missing+=(icu-devtools)
+    for lib in libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 \
+        libxcb-keysyms.so.1:libxcb-keysyms1 libxkbcommon-x11.so.0:libxkbcommon-x11-0; do
+        ldconfig -p 2>/dev/null | grep -q "${lib%%:*}" || missing+=("${lib##*:}")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-        echo "Installing system packages: icu-devtools"
+        echo "Installing system packages: ${missing[*]}"
         apt-get update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq icu-devtools >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        echo "Please install icu-devtools (Debian/Ubuntu package name)" >&2
+        echo "Please install: ${missing[*]} (Debian/Ubuntu package names)" >&2
     fi
-fi
+}
+[ "$(uname -s)" = Linux ] && linux_build_packages
 if [ -z "${SKIP_INSTALL:-}" ]; then
     "$PY" -m pip install -q -e ".[build]"
 fi
