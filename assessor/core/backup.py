@@ -5,7 +5,10 @@ which lists each file's path, size and SHA-256. Restore accepts an archive only 
 is listed, every listed file is there with its size and hash, and no path leads outside the
 folder; it unpacks into a sibling temporary folder and renames that into place, so the data
 folder is either untouched or completely restored. Names starting with a dot (temporary files
-of interrupted writes, staging folders, locks) are never archived: they are not data.
+of interrupted writes, staging folders, locks) are never archived: they are not data. An SQLite
+database (the commission register, when its folder is backed up) is archived as a consistent
+snapshot taken through SQLite's backup API, without its -wal and -shm files, so committed
+transactions still in the write-ahead log are in it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
+import tempfile
 import uuid
 import zipfile
 import zlib
@@ -31,6 +36,8 @@ MANIFEST = "MANIFEST.json"
 FORMAT = "assessor-backup"
 FORMAT_VERSION = 1
 _CHUNK = 1 << 20
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 # A manifest is a few hundred bytes per file; anything far larger is not ours.
 _MANIFEST_LIMIT = 64 << 20
 
@@ -69,8 +76,43 @@ def _data_files(root: Path) -> list[tuple[str, Path]]:
             path = Path(folder) / name
             if name.startswith(".") or path.is_symlink() or not path.is_file():
                 continue
+            if _is_sqlite_companion(path):
+                continue  # part of the database's snapshot
             found.append((path.relative_to(root).as_posix(), path))
     return found
+
+
+def _is_sqlite(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+
+
+def _is_sqlite_companion(path: Path) -> bool:
+    for suffix in _SQLITE_COMPANIONS:
+        database = path.with_name(path.name.removesuffix(suffix))
+        if path.name.endswith(suffix) and database.is_file() and _is_sqlite(database):
+            return True
+    return False
+
+
+def _sqlite_snapshot(database: Path, folder: Path) -> Path:
+    """A consistent copy of a live database, write-ahead log included."""
+    snapshot = folder / f"{uuid.uuid4().hex}.sqlite3"
+    try:
+        source = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
+        try:
+            target = sqlite3.connect(snapshot)
+            try:
+                source.backup(target)
+                # A restored database is one file: no write-ahead log to travel beside it.
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"无法读取数据库 {database}：{exc}") from None
+    return snapshot
 
 
 def _copy_hashed(source: BinaryIO, target: _Writer, limit: int | None = None) -> tuple[str, int]:
@@ -126,9 +168,13 @@ def create_backup(data_dir: Path, archive: Path) -> BackupSummary:
 
 def _write_archive(data_dir: Path, target: Path) -> tuple[int, int]:
     entries: list[dict[str, Any]] = []
-    with zipfile.ZipFile(target, "x", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with (
+        zipfile.ZipFile(target, "x", zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
+        tempfile.TemporaryDirectory(prefix="assessor-backup-") as scratch,
+    ):
         for name, path in _data_files(data_dir):
-            with open(path, "rb") as source, zf.open(name, "w", force_zip64=True) as member:
+            source_path = _sqlite_snapshot(path, Path(scratch)) if _is_sqlite(path) else path
+            with open(source_path, "rb") as source, zf.open(name, "w", force_zip64=True) as member:
                 sha256, size = _copy_hashed(source, member)
             entries.append({"path": name, "size": size, "sha256": sha256})
         manifest = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import struct
 import zipfile
 from collections.abc import Callable
@@ -263,3 +264,28 @@ def test_a_failed_backup_leaves_an_earlier_archive_untouched(
     with pytest.raises(BackupError):
         create_backup(tmp_path / "nowhere", copy)
     assert Path(copy).read_bytes() == archive.read_bytes()
+
+
+def test_a_live_sqlite_database_travels_with_its_write_ahead_log(tmp_path: Path) -> None:
+    folder = tmp_path / "register"
+    folder.mkdir()
+    live = sqlite3.connect(folder / "register.sqlite3", isolation_level=None)
+    live.execute("PRAGMA journal_mode = WAL")
+    live.execute("PRAGMA wal_autocheckpoint = 0")  # the commits stay in the -wal file
+    live.execute("CREATE TABLE assessments (centre TEXT)")
+    live.executemany("INSERT INTO assessments VALUES (?)", [("星星托育",), ("阳光宝贝",)])
+    assert (folder / "register.sqlite3-wal").stat().st_size > 0
+
+    create_backup(folder, tmp_path / "register.zip")
+    live.close()
+    with zipfile.ZipFile(tmp_path / "register.zip") as zf:
+        assert sorted(zf.namelist()) == [MANIFEST, "register.sqlite3"]
+
+    restore_backup(tmp_path / "register.zip", tmp_path / "restored")
+    copy = sqlite3.connect(tmp_path / "restored" / "register.sqlite3")
+    try:
+        rows = copy.execute("SELECT centre FROM assessments ORDER BY centre").fetchall()
+        assert rows == [("星星托育",), ("阳光宝贝",)]
+        assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    finally:
+        copy.close()
