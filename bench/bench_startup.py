@@ -6,7 +6,9 @@ Each run starts a fresh process offscreen and times it from launch to the line i
 its window is shown and its event loop idle: `assessor --smoke-test` (which then opens the first
 assessment and prints how long that took) and bench/bare_window.py, a window with one label.
 App and bare runs alternate, so a change in machine load hits both; medians and the ratio are
-printed. Target: the app within 1.5x of the bare window, from source and packaged. With
+printed. Target: the app within 1.5x of the bare window, from source and packaged. The source
+runs may write bytecode caches (PYTHONDONTWRITEBYTECODE is cleared for them), as an installed
+copy has them; otherwise every start would compile the app's modules again. With
 --packaged, the bare window is frozen by the same PyInstaller (once, kept in $TMPDIR) so both
 sides start the same way.
 """
@@ -85,6 +87,7 @@ def frozen_bare_window() -> list[str]:
 
 def compare(label: str, app: list[str], bare: list[str], runs: int, data: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ASSESSOR_DATA_DIR": str(data)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     # Warm-up: the first start creates the sample assessment, and both fill the file cache.
     timed_start(app, env, SMOKE_SHOWN)
     timed_start(bare, env, BARE_SHOWN)
