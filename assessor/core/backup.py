@@ -321,6 +321,7 @@ def restore_backup(archive: Path, data_dir: Path, *, replace: bool = False) -> R
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         with _open_archive(archive) as zf:
             manifest, entries = _checked_entries(zf)
+            _check_room(data_dir.parent, sum(e["size"] for e in entries))
             _unpack(zf, entries, staging)
         previous = _swap_in(staging, data_dir, occupied)
     except OSError as exc:
@@ -334,6 +335,14 @@ def restore_backup(archive: Path, data_dir: Path, *, replace: bool = False) -> R
         created_at=_beijing(manifest.get("created_at")),
         previous=previous,
     )
+
+
+def _check_room(parent: Path, needed: int) -> None:
+    free = shutil.disk_usage(parent).free
+    if needed > free:
+        raise BackupError(
+            f"磁盘空间不足：恢复需要 {needed / 1e6:.1f} MB，{parent} 所在磁盘只剩 {free / 1e6:.1f} MB"
+        )
 
 
 def _unpack(zf: zipfile.ZipFile, entries: list[dict[str, Any]], staging: Path) -> None:

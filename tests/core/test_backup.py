@@ -289,3 +289,18 @@ def test_a_live_sqlite_database_travels_with_its_write_ahead_log(tmp_path: Path)
         assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     finally:
         copy.close()
+
+
+def test_an_archive_larger_than_the_free_disk_space_is_refused_before_unpacking(
+    backed_up: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    archive, _ = backed_up
+    with zipfile.ZipFile(archive) as zf:
+        manifest = json.loads(zf.read(MANIFEST))
+    # A manifest that claims more bytes than any disk has: a crafted archive must not fill it.
+    manifest["files"][0]["size"] = 1 << 60
+    bomb = tmp_path / "bomb.zip"
+    _rewritten(archive, bomb, {MANIFEST: json.dumps(manifest).encode()})
+    with pytest.raises(BackupError, match="磁盘空间不足"):
+        restore_backup(bomb, tmp_path / "data")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.zip"]
