@@ -21,3 +21,16 @@ def test_selftest_reports_a_missing_rubric(monkeypatch, tmp_path, capsys) -> Non
     out = capsys.readouterr().out
     assert "[失败] 加载评估标准" in out and "无法读取文件" in out
     assert paths.default_rubric_path().is_file()
+
+
+def test_selftest_names_a_main_window_that_does_not_open(monkeypatch, capsys) -> None:
+    import sys
+
+    from assessor.devtools import selftest
+
+    broken = [sys.executable, "-c", "import sys; sys.exit('无法连接显示服务器')"]
+    monkeypatch.setattr(selftest, "app_command", lambda: broken)
+    assert run_cli(["selftest"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("[通过]") == 5
+    assert "[失败] 桌面程序主窗口" in out and "退出码 1：无法连接显示服务器" in out
