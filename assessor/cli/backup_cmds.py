@@ -11,8 +11,8 @@ from assessor.core.backup import create_backup, restore_backup
 from assessor.core.storage.store import default_root
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 @click.command("backup")
@@ -23,7 +23,7 @@ def backup_command(archive: Path, data_dir: Path | None) -> None:
     source = data_dir or default_root()
     summary = create_backup(source, archive)
     click.echo(
-        f"已备份 {source}：{summary.files} 个文件，共 {_megabytes(summary.total_bytes)}，"
+        f"已备份 {source}：{summary.files} 个文件，共 {_size(summary.total_bytes)}，"
         f"写入 {summary.archive}（已校验）"
     )
 
@@ -40,7 +40,7 @@ def restore_command(archive: Path, replace: bool, data_dir: Path | None) -> None
     """从备份文件恢复数据文件夹；先逐个校验文件，任何一处不符都不做改动。"""
     summary = restore_backup(archive, data_dir or default_root(), replace=replace)
     click.echo(
-        f"已恢复到 {summary.folder}：{summary.files} 个文件，共 {_megabytes(summary.total_bytes)}"
+        f"已恢复到 {summary.folder}：{summary.files} 个文件，共 {_size(summary.total_bytes)}"
         f"（备份时间 {summary.created_at}）"
     )
     if summary.previous is not None:
