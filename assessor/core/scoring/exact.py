@@ -14,9 +14,9 @@ so 899.998 is shown as 899.99 next to grade B and never as 900.00.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 
 def exact(points: float | int | Decimal | Fraction) -> Fraction:
