@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import json
 import warnings
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -45,6 +44,7 @@ from assessor.core.export.document import (
     Signer,
 )
 from assessor.core.problems import UserError, problems_from_validation
+from assessor.core.safe_input import InputRejected, parse_json_object
 from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.training import fingerprint, is_training_certificate
 from assessor.core.signing.verification import (
@@ -130,12 +130,9 @@ def _parse(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     if len(raw) > MAX_DOCUMENT_BYTES:
         return None, "文件过大，不是评估文件"
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        return None, f"不是合法的 JSON：{exc}"
-    if not isinstance(data, dict):
-        return None, "顶层应为 JSON 对象"
-    return data, None
+        return parse_json_object(raw, ""), None
+    except InputRejected as exc:
+        return None, exc.problems[0].message
 
 
 def _is_canonical(raw: bytes, data: dict[str, Any]) -> bool:

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
 from assessor.core.problems import UserError
+from assessor.core.safe_input import read_regular_file
 
 if TYPE_CHECKING:
     from asn1crypto import cms
@@ -35,6 +36,8 @@ for _logger in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
     logging.getLogger(_logger).addHandler(logging.NullHandler())
 
 DIGEST = "sha256"
+# A CA bundle of a few certificates is a few KB.
+MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024
 BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 TRAINING_REFUSED = "由内置培训密钥签名（培训/样例），不能作为正式评估结果"
@@ -75,10 +78,7 @@ def load_trust_roots(paths: Iterable[Path]) -> list[x509.Certificate]:
     """
     roots: list[x509.Certificate] = []
     for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UserError(f"无法读取信任证书 {path}：{exc.strerror}") from None
+        data = read_regular_file(path, MAX_CERTIFICATE_FILE_BYTES)
         try:
             certs = (
                 x509.load_pem_x509_certificates(data)
