@@ -44,8 +44,9 @@ def read_passphrase(path: Path | None, label: str, *, new: bool) -> str:
     return passphrase
 
 
-def open_store(data_dir: Path | None) -> Store:
-    return Store(data_dir or default_root())
+def open_store(data_dir: Path | None, *, read_only: bool = False) -> Store:
+    """The data folder's store; a writing one holds the folder for the command's life."""
+    return Store(data_dir or default_root(), read_only=read_only)
 
 
 def signing_key(key: Path | None, passphrase_file: Path | None) -> SigningKey:
