@@ -260,7 +260,8 @@ class Store:
             return
         with _disk(f"打开数据文件夹 {root}"):
             create_folder(root)
-            self._folder_lock = hold_folder(root)
+        self._folder_lock = hold_folder(root)  # FolderInUse when another process writes here
+        with _disk(f"打开数据文件夹 {root}"):
             create_folder(self._records)
             create_folder(self._bin)
             # Leftovers of a create or purge that a crash interrupted: never acknowledged data.
