@@ -28,20 +28,21 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class RecoveryNotice:
     key: str
+    centre: str
     at: datetime
     reason: str
     damaged_copy: str | None
     damaged_at: datetime | None
     entries: int
-    last_action: str | None
     last_at: datetime | None
 
     def text(self) -> str:
         state = (
-            f"第 {self.entries} 条审计记录（{self.last_action}，{beijing_text(self.last_at)}）时"
-            if self.last_action and self.last_at
+            f"第 {self.entries} 条审计记录（{beijing_text(self.last_at)}）时"
+            if self.last_at
             else "新建时"
         )
+        name = f"「{self.centre}」（{self.key}）" if self.centre else self.key
         lost = (
             f"损坏前最后一次保存（{beijing_text(self.damaged_at)}）的修改可能已丢失，请逐项核对。"
             if self.damaged_at
@@ -53,19 +54,19 @@ class RecoveryNotice:
             else "损坏的文件尚未处理，由桌面程序打开该记录时恢复。"
         )
         return (
-            f"评估记录 {self.key} 的数据文件已损坏（{self.reason}），"
+            f"评估记录{name}的数据文件已损坏（{self.reason}），"
             f"{beijing_text(self.at)} 已从备份恢复到{state}的状态。{lost}{kept}"
         )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "key": self.key,
+            "centre": self.centre,
             "at": self.at.isoformat(),
             "reason": self.reason,
             "damaged_copy": self.damaged_copy,
             "damaged_at": self.damaged_at.isoformat() if self.damaged_at else None,
             "entries": self.entries,
-            "last_action": self.last_action,
             "last_at": self.last_at.isoformat() if self.last_at else None,
         }
 
@@ -75,14 +76,16 @@ def notice_for(key: str, recovery: Recovery, restored: dict[str, dict[str, Any]]
     audit = restored.get("audit", {})
     last = audit.get(str(len(audit)), {})
     last_at = _moment(last.get("at"))
+    assessment = restored.get("assessment", {}).get("1", {})
+    centre = assessment.get("centre") if isinstance(assessment, dict) else None
     return RecoveryNotice(
         key=key,
+        centre=str(centre.get("name", "")) if isinstance(centre, dict) else "",
         at=now_utc(),
         reason=recovery.reason,
         damaged_copy=recovery.damaged_copy.name if recovery.damaged_copy else None,
         damaged_at=recovery.damaged_at,
         entries=len(audit),
-        last_action=str(last["action"]) if "action" in last else None,
         last_at=last_at,
     )
 
@@ -104,12 +107,12 @@ def read_notice(folder: Path) -> str | None:
         data = read_json_file(path, MAX_NOTICE_BYTES)
         return RecoveryNotice(
             key=str(data["key"]),
+            centre=str(data.get("centre", "")),
             at=_moment(data["at"]) or now_utc(),
             reason=str(data["reason"]),
             damaged_copy=data.get("damaged_copy"),
             damaged_at=_moment(data.get("damaged_at")),
             entries=int(data["entries"]),
-            last_action=data.get("last_action"),
             last_at=_moment(data.get("last_at")),
         ).text()
     except (InputRejected, KeyError, TypeError, ValueError):
