@@ -22,9 +22,11 @@ from tinydb.storages import Storage
 
 from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
-from assessor.core.safe_input import InputRejected, parse_json_strict
+from assessor.core.safe_input import InputRejected, parse_json_strict, read_regular_file
 
 _TMP_SUFFIX = ".tmp"
+# A record with a 10,000-entry audit chain is ~3 MB; a file far beyond that is not ours.
+MAX_DATA_FILE_BYTES = 64 * 1024 * 1024
 
 
 class StorageError(UserError):
@@ -146,6 +148,19 @@ def _keep_backup(path: Path, backup: Path) -> None:
         raise
 
 
+def _read_file(path: Path) -> bytes:
+    """A data file's bytes; something that is no regular file (a FIFO, a folder) or is far
+    too large to be ours is unusable, never waited on or read whole."""
+    try:
+        return read_regular_file(path, MAX_DATA_FILE_BYTES)
+    except InputRejected as exc:
+        if exc.code == "missing":
+            raise FileNotFoundError(str(path)) from None
+        if exc.code == "unreadable":
+            raise PermissionError(exc.problems[0].message) from None
+        raise _Unreadable(exc.problems[0].message.removeprefix("无法读取文件：")) from None
+
+
 def _parse(raw: bytes) -> dict[str, dict[str, Any]]:
     """The database held in `raw`, or `_Unreadable` saying why there is none."""
     if not raw.strip():
@@ -207,7 +222,7 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            return _parse(self.path.read_bytes())
+            return _parse(_read_file(self.path))
         except FileNotFoundError:
             if not self.backup.exists():
                 return None
@@ -232,7 +247,7 @@ class AtomicJSONStorage(Storage):
     def _recover(self, reason: str) -> dict[str, dict[str, Any]]:
         """Bring back the backup, keeping the broken main file aside; change nothing on failure."""
         try:
-            payload = self.backup.read_bytes()
+            payload = _read_file(self.backup)
             data = _parse(payload)
         except FileNotFoundError:
             backup_problem = "备份文件不存在"

@@ -45,8 +45,8 @@ def test_declared_sheet_dimensions_are_checked(table: Path, tmp_path: Path) -> N
         table, tmp_path / "wide.xlsx", {INDICATOR_SHEET: sheet_xml(3, dimension="A1:B1000000")}
     )
     (problem,) = problems_of(liar)
-    assert problem.where == "wide.xlsx 工作表「指标」"
-    assert "声明的范围为 1000000 行 × 2 列" in problem.message
+    assert problem.where == "wide.xlsx"
+    assert f"工作表 {INDICATOR_SHEET} 过大（声明的范围到 B1000000）" in problem.message
 
 
 @pytest.mark.parametrize("dimension", [None, "A1:A3"])
