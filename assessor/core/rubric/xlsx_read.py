@@ -16,7 +16,6 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from assessor.core.assessment.model import CLASS_KIND_LABELS
 from assessor.core.problems import Problem, ProblemsError, format_loc, translate_error
 from assessor.core.rubric.model import Rubric
 from assessor.core.rubric.validate import LoadedRubric, structural_problems
@@ -45,6 +44,7 @@ from assessor.core.rubric.xlsx_layout import (
     Col,
 )
 from assessor.core.rubric.xlsx_open import Formula, SafeWorkbook
+from assessor.core.vocabulary import CLASS_KIND_LABELS
 
 _TRUE_WORDS = {YES, "true", "1"}
 _FALSE_WORDS = {NO, "false", "0"}
