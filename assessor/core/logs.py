@@ -38,7 +38,7 @@ def start_logging(program: str) -> Path | None:
     cannot be written (the program then runs without a log rather than not at all)."""
     global _handler
     path = log_path()
-    if _handler is not None and Path(_handler.baseFilename) == path.resolve():
+    if _handler is not None and _handler.baseFilename == os.path.abspath(path):
         return path
     stop_logging()
     try:
