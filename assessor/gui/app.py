@@ -98,7 +98,11 @@ def run_app(argv: Sequence[str] | None = None) -> int:
         if first_run:
             create_newcomer_sample(store, rubric)
     except FolderInUse as exc:
-        return _fail(f"托育机构质量评估已经打开了这个数据文件夹（{exc.root}）。\n{exc}", smoke)
+        return _fail(
+            f"托育机构质量评估已经打开了这个数据文件夹（{exc.root}），"
+            "或者有命令正在修改其中的评估。\n请使用已经打开的窗口；如果是命令，请等它完成后再启动。",
+            smoke,
+        )
     except (UserError, StorageError, RuntimeError) as exc:
         return _fail(f"程序无法启动：\n{exc}", smoke)
 

@@ -47,7 +47,7 @@ def main() -> None:
             done = burst(root, key, name, done, min(rng.randint(5, 40), saves - done))
         except FolderInUse:
             refusals += 1
-            time.sleep(0.002)
+            time.sleep(0.01)  # leave the CPU to the writer that holds the folder
             continue
         gc.collect()  # the store is gone: its lock on the folder goes with it
         time.sleep(rng.uniform(0, 0.01))
