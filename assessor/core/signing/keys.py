@@ -405,8 +405,9 @@ def list_keys(keystore_dir: Path) -> list[StoredKey]:
     found: list[StoredKey] = []
     for p12 in keystore_dir.glob("*.p12"):
         try:
-            certs = x509.load_pem_x509_certificates(p12.with_suffix(".pem").read_bytes())
-        except (OSError, ValueError):
+            pem = read_regular_file(p12.with_suffix(".pem"), MAX_KEY_FILE_BYTES)
+            certs = x509.load_pem_x509_certificates(pem)
+        except (InputRejected, ValueError):
             continue
         found.append(StoredKey(p12, key_info(certs[0])))
     return sorted(found, key=lambda k: k.info.not_before, reverse=True)

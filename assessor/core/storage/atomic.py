@@ -21,7 +21,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from assessor.core.clock import now_utc
-from assessor.core.problems import UserError
+from assessor.core.problems import UserError, os_error_text
 from assessor.core.safe_input import InputRejected, parse_json_strict, read_regular_file
 
 _TMP_SUFFIX = ".tmp"
@@ -230,7 +230,7 @@ class AtomicJSONStorage(Storage):
         except _Unreadable as exc:
             return self._recover(str(exc.args[0]))
         except OSError as exc:
-            raise StorageError(f"无法读取数据文件 {self.path}：{exc.strerror or exc}") from exc
+            raise StorageError(f"无法读取数据文件 {self.path}：{os_error_text(exc)}") from exc
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if not self.writer:
@@ -242,7 +242,7 @@ class AtomicJSONStorage(Storage):
         try:
             atomic_write_bytes(self.path, payload, backup=self.backup)
         except OSError as exc:
-            raise StorageError(f"无法保存数据文件 {self.path}：{exc.strerror or exc}") from exc
+            raise StorageError(f"无法保存数据文件 {self.path}：{os_error_text(exc)}") from exc
 
     def _recover(self, reason: str) -> dict[str, dict[str, Any]]:
         """Bring back the backup, keeping the broken main file aside; change nothing on failure."""
@@ -254,7 +254,7 @@ class AtomicJSONStorage(Storage):
         except _Unreadable as exc:
             backup_problem = f"备份文件也已损坏：{exc.args[0]}"
         except OSError as exc:
-            backup_problem = f"备份文件无法读取：{exc.strerror or exc}"
+            backup_problem = f"备份文件无法读取：{os_error_text(exc)}"
         else:
             damaged_at = _modified_at(self.path)
             if not self.writer:
@@ -268,7 +268,7 @@ class AtomicJSONStorage(Storage):
                 atomic_write_bytes(self.path, payload)
             except OSError as exc:
                 raise StorageError(
-                    f"数据文件 {self.path} 已损坏（{reason}），从备份恢复时出错：{exc.strerror or exc}"
+                    f"数据文件 {self.path} 已损坏（{reason}），从备份恢复时出错：{os_error_text(exc)}"
                 ) from exc
             self.recovered = Recovery(reason, kept, damaged_at)
             return data

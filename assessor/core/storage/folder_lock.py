@@ -15,6 +15,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from assessor.core.problems import os_error_text
 from assessor.core.storage.atomic import StorageError
 
 LOCK_FILE = ".assessor.lock"
@@ -42,7 +43,7 @@ class FolderLock:
         except Timeout:
             raise FolderInUse(root) from None
         except OSError as exc:
-            raise StorageError(f"无法锁定数据文件夹 {root}：{exc.strerror or exc}") from exc
+            raise StorageError(f"无法锁定数据文件夹 {root}：{os_error_text(exc)}") from exc
         self.root = root
         weakref.finalize(self, lock.release, force=True)
 

@@ -44,7 +44,7 @@ from assessor.core.assessment.model import Assessment, Evidence, Status
 from assessor.core.audit import GENESIS, AuditEntry, append, entry_hash, verify_chain
 from assessor.core.canonical import sha256_hex
 from assessor.core.clock import now_utc
-from assessor.core.problems import problems_from_validation
+from assessor.core.problems import os_error_text, problems_from_validation
 from assessor.core.safe_input import InputRejected, parse_json_object, read_json_file
 from assessor.core.storage.atomic import (
     AtomicJSONStorage,
@@ -172,7 +172,7 @@ def _disk(action: str) -> Iterator[None]:
     except StorageError as exc:
         raise StoreError(str(exc)) from exc
     except OSError as exc:
-        raise StoreError(f"{action}失败：{exc.strerror or exc}") from exc
+        raise StoreError(f"{action}失败：{os_error_text(exc)}") from exc
 
 
 def _checked_key(key: str) -> str:
@@ -296,6 +296,8 @@ class Store:
         # autosave need not re-read and re-verify a growing audit chain it wrote itself.
         self._known: dict[str, tuple[tuple[int, int, int], _Stored]] = {}
         self._unsaved_notices: dict[str, str] = {}
+        if root.exists() and not root.is_dir():
+            raise StoreError(f"数据文件夹 {root} 不是文件夹")
         if read_only:
             return
         with _disk(f"打开数据文件夹 {root}"):
@@ -655,7 +657,7 @@ class Store:
         except StorageError as exc:
             return RecordSummary(key, record_id, int(version), problem=str(exc))
         except OSError as exc:
-            return RecordSummary(key, record_id, int(version), problem=exc.strerror or str(exc))
+            return RecordSummary(key, record_id, int(version), problem=os_error_text(exc))
         except ValidationError:
             problem = f"评估记录文件 {path} 已损坏或被改动：签名记录格式不正确"
             return RecordSummary(key, record_id, int(version), problem=problem)
