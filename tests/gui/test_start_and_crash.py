@@ -87,4 +87,4 @@ def test_the_home_screen_says_which_record_was_restored_until_dismissed(
 
     window.home.recovery_seen.click()
     assert not banner.isVisibleTo(window)
-    assert store.recovery_notice(key) is None
+    assert store.list()[0].recovery is None

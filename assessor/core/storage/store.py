@@ -586,11 +586,6 @@ class Store:
             raise StoreError(f"评估记录 {key} 不存在")
         return raw
 
-    def recovery_notice(self, key: str) -> str | None:
-        """What was restored from a backup in this record and may be lost, if anything."""
-        with self._lock, _disk(f"读取恢复说明 {key}"):
-            return read_notice(self._records / _checked_key(key))
-
     def dismiss_recovery_notice(self, key: str) -> None:
         """The person has seen the notice: stop showing it."""
         self._writable()

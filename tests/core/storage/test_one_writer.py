@@ -120,7 +120,7 @@ def test_recovery_from_backup_says_what_may_be_lost(
     assert loaded.scores[0].note == "二" and audit == chain[:2]
     (damaged,) = record.parent.glob("record.json.corrupt-*")
     assert damaged.stat().st_size == 100
-    notice = store.recovery_notice(key)
+    notice = store.list()[0].recovery
     assert notice is not None
     assert f"评估记录「乙托育」（{key}）的数据文件已损坏" in notice
     assert "第 2 条审计记录（" in notice and "可能已丢失" in notice
@@ -130,7 +130,6 @@ def test_recovery_from_backup_says_what_may_be_lost(
     assert run_cli(["list", "--data-dir", str(store.root)]) == 0
     assert f"注意：{notice}" in capsys.readouterr().out
     store.dismiss_recovery_notice(key)
-    assert store.recovery_notice(key) is None
     assert store.list()[0].recovery is None
 
 
