@@ -31,6 +31,7 @@ from assessor import __version__
 from assessor.core.clock import beijing_text, now_utc
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.storage.atomic import fsync_dir
+from assessor.core.storage.folder_lock import hold_folder
 
 MANIFEST = "MANIFEST.json"
 FORMAT = "assessor-backup"
@@ -305,7 +306,8 @@ def restore_backup(archive: Path, data_dir: Path, *, replace: bool = False) -> R
     """Restore `archive` as `data_dir`.
 
     A non-empty `data_dir` is refused unless `replace`; then it is renamed aside (kept, never
-    deleted) and its new name returned. On any failure `data_dir` is left as it was.
+    deleted) and its new name returned, and refused while another process writes to it
+    (FolderInUse). On any failure `data_dir` is left as it was.
     """
     archive, data_dir = Path(archive).absolute(), Path(data_dir).absolute()
     if data_dir.exists() and not data_dir.is_dir():
@@ -316,6 +318,8 @@ def restore_backup(archive: Path, data_dir: Path, *, replace: bool = False) -> R
             f"数据文件夹 {data_dir} 中已有数据，未做任何改动。"
             "如确需用备份替换它，请加 --replace（原有数据会改名保留，不会删除）"
         )
+    # The app or a command writing to the folder holds this lock: never swap a folder in use.
+    lock = hold_folder(data_dir) if occupied else None
     staging = data_dir.with_name(f".{data_dir.name}.restore-{uuid.uuid4().hex}")
     try:
         data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -324,6 +328,7 @@ def restore_backup(archive: Path, data_dir: Path, *, replace: bool = False) -> R
             _check_room(data_dir.parent, sum(e["size"] for e in entries))
             _unpack(zf, entries, staging)
         previous = _swap_in(staging, data_dir, occupied)
+        del lock  # held until the old folder is out of the way
     except OSError as exc:
         raise BackupError(f"恢复失败，数据文件夹未改动：{os_error_text(exc)}") from None
     finally:

@@ -6,6 +6,8 @@ import json
 import shutil
 import sqlite3
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +20,7 @@ from assessor.core.backup import MANIFEST, BackupError, create_backup, restore_b
 from assessor.core.export.signed_export import export_signed
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.signing.keys import training_signer
+from assessor.core.storage.folder_lock import FolderInUse
 from assessor.core.storage.store import Store, record_key
 from assessor.devtools.demo import simulated_visit
 from assessor.devtools.samples import sample_assessment
@@ -51,8 +54,9 @@ def filled_data_folder(data: Path, tmp_path: Path) -> None:
 
 
 def snapshot(data: Path) -> dict[str, Any]:
-    """Everything the app can read from a data folder, through the store."""
-    store = Store(data)
+    """Everything the app can read from a data folder, through the store (as `assessor list`
+    reads it: without taking the writer's lock or changing anything)."""
+    store = Store(data, read_only=True)
     records = {}
     for summary in store.list():
         assessment, chain = store.load_with_audit(summary.key)
@@ -304,3 +308,36 @@ def test_an_archive_larger_than_the_free_disk_space_is_refused_before_unpacking(
     with pytest.raises(BackupError, match="磁盘空间不足"):
         restore_backup(bomb, tmp_path / "data")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.zip"]
+
+
+HOLD_FOLDER = """
+import sys
+from pathlib import Path
+from assessor.core.storage.store import Store
+store = Store(Path(sys.argv[1]))
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_folder_another_process_writes_to_is_never_replaced(
+    backed_up: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    archive, _ = backed_up
+    data = tmp_path / "data"
+    Store(data).create(sample_assessment(RUBRIC, 6, training=True))
+    existing = snapshot_files(tmp_path)
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_FOLDER, str(data)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ) as app:
+        assert app.stdout is not None and app.stdout.readline().strip() == "ready"
+        try:
+            with pytest.raises(FolderInUse):
+                restore_backup(archive, data, replace=True)
+        finally:
+            app.communicate("", timeout=60)
+    assert snapshot_files(tmp_path) == existing
