@@ -113,11 +113,13 @@ class _Run:
 
     def main_window(self) -> str:
         # A child process: the window opens exactly as on a laptop (entry point, fonts, Qt
-        # plugins of a packaged build), and the command line never loads Qt itself.
+        # plugins of a packaged build), and the command line never loads Qt itself. Its data and
+        # log stay in the throwaway folder.
         env = {
             **os.environ,
             "QT_QPA_PLATFORM": "offscreen",
             "ASSESSOR_DATA_DIR": str(self.root / "gui-data"),
+            "ASSESSOR_LOG_DIR": str(self.root / "gui-log"),
         }
         try:
             done = subprocess.run(
