@@ -44,6 +44,7 @@ APP=dist/assessor/assessor
 DATA="$(mktemp -d)"
 trap 'rm -rf "$DATA"' EXIT
 export QT_QPA_PLATFORM=offscreen
+export ASSESSOR_LOG_DIR="$DATA/log"  # the checks leave no log behind
 echo "== packaged selftest"
 ASSESSOR_DATA_DIR="$DATA/selftest" "$APP" selftest
 echo "== packaged smoke test"
