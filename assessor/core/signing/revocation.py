@@ -105,7 +105,9 @@ def revoke(
 ) -> RevokedCertificate:
     """Add a certificate to the CA's revocation list; revoking it twice is an error."""
     if not (ca_dir / "ca-cert.pem").is_file():
-        raise UserError(f"找不到 CA 证书：{ca_dir / 'ca-cert.pem'}（请先运行 assessor keys init-ca）")
+        raise UserError(
+            f"找不到 CA 证书：{ca_dir / 'ca-cert.pem'}（请先运行 assessor keys init-ca）"
+        )
     if serial <= 0:
         raise UserError("证书序列号应为正整数")
     current = read_revocations(ca_dir)
@@ -125,7 +127,9 @@ def revoke(
     return entry
 
 
-def crl_pem(ca: CertificateAuthority, revocations: RevocationList, *, days: int = CRL_DAYS) -> bytes:
+def crl_pem(
+    ca: CertificateAuthority, revocations: RevocationList, *, days: int = CRL_DAYS
+) -> bytes:
     """The CA's CRL, signed now, valid for `days`."""
     now = now_utc()
     builder = (
@@ -144,6 +148,20 @@ def crl_pem(ca: CertificateAuthority, revocations: RevocationList, *, days: int 
         )
         builder = builder.add_revoked_certificate(revoked)
     return builder.sign(ca.key, hashes.SHA256()).public_bytes(Encoding.PEM)
+
+
+def read_certificate(path: Path) -> x509.Certificate:
+    """A certificate file (PEM or DER), e.g. the assessor certificate to revoke."""
+    try:
+        data = read_regular_file(path, MAX_CRL_BYTES)
+    except InputRejected as exc:
+        raise UserError(f"无法读取证书 {path}：{exc.problems[0].message}") from None
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificate(data)
+        return x509.load_der_x509_certificate(data)
+    except ValueError:
+        raise UserError(f"{path} 不是证书文件（应为 PEM 或 DER 格式）") from None
 
 
 def _parse_crl(path: Path) -> x509.CertificateRevocationList:
