@@ -58,9 +58,9 @@ from assessor.core.signing.revocation import Revoked
 
 CHUNK_SIZE = 200
 CHUNK_BYTES = 64 * 1024 * 1024
-PARALLEL_FROM = 2 * CHUNK_SIZE
-"""Worker processes start only once this many inputs are waiting: below it their start-up
-(importing pyHanko) costs more than they save."""
+PARALLEL_FROM = CHUNK_SIZE
+"""Worker processes start only for a chunk of at least this many inputs: for fewer, their
+start-up (importing pyHanko, about a second) costs more than they save."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class ImportOptions:
     limits: Limits = field(default_factory=Limits)
     workers: int = 1
     chunk_size: int = CHUNK_SIZE
+    parallel_from: int = PARALLEL_FROM
 
     def fingerprint(self, paths: list[Path]) -> str:
         """Same paths and options → same batch (a rerun resumes it)."""
@@ -251,7 +252,7 @@ class _Run:
             summary = self._summary(batch_id, skipped, resumed, complete=True)
             self.conn.execute(
                 "UPDATE batches SET finished_at = ?, counts = ? WHERE id = ?",
-                (_utc_text(), json.dumps(summary.to_json(), ensure_ascii=False), batch_id),
+                (_utc_text(), _counts_json(summary), batch_id),
             )
         return summary
 
@@ -273,7 +274,8 @@ class _Run:
         self, pending: list[tuple[int, Source]], context: CheckContext
     ) -> list[Candidate | Rejection]:
         jobs = [(s.data, s.name) for _, s in pending]
-        if self.options.workers > 1 and (self.pool is not None or len(jobs) >= PARALLEL_FROM // 2):
+        parallel = self.pool is not None or len(jobs) >= self.options.parallel_from
+        if self.options.workers > 1 and parallel:
             if self.pool is None:
                 self.pool = ProcessPoolExecutor(
                     self.options.workers,
@@ -431,6 +433,12 @@ class _Run:
             FlagRow(document_sha256=sha, kind=kind, other=other, detail=detail, batch_id=batch_id),
             or_ignore=True,
         )
+
+
+def _counts_json(summary: Summary) -> str:
+    """The counts as the batch log keeps them: the same whether or not the batch was resumed."""
+    counts = {k: v for k, v in summary.to_json().items() if k not in ("resumed", "dry_run")}
+    return json.dumps(counts, ensure_ascii=False)
 
 
 def _utc_text() -> str:
