@@ -85,15 +85,13 @@ def import_command(
     from assessor.core.signing.training import training_ca
     from assessor.core.signing.verification import load_trust_roots
 
-    if trust_paths:
-        roots = load_trust_roots(trust_paths)
-        if allow_training:
-            roots.append(training_ca())
-    else:
+    if not trust_paths:
         click.echo(
-            "注意：未指定 --trust，只信任内置培训 CA（需同时加 --allow-training）。", err=True
+            "注意：未指定 --trust，只能导入培训/样例文件（需同时加 --allow-training）。", err=True
         )
-        roots = [training_ca()]
+    # The training CA is always known, so that a training file is refused as training (and
+    # accepted with --allow-training) rather than as signed by an unknown CA.
+    roots = [*load_trust_roots(trust_paths), training_ca()]
     options = ImportOptions(
         trust_pems=trust_pems(roots),
         allow_training=allow_training,

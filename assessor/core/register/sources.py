@@ -96,7 +96,7 @@ def _sources(paths: list[Path], limits: Limits, skipped: list[str]) -> Iterator[
         if path.is_dir() and not path.is_symlink():
             yield from _folder(path, limits, skipped)
         elif _is_zip_name(path.name):
-            yield from _zip(path, limits)
+            yield from _zip(path, limits, skipped)
         else:
             yield _file(path, limits)
 
@@ -109,7 +109,7 @@ def _folder(root: Path, limits: Limits, skipped: list[str]) -> Iterator[Source]:
             if not _is_input_name(name):
                 skipped.append(str(path))
             elif _is_zip_name(name):
-                yield from _zip(path, limits)
+                yield from _zip(path, limits, skipped)
             else:
                 yield _file(path, limits)
 
@@ -121,7 +121,7 @@ def _refused(name: str, code: Reason, message: str) -> Source:
     return Source(name, Rejection(code, message))
 
 
-def _zip(path: Path, limits: Limits) -> Iterator[Source]:
+def _zip(path: Path, limits: Limits, skipped: list[str]) -> Iterator[Source]:
     where = str(path)
     try:
         info = os.stat(path)
@@ -157,6 +157,7 @@ def _zip(path: Path, limits: Limits) -> Iterator[Source]:
         for entry in sorted(entries, key=lambda e: e.filename):
             name = f"{where}!{entry.filename}"
             if not _is_input_name(entry.filename):
+                skipped.append(name)
                 continue
             refusal = _entry_refusal(entry, limits)
             if refusal:
