@@ -39,7 +39,7 @@ from pathlib import Path
 from assessor.core.clock import now_utc
 from assessor.core.register import db
 from assessor.core.register.check import Candidate, CheckContext, check
-from assessor.core.register.quarantine import write_quarantine
+from assessor.core.register.quarantine import sync_folder, write_quarantine
 from assessor.core.register.rows import (
     BatchInputRow,
     BatchRow,
@@ -297,6 +297,8 @@ class _Run:
                 stored[seq] = write_quarantine(
                     self.register, batch_id, seq, source.name, raw, verdict
                 )
+        if stored:
+            sync_folder(self.register, batch_id)
         with self._transaction():
             lines: list[BatchInputRow] = []
             for (seq, source), verdict in zip(pending, verdicts, strict=True):
