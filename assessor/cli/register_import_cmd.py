@@ -58,6 +58,9 @@ def _default_workers() -> int:
     show_default="CPU 核数，最多 4",
     help="并行验证签名的进程数",
 )
+@click.option(
+    "--chunk-size", type=click.IntRange(1, 10_000), default=None, hidden=True
+)  # files per transaction; tests lower it to interrupt an import between chunks
 @who_option
 def import_command(
     paths: tuple[Path, ...],
@@ -70,6 +73,7 @@ def import_command(
     dry_run: bool,
     as_json: bool,
     workers: int,
+    chunk_size: int | None,
     who: str | None,
 ) -> None:
     """导入签名评估文件（.json）、文件夹（含子文件夹）或 zip 文件到登记库。
@@ -79,7 +83,7 @@ def import_command(
     """
     from assessor.core.register.check import rubric_paths as rubric_strings
     from assessor.core.register.check import trust_pems
-    from assessor.core.register.importer import ImportOptions, run_import
+    from assessor.core.register.importer import CHUNK_SIZE, ImportOptions, run_import
     from assessor.core.register.who import os_user
     from assessor.core.signing.revocation import load_crls
     from assessor.core.signing.training import training_ca
@@ -101,6 +105,7 @@ def import_command(
         who=who or os_user(),
         dry_run=dry_run,
         workers=workers,
+        chunk_size=chunk_size or CHUNK_SIZE,
     )
     show_progress = sys.stderr.isatty() and not as_json
     summary = run_import(
