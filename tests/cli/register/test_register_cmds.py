@@ -159,6 +159,11 @@ def test_review_one_bulk_and_undo_are_logged(
         ("有疑问", "已确认", "科长"),
         ("已确认", "有疑问", "科长"),
     ]
+    assert run_cli(["register", "log", "--db", str(register), "--reviews"]) == 0
+    assert "已确认 → 有疑问  意见：撤销上一次更改（已确认 → 有疑问）" in capsys.readouterr().out
+    assert run_cli(["register", "log", "--db", str(register)]) == 0
+    text = capsys.readouterr().out
+    assert "批次 1" in text and "操作人 审核员甲" in text and "新登记 3" in text
     assert (
         run_cli([*review, "--set", "confirmed"]) == 1
     )  # no selection: refuses a silent bulk change
