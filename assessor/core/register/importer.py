@@ -37,6 +37,7 @@ from itertools import islice
 from pathlib import Path
 
 from assessor.core.clock import now_utc
+from assessor.core.problems import UserError
 from assessor.core.register import db
 from assessor.core.register.check import Candidate, CheckContext, check
 from assessor.core.register.quarantine import sync_folder, write_quarantine
@@ -127,6 +128,10 @@ def run_import(
         if options.dry_run:
             conn.execute("BEGIN IMMEDIATE")
         return _Run(conn, register, paths, options, progress, cancelled).run()
+    except sqlite3.Error as exc:
+        raise UserError(
+            f"写入登记库失败：{exc}。已提交的部分完好保留，排除问题后再次运行同一导入即可接着完成。"
+        ) from exc
     finally:
         if options.dry_run and conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -262,3 +262,28 @@ def test_worker_processes_give_the_same_register(
     )
     assert parallel.to_json() == serial.to_json()
     assert table_dump(tmp_path / "two") == table_dump(tmp_path / "one")
+
+
+def test_a_failed_write_keeps_what_was_committed_and_the_rerun_completes(
+    tmp_path: Path, rubric: LoadedRubric, signer: SigningKey, options: ImportOptions
+) -> None:
+    from assessor.core.problems import UserError
+
+    register = tmp_path / "reg"
+    first = _write(tmp_path / "first", {"a.json": signed(rubric, assessment(rubric, 1), signer)})
+    run_import(register, [first], options)
+    before = table_dump(register)
+    (register / "quarantine").write_bytes(b"a file where the quarantine folder should be")
+    second = _write(
+        tmp_path / "second",
+        {"bad.json": b"{", "b.json": signed(rubric, assessment(rubric, 2), signer)},
+    )
+
+    with pytest.raises(UserError, match="无法写入隔离区"):
+        run_import(register, [second], options)
+    after = table_dump(register)
+    assert after["documents"] == before["documents"] and after["files"] == before["files"]
+
+    (register / "quarantine").unlink()
+    summary = run_import(register, [second], options)
+    assert summary.resumed and (summary.inputs, summary.registered) == (2, 1)
