@@ -11,7 +11,6 @@ from typing import Any
 
 from assessor.cli.main import run_cli
 from assessor.core.amendment import next_version
-from assessor.core.assessment.create import new_assessment
 from assessor.core.assessment.model import (
     Assessment,
     AssessorRef,
@@ -23,6 +22,7 @@ from assessor.core.assessment.model import (
 )
 from assessor.core.assessment.uscc import check_character
 from assessor.core.clock import now_utc
+from assessor.core.document.new import new_assessment
 from assessor.core.export.signed_export import sign_json
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.signing.json_signature import document_bytes

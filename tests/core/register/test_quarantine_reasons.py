@@ -18,8 +18,8 @@ import rfc8785
 
 from assessor.core.assessment.model import RubricRef, Status
 from assessor.core.canonical import canonical_bytes
-from assessor.core.export.build import build_document
-from assessor.core.export.document import AssessmentDocument
+from assessor.core.document.build import build_document
+from assessor.core.document.model import AssessmentDocument
 from assessor.core.register.importer import ImportOptions, run_import
 from assessor.core.register.sources import Limits
 from assessor.core.rubric.validate import LoadedRubric
