@@ -93,7 +93,7 @@ def walk(paths: list[Path], limits: Limits) -> Walk:
 
 def _sources(paths: list[Path], limits: Limits, skipped: list[str]) -> Iterator[Source]:
     for path in paths:
-        if path.is_dir() and not path.is_symlink():
+        if path.is_dir():  # a folder named by the user is walked even through a symlink
             yield from _folder(path, limits, skipped)
         elif _is_zip_name(path.name):
             yield from _zip(path, limits, skipped)
@@ -102,6 +102,7 @@ def _sources(paths: list[Path], limits: Limits, skipped: list[str]) -> Iterator[
 
 
 def _folder(root: Path, limits: Limits, skipped: list[str]) -> Iterator[Source]:
+    """Sorted, depth first; symlinked folders inside are not followed (no loops, no escape)."""
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
         for name in sorted(files):
