@@ -305,8 +305,18 @@ class _Run:
         if stored:
             sync_folder(self.register, batch_id)
         with self._transaction():
+            # Another process resuming the same batch may have logged some of them meanwhile.
+            logged = {
+                seq
+                for (seq,) in self.conn.execute(
+                    "SELECT seq FROM batch_inputs WHERE batch_id = ? AND seq BETWEEN ? AND ?",
+                    (batch_id, pending[0][0], pending[-1][0]),
+                )
+            }
             lines: list[BatchInputRow] = []
             for (seq, source), verdict in zip(pending, verdicts, strict=True):
+                if seq in logged:
+                    continue
                 raw = source.data if isinstance(source.data, bytes) else None
                 line = BatchInputRow(
                     batch_id=batch_id,

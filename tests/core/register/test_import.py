@@ -287,3 +287,34 @@ def test_a_failed_write_keeps_what_was_committed_and_the_rerun_completes(
     (register / "quarantine").unlink()
     summary = run_import(register, [second], options)
     assert summary.resumed and (summary.inputs, summary.registered) == (2, 1)
+
+
+def test_two_imports_of_the_same_inputs_at_once_make_one_batch(
+    tmp_path: Path, rubric: LoadedRubric, signer: SigningKey, options: ImportOptions
+) -> None:
+    import threading
+
+    raws = {f"{n:02d}.json": signed(rubric, assessment(rubric, n), signer) for n in range(6)}
+    raws["bad.json"] = b"{"
+    inbox = _write(tmp_path / "inbox", raws)
+    small = dataclasses.replace(options, chunk_size=2)
+    alone = run_import(tmp_path / "alone", [inbox], small)
+
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            results.append(run_import(tmp_path / "together", [inbox], small))
+        except Exception as exc:  # reported below, with the other thread's outcome
+            results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert all(getattr(r, "complete", False) for r in results), results
+    assert table_dump(tmp_path / "together", with_batches=True) == table_dump(
+        tmp_path / "alone", with_batches=True
+    )
+    assert alone.inputs == 7
