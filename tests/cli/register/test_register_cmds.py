@@ -280,3 +280,26 @@ def test_crl_lists_the_revoked_serials(
     assert sorted(r.serial_number for r in crl) == [12345, 67890]
     reasons = {r.extensions.get_extension_for_class(x509.CRLReason).value.reason for r in crl}
     assert reasons == {x509.ReasonFlags.superseded}
+
+
+def test_demo_samples_need_allow_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = tmp_path / "demo"
+    assert run_cli(["demo", "-o", str(demo), "--count", "12", "--no-pdf", "--seed", "7"]) == 0
+    files = sorted(demo.glob("*.json"))
+    assert len(files) == 12
+    capsys.readouterr()
+    refused = ["register", "import", str(demo), "--db", str(tmp_path / "reg"), "--json"]
+    assert run_cli(refused) == 0
+    assert json.loads(capsys.readouterr().out)["quarantined"] == {"training": 12}
+
+    assert run_cli([*refused, "--allow-training"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["registered"] + summary["amendments"] == 12 == summary["inputs"]
+    versions = _rows(
+        tmp_path / "reg", "SELECT MAX(version) FROM current_documents GROUP BY assessment_id"
+    )
+    amended = sum(1 for (v,) in versions if v > 1)
+    assert amended == summary["amendments"]
+    assert len(versions) == summary["registered"]
