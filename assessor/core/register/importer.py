@@ -109,6 +109,14 @@ class ImportOptions:
 Progress = Callable[[Summary], None]
 
 
+@dataclass(frozen=True)
+class _Checking:
+    """A chunk whose checks are under way; `verdicts` waits for them."""
+
+    pending: list[tuple[int, Source]]
+    verdicts: Callable[[], list[Candidate | Rejection]]
+
+
 def run_import(
     register: Path,
     paths: list[Path],
@@ -184,16 +192,22 @@ class _Run:
         walked = walk(self.paths, self.options.limits)
         numbered = enumerate(walked.sources)
         total = 0
+        waiting: _Checking | None = None  # checked in workers while the chunk before commits
         try:
-            while chunk := _take_chunk(numbered, self.options.chunk_size):
+            while True:
+                chunk = _take_chunk(numbered, self.options.chunk_size)
                 total += len(chunk)
                 pending = [(seq, source) for seq, source in chunk if seq not in done]
-                if pending:
-                    self._commit_chunk(batch_id, pending, context)
+                checking = self._check(pending, context) if pending else None
+                if waiting is not None:
+                    self._commit_chunk(batch_id, waiting.pending, waiting.verdicts())
                     if self.progress:
                         self.progress(self._summary(batch_id, len(walked.skipped), resumed))
-                if self.cancelled():
-                    return self._summary(batch_id, len(walked.skipped), resumed)
+                    if self.cancelled():
+                        return self._summary(batch_id, len(walked.skipped), resumed)
+                if not chunk:
+                    break
+                waiting = checking
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
@@ -275,9 +289,8 @@ class _Run:
 
     # ---- one chunk ----------------------------------------------------------------------
 
-    def _checked(
-        self, pending: list[tuple[int, Source]], context: CheckContext
-    ) -> list[Candidate | Rejection]:
+    def _check(self, pending: list[tuple[int, Source]], context: CheckContext) -> _Checking:
+        """Start checking a chunk: in worker processes for big imports, else here and now."""
         jobs = [(s.data, s.name) for _, s in pending]
         parallel = self.pool is not None or len(jobs) >= self.options.parallel_from
         if self.options.workers > 1 and parallel:
@@ -288,13 +301,17 @@ class _Run:
                     initializer=_set_worker_context,
                     initargs=(context,),
                 )
-            return list(self.pool.map(_check_in_worker, jobs, chunksize=8))
-        return [_check_one(data, name, context) for data, name in jobs]
+            results = self.pool.map(_check_in_worker, jobs, chunksize=8)
+            return _Checking(pending, lambda: list(results))
+        done = [_check_one(data, name, context) for data, name in jobs]
+        return _Checking(pending, lambda: done)
 
     def _commit_chunk(
-        self, batch_id: int, pending: list[tuple[int, Source]], context: CheckContext
+        self,
+        batch_id: int,
+        pending: list[tuple[int, Source]],
+        verdicts: list[Candidate | Rejection],
     ) -> None:
-        verdicts = self._checked(pending, context)
         stored: dict[int, str | None] = {}
         for (seq, source), verdict in zip(pending, verdicts, strict=True):
             if isinstance(verdict, Rejection) and not self.options.dry_run:
