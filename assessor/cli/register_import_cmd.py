@@ -86,16 +86,13 @@ def import_command(
     from assessor.core.register.importer import CHUNK_SIZE, ImportOptions, run_import
     from assessor.core.register.who import os_user
     from assessor.core.signing.revocation import load_crls
-    from assessor.core.signing.training import training_ca
     from assessor.core.signing.verification import load_trust_roots
 
     if not trust_paths:
         click.echo(
             "注意：未指定 --trust，只能导入培训/样例文件（需同时加 --allow-training）。", err=True
         )
-    # The training CA is always known, so that a training file is refused as training (and
-    # accepted with --allow-training) rather than as signed by an unknown CA.
-    roots = [*load_trust_roots(trust_paths), training_ca()]
+    roots = load_trust_roots(trust_paths)
     options = ImportOptions(
         trust_pems=trust_pems(roots),
         allow_training=allow_training,

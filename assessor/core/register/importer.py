@@ -39,7 +39,7 @@ from pathlib import Path
 from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
 from assessor.core.register import db
-from assessor.core.register.check import Candidate, CheckContext, check
+from assessor.core.register.check import Candidate, CheckContext, check, trust_pems
 from assessor.core.register.quarantine import sync_folder, write_quarantine
 from assessor.core.register.rows import (
     BatchInputRow,
@@ -56,6 +56,7 @@ from assessor.core.register.rows import (
 from assessor.core.register.sources import Limits, Rejection, Source, walk
 from assessor.core.register.summary import Summary, batch_summary
 from assessor.core.signing.revocation import Revoked
+from assessor.core.signing.training import training_ca
 
 CHUNK_SIZE = 200
 CHUNK_BYTES = 64 * 1024 * 1024
@@ -258,8 +259,11 @@ class _Run:
                 (batch_id,),
             )
         )
+        # The training CA is always known, so that a training file is refused as training (and
+        # accepted with allow_training) rather than as signed by an unknown CA.
+        training = trust_pems([training_ca()])
         return CheckContext(
-            trust_pems=self.options.trust_pems,
+            trust_pems=tuple(dict.fromkeys(self.options.trust_pems + training)),
             allow_training=self.options.allow_training,
             rubric_paths=self.options.rubric_paths,
             revoked=revoked,

@@ -12,7 +12,6 @@ from assessor.core.register.check import trust_pems
 from assessor.core.register.importer import ImportOptions
 from assessor.core.rubric.validate import LoadedRubric, load_rubric
 from assessor.core.signing.keys import SigningKey, issue_assessor, load_ca, load_signer
-from assessor.core.signing.training import training_ca
 from assessor.core.signing.verification import load_trust_roots
 from tests.core.register.builders import (
     CA_PASSPHRASE,
@@ -87,7 +86,7 @@ def rubric(rubric_path: Path) -> LoadedRubric:
 def options(commission: Commission, rubric_path: Path) -> ImportOptions:
     """Import options as `register import --trust CA --rubric R` makes them."""
     return ImportOptions(
-        trust_pems=trust_pems([*load_trust_roots([commission.ca_cert]), training_ca()]),
+        trust_pems=trust_pems(load_trust_roots([commission.ca_cert])),
         rubric_paths=(str(rubric_path),),
         who="测试员",
     )
