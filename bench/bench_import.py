@@ -26,12 +26,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from assessor.core.document.verify import verify_json
 from assessor.core.export.signed_export import write_signed
 from assessor.core.register.check import trust_pems
 from assessor.core.register.importer import ImportOptions, run_import
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.safe_input import parse_json_object, read_regular_file
-from assessor.core.signing.json_signature import verify_json
 from assessor.core.signing.keys import training_signer
 from assessor.core.signing.training import training_ca
 from assessor.devtools.demo import demo_files

@@ -39,6 +39,7 @@ _AFTER_REVOCATION = frozenset(
     {
         Reason.training,
         Reason.not_final,
+        Reason.unknown_engine,
         Reason.rubric_unknown,
         Reason.score_invalid,
         Reason.result_mismatch,
