@@ -24,6 +24,8 @@ _COMMAND_MODULES = (
     "assessor.cli.keys_cmds",
     "assessor.cli.verify_cmd",
     "assessor.cli.backup_cmds",
+    "assessor.cli.register_import_cmd",
+    "assessor.cli.register_review_cmds",
 )
 
 
