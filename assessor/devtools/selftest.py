@@ -19,6 +19,7 @@ from assessor.core.problems import UserError
 from assessor.core.rubric.registry import default_rubric
 
 GUI_TIMEOUT_S = 120
+REGISTER_FILES = 4
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,28 @@ class _Run:
                 raise RuntimeError("；".join(check.problems))
         return "JSON 与 PDF 签名均有效"
 
+    def register(self) -> str:
+        from assessor.core.register.importer import ImportOptions, run_import
+        from assessor.core.signing.keys import training_signer
+        from assessor.devtools.demo import demo_files
+
+        incoming = self.root / "incoming"
+        incoming.mkdir()
+        signed = list(
+            demo_files(self.loaded, training_signer(), count=REGISTER_FILES, with_pdf=False)
+        )
+        for n, files in enumerate(signed, 1):
+            (incoming / f"{n}.json").write_bytes(files.json_bytes)
+        summary = run_import(
+            self.root / "register", [incoming], ImportOptions(trust_pems=(), allow_training=True)
+        )
+        kept = summary.registered + summary.amendments
+        if summary.inputs != len(signed) or kept != len(signed):
+            raise RuntimeError(
+                f"{len(signed)} 份示例文件中登记 {kept} 份，隔离 {summary.quarantined_total} 份"
+            )
+        return f"{len(signed)} 份已签名示例文件全部验证并登记（其中修订版本 {summary.amendments} 份）"
+
     def main_window(self) -> str:
         # A child process: the window opens exactly as on a laptop (entry point, fonts, Qt
         # plugins of a packaged build), and the command line never loads Qt itself. Its data and
@@ -156,6 +179,7 @@ def run_selftest() -> Iterator[Step]:
             ("本地存储", run.store),
             ("签名导出", run.export),
             ("验证签名", run.verify),
+            ("登记册导入", run.register),
             ("桌面程序主窗口", run.main_window),
         ):
             step = _timed(name, action)
