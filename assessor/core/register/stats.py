@@ -1,0 +1,299 @@
+"""The register's statistics (issue 10, item 6), computed by SQL aggregation.
+
+Only aggregates and short lists leave SQLite, so 100,000 assessments never sit in memory at
+once. Sums are taken over integers of hundredths and divided as fractions, then rounded once
+(half-up, two decimals), so a mean never depends on float summation order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+
+from assessor.core.clock import in_beijing, now_utc
+from assessor.core.register.stats_calibration import calibration, reassessments
+from assessor.core.register.stats_groups import GROUP_SOURCES, WHOLE, group_label
+from assessor.core.register.stats_model import (
+    CentreEntry,
+    DimensionStat,
+    GradeCount,
+    GradeDistribution,
+    GroupStats,
+    IndicatorStat,
+    Statistics,
+    StatsFilter,
+    VetoStat,
+    percent,
+    rounded,
+)
+from assessor.core.register.stats_rubrics import RubricFacts, rubric_facts
+from assessor.core.register.stats_selection import (
+    HUNDREDTHS,
+    SELECTION,
+    drop_selection,
+    select_assessments,
+)
+from assessor.core.rubric.validate import LoadedRubric
+
+WEAKEST = 20
+
+
+def exact(text: str | float | int) -> Fraction:
+    """A stored decimal text as an exact fraction."""
+    return Fraction(Decimal(str(text)))
+
+
+def compute_statistics(
+    conn: sqlite3.Connection,
+    chosen: StatsFilter,
+    *,
+    rubrics: Iterable[LoadedRubric] = (),
+    today: dt.date | None = None,
+) -> Statistics:
+    """Every statistic of issue 10 item 6 over the assessments `chosen` selects.
+
+    `today` (Beijing date) sets the cycle of 示范 candidates when no year is chosen.
+    """
+    generated = now_utc()
+    count = select_assessments(conn, chosen)
+    try:
+        hashes = [r[0] for r in conn.execute(f"SELECT DISTINCT rubric_sha256 FROM {SELECTION}")]
+        facts = rubric_facts(hashes, rubrics)
+        cycle = str(chosen.year or (today or in_beijing(generated).date()).year)
+        whole = _grades_by_group(conn, WHOLE, facts)
+        names = _assessor_names(conn)
+        return Statistics(
+            filter=chosen,
+            generated_at=generated,
+            cycle=cycle,
+            count=count,
+            mean_total=_mean_totals(conn, WHOLE).get("", (None, 0))[0],
+            grades=whole.get("", GradeDistribution(count=0, grades=[])),
+            dimensions=_dimensions_by_group(conn, WHOLE, facts).get("", []),
+            weakest=_weakest(conn, facts),
+            vetoes=_vetoes(conn, facts, count),
+            candidates=_entries(
+                conn,
+                "grade IN ({}) AND json_array_length(vetoes_fired) = 0 AND cycle = ?",
+                facts.top_grades,
+                cycle,
+            ),
+            red_list=_entries(
+                conn,
+                "(grade IN ({}) OR json_array_length(vetoes_fired) > 0)",
+                facts.bottom_grades,
+            ),
+            reassessments=reassessments(conn),
+            calibration=calibration(conn, names),
+            groups=_groups(conn, chosen, facts, names),
+        )
+    finally:
+        drop_selection(conn)
+
+
+def _mean_totals(conn: sqlite3.Connection, source: str) -> dict[str, tuple[Decimal | None, int]]:
+    rows = conn.execute(
+        f"WITH g AS ({source}) SELECT g.gkey, SUM(s.total_h), COUNT(*) "
+        f"FROM g JOIN {SELECTION} s ON s.sha256 = g.sha256 GROUP BY g.gkey"
+    )
+    return {key: (rounded(Fraction(total, 100 * n)), n) for key, total, n in rows}
+
+
+def _grades_by_group(
+    conn: sqlite3.Connection, source: str, facts: RubricFacts
+) -> dict[str, GradeDistribution]:
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, grade, n in conn.execute(
+        f"WITH g AS ({source}) SELECT g.gkey, s.grade, COUNT(*) "
+        f"FROM g JOIN {SELECTION} s ON s.sha256 = g.sha256 GROUP BY g.gkey, s.grade"
+    ):
+        counts[key][grade] = n
+    out = {}
+    for key, by_grade in counts.items():
+        total = sum(by_grade.values())
+        grades = sorted({*facts.grades, *by_grade}, key=facts.grade_rank)
+        out[key] = GradeDistribution(
+            count=total,
+            grades=[
+                GradeCount(
+                    grade=g, count=by_grade.get(g, 0), percent=percent(by_grade.get(g, 0), total)
+                )
+                for g in grades
+            ],
+        )
+    return out
+
+
+def _dimensions_by_group(
+    conn: sqlite3.Connection, source: str, facts: RubricFacts
+) -> dict[str, list[DimensionStat]]:
+    """Mean, median and minimum of score / max per dimension, exact, per group."""
+    sums: dict[tuple[str, str], list[Fraction | int]] = defaultdict(lambda: [Fraction(0), 0])
+    names: dict[str, str] = {}
+    for key, dim, name, top, total, n in conn.execute(
+        f"WITH g AS ({source}) SELECT g.gkey, m.dimension_id, MAX(m.name), m.max, "
+        f"SUM({HUNDREDTHS.format('m.score')}), COUNT(*) "
+        "FROM g JOIN dimensions m ON m.document_sha256 = g.sha256 "
+        "GROUP BY g.gkey, m.dimension_id, m.max"
+    ):
+        names.setdefault(dim, name)
+        if exact(top) == 0:
+            continue
+        entry = sums[(key, dim)]
+        entry[0] += Fraction(total, 100) / exact(top)
+        entry[1] += n
+    ranked: dict[tuple[str, str], dict[int, Fraction]] = defaultdict(dict)
+    sizes: dict[tuple[str, str], int] = {}
+    for key, dim, score, top, rn, n in conn.execute(
+        f"WITH g AS ({source}), r AS ("
+        "  SELECT g.gkey, m.dimension_id AS dim, m.score, m.max,"
+        "    ROW_NUMBER() OVER (PARTITION BY g.gkey, m.dimension_id"
+        "      ORDER BY CAST(m.score AS REAL) / CAST(m.max AS REAL)) AS rn,"
+        "    COUNT(*) OVER (PARTITION BY g.gkey, m.dimension_id) AS n"
+        "  FROM g JOIN dimensions m ON m.document_sha256 = g.sha256"
+        "  WHERE CAST(m.max AS REAL) > 0)"
+        " SELECT gkey, dim, score, max, rn, n FROM r"
+        " WHERE rn = 1 OR rn = (n + 1) / 2 OR rn = (n + 2) / 2"
+    ):
+        ranked[(key, dim)][rn] = exact(score) / exact(top)
+        sizes[(key, dim)] = n
+    out: dict[str, list[DimensionStat]] = defaultdict(list)
+    for (key, dim), (share_sum, n) in sums.items():
+        at = ranked[(key, dim)]
+        size = sizes[(key, dim)]
+        median = (at[(size + 1) // 2] + at[(size + 2) // 2]) / 2
+        out[key].append(
+            DimensionStat(
+                dimension=dim,
+                name=names[dim],
+                count=int(n),
+                mean_percent=rounded(Fraction(share_sum) * 100 / n),
+                median_percent=rounded(median * 100),
+                min_percent=rounded(at[1] * 100),
+            )
+        )
+    for stats in out.values():
+        stats.sort(key=lambda s: facts.dimension_rank(s.dimension))
+    return out
+
+
+def _weakest(conn: sqlite3.Connection, facts: RubricFacts) -> list[IndicatorStat]:
+    """The indicators with the lowest mean share of points (不适用 and unscored not counted)."""
+    sums: dict[str, list] = {}
+    for ind, dim, top, total, n in conn.execute(
+        f"SELECT c.indicator_id, c.dimension_id, c.max, SUM({HUNDREDTHS.format('c.score')}), "
+        f"COUNT(*) FROM {SELECTION} s JOIN scores c ON c.document_sha256 = s.sha256 "
+        "WHERE c.na = 0 AND c.score IS NOT NULL GROUP BY c.indicator_id, c.max"
+    ):
+        if exact(top) == 0:
+            continue
+        entry = sums.setdefault(ind, [dim, Fraction(0), 0])
+        entry[1] += Fraction(total, 100) / exact(top)
+        entry[2] += n
+    means = sorted(
+        ((share / n, ind, dim, n) for ind, (dim, share, n) in sums.items()),
+        key=lambda t: (t[0], t[1]),
+    )
+    return [
+        IndicatorStat(
+            indicator=ind,
+            short=facts.short(ind),
+            dimension=dim,
+            count=n,
+            mean_percent=rounded(mean * 100),
+        )
+        for mean, ind, dim, n in means[:WEAKEST]
+    ]
+
+
+def _vetoes(conn: sqlite3.Connection, facts: RubricFacts, count: int) -> list[VetoStat]:
+    """Every basic indicator of the rubrics in use, most often unmet first."""
+    assessed: dict[str, int] = defaultdict(int)
+    for rubric, n in conn.execute(
+        f"SELECT rubric_sha256, COUNT(*) FROM {SELECTION} GROUP BY rubric_sha256"
+    ):
+        for ind in facts.basic.get(rubric, []):
+            assessed[ind] += n
+    fired: dict[str, int] = dict(
+        conn.execute(
+            f"SELECT j.value, COUNT(*) FROM {SELECTION} s, json_each(s.vetoes_fired) j "
+            "GROUP BY j.value"
+        ).fetchall()
+    )
+    # A fired indicator of a rubric not at hand still counts against every assessment.
+    ids = {*assessed, *fired}
+    stats = [
+        VetoStat(
+            indicator=ind,
+            short=facts.short(ind),
+            count=assessed.get(ind, count),
+            fired=fired.get(ind, 0),
+            percent=percent(fired.get(ind, 0), assessed.get(ind, count)),
+        )
+        for ind in ids
+    ]
+    return sorted(stats, key=lambda v: (-v.fired, v.indicator))
+
+
+def _entries(
+    conn: sqlite3.Connection, condition: str, grades: set[str], *params: object
+) -> list[CentreEntry]:
+    marks = ", ".join("?" for _ in grades) or "NULL"
+    rows = conn.execute(
+        "SELECT assessment_id, version, centre_name, centre_uscc, division_code, visit_date, "
+        f"total, grade, vetoes_fired FROM {SELECTION} WHERE {condition.format(marks)} "
+        "ORDER BY total_h DESC, centre_name, assessment_id",
+        (*sorted(grades), *params),
+    )
+    return [
+        CentreEntry.model_validate(
+            {
+                "assessment_id": r[0],
+                "version": r[1],
+                "name": r[2],
+                "uscc": r[3],
+                "division_code": r[4],
+                "visit_date": r[5],
+                "total": Decimal(r[6]),
+                "grade": r[7],
+                "vetoes": json.loads(r[8]),
+            }
+        )
+        for r in rows
+    ]
+
+
+def _assessor_names(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(
+        conn.execute(
+            f"SELECT j.value, MAX(json_extract(s.assessor_names, '$[' || j.key || ']')) "
+            f"FROM {SELECTION} s, json_each(s.assessor_ids) j GROUP BY j.value"
+        ).fetchall()
+    )
+
+
+def _groups(
+    conn: sqlite3.Connection, chosen: StatsFilter, facts: RubricFacts, names: dict[str, str]
+) -> list[GroupStats]:
+    if chosen.by is None:
+        return []
+    source = GROUP_SOURCES[chosen.by]
+    grades = _grades_by_group(conn, source, facts)
+    dims = _dimensions_by_group(conn, source, facts)
+    means = _mean_totals(conn, source)
+    return [
+        GroupStats(
+            key=key,
+            label=group_label(chosen.by, key, names),
+            count=distribution.count,
+            mean_total=means[key][0],
+            grades=distribution,
+            dimensions=dims.get(key, []),
+        )
+        for key, distribution in sorted(grades.items())
+    ]
