@@ -28,21 +28,28 @@ _COLUMNS = (
 )
 
 
-def select_assessments(conn: sqlite3.Connection, chosen: StatsFilter) -> int:
-    """Fill `temp.selection` with the assessments `chosen` counts; returns how many."""
+def selection_filter(chosen: StatsFilter) -> tuple[str, str, dict[str, object]]:
+    """(join, where, parameters) over `documents d` for what `chosen` counts; exports use it too.
+
+    The join makes the review row available as `r` (NULL when never reviewed: 待审核).
+    """
     where = ["d.current = 1"]
     params: dict[str, object] = {}
-    join = ""
+    join = "LEFT JOIN reviews r ON r.assessment_id = d.assessment_id"
     if chosen.year is not None:
         where.append("d.visit_date >= :start AND d.visit_date < :end")
         params.update(start=f"{chosen.year:04d}-01-01", end=f"{chosen.year + 1:04d}-01-01")
     if chosen.confirmed_only:
-        join = "JOIN reviews r ON r.assessment_id = d.assessment_id"
         where.append("r.state = 'confirmed'")
+    return join, " AND ".join(where), params
+
+
+def select_assessments(conn: sqlite3.Connection, chosen: StatsFilter) -> int:
+    """Fill `temp.selection` with the assessments `chosen` counts; returns how many."""
+    join, where, params = selection_filter(chosen)
     conn.execute(f"DROP TABLE IF EXISTS {SELECTION}")
     conn.execute(
-        f"CREATE TABLE {SELECTION} AS SELECT {_COLUMNS} FROM documents d {join} "
-        f"WHERE {' AND '.join(where)}",
+        f"CREATE TABLE {SELECTION} AS SELECT {_COLUMNS} FROM documents d {join} WHERE {where}",
         params,
     )
     conn.execute("CREATE UNIQUE INDEX temp.selection_sha ON selection (sha256)")
