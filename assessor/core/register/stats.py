@@ -1,7 +1,10 @@
 """The register's statistics (issue 10, item 6), computed by SQL aggregation.
 
 Only aggregates and short lists leave SQLite, so 100,000 assessments never sit in memory at
-once. Sums are taken over integers of hundredths and divided as fractions, then rounded once
+once. Joins are written `CROSS JOIN`, which SQLite takes as a fixed join order: the selection
+drives, and each of its assessments finds its own scores through the primary key. Left to
+itself, without table statistics, the planner walks the 13 million scores of a full register by
+indicator instead. Sums are taken over integers of hundredths and divided as fractions, then rounded once
 (half-up, two decimals), so a mean never depends on float summation order.
 """
 
@@ -18,6 +21,7 @@ from fractions import Fraction
 from assessor.core.clock import in_beijing, now_utc
 from assessor.core.register.stats_calibration import calibration, reassessments
 from assessor.core.register.stats_groups import GROUP_SOURCES, WHOLE, group_label
+from assessor.core.register.stats_histogram import Histogram, histograms
 from assessor.core.register.stats_model import (
     CentreEntry,
     DimensionStat,
@@ -38,6 +42,7 @@ from assessor.core.register.stats_selection import (
     drop_selection,
     select_assessments,
 )
+from assessor.core.register.stats_summary import DIMENSION, INDICATOR, catch_up, value_counts
 from assessor.core.rubric.validate import LoadedRubric
 
 WEAKEST = 20
@@ -60,6 +65,7 @@ def compute_statistics(
     `today` (Beijing date) sets the cycle of 示范 candidates when no year is chosen.
     """
     generated = now_utc()
+    catch_up(conn)
     count = select_assessments(conn, chosen)
     try:
         hashes = [r[0] for r in conn.execute(f"SELECT DISTINCT rubric_sha256 FROM {SELECTION}")]
@@ -74,8 +80,8 @@ def compute_statistics(
             count=count,
             mean_total=_mean_totals(conn, WHOLE).get("", (None, 0))[0],
             grades=whole.get("", GradeDistribution(count=0, grades=[])),
-            dimensions=_dimensions_by_group(conn, WHOLE, facts).get("", []),
-            weakest=_weakest(conn, facts),
+            dimensions=_dimensions(conn, chosen, facts),
+            weakest=_weakest(conn, chosen, facts),
             vetoes=_vetoes(conn, facts, count),
             candidates=_entries(
                 conn,
@@ -99,7 +105,7 @@ def compute_statistics(
 def _mean_totals(conn: sqlite3.Connection, source: str) -> dict[str, tuple[Decimal | None, int]]:
     rows = conn.execute(
         f"WITH g AS ({source}) SELECT g.gkey, SUM(s.total_h), COUNT(*) "
-        f"FROM g JOIN {SELECTION} s ON s.sha256 = g.sha256 GROUP BY g.gkey"
+        f"FROM g CROSS JOIN {SELECTION} s ON s.sha256 = g.sha256 GROUP BY g.gkey"
     )
     return {key: (rounded(Fraction(total, 100 * n)), n) for key, total, n in rows}
 
@@ -110,7 +116,7 @@ def _grades_by_group(
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for key, grade, n in conn.execute(
         f"WITH g AS ({source}) SELECT g.gkey, s.grade, COUNT(*) "
-        f"FROM g JOIN {SELECTION} s ON s.sha256 = g.sha256 GROUP BY g.gkey, s.grade"
+        f"FROM g CROSS JOIN {SELECTION} s ON s.sha256 = g.sha256 GROUP BY g.gkey, s.grade"
     ):
         counts[key][grade] = n
     out = {}
@@ -129,85 +135,66 @@ def _grades_by_group(
     return out
 
 
-def _dimensions_by_group(
+def _grouped_dimensions(
     conn: sqlite3.Connection, source: str, facts: RubricFacts
 ) -> dict[str, list[DimensionStat]]:
-    """Mean, median and minimum of score / max per dimension, exact, per group."""
-    sums: dict[tuple[str, str], list[Fraction | int]] = defaultdict(lambda: [Fraction(0), 0])
-    names: dict[str, str] = {}
-    for key, dim, name, top, total, n in conn.execute(
-        f"WITH g AS ({source}) SELECT g.gkey, m.dimension_id, MAX(m.name), m.max, "
-        f"SUM({HUNDREDTHS.format('m.score')}), COUNT(*) "
-        "FROM g JOIN dimensions m ON m.document_sha256 = g.sha256 "
-        "GROUP BY g.gkey, m.dimension_id, m.max"
-    ):
-        names.setdefault(dim, name)
-        if exact(top) == 0:
-            continue
-        entry = sums[(key, dim)]
-        entry[0] += Fraction(total, 100) / exact(top)
-        entry[1] += n
-    ranked: dict[tuple[str, str], dict[int, Fraction]] = defaultdict(dict)
-    sizes: dict[tuple[str, str], int] = {}
-    for key, dim, score, top, rn, n in conn.execute(
-        f"WITH g AS ({source}), r AS ("
-        "  SELECT g.gkey, m.dimension_id AS dim, m.score, m.max,"
-        "    ROW_NUMBER() OVER (PARTITION BY g.gkey, m.dimension_id"
-        "      ORDER BY CAST(m.score AS REAL) / CAST(m.max AS REAL)) AS rn,"
-        "    COUNT(*) OVER (PARTITION BY g.gkey, m.dimension_id) AS n"
-        "  FROM g JOIN dimensions m ON m.document_sha256 = g.sha256"
-        "  WHERE CAST(m.max AS REAL) > 0)"
-        " SELECT gkey, dim, score, max, rn, n FROM r"
-        " WHERE rn = 1 OR rn = (n + 1) / 2 OR rn = (n + 2) / 2"
-    ):
-        ranked[(key, dim)][rn] = exact(score) / exact(top)
-        sizes[(key, dim)] = n
-    out: dict[str, list[DimensionStat]] = defaultdict(list)
-    for (key, dim), (share_sum, n) in sums.items():
-        at = ranked[(key, dim)]
-        size = sizes[(key, dim)]
-        median = (at[(size + 1) // 2] + at[(size + 2) // 2]) / 2
-        out[key].append(
-            DimensionStat(
-                dimension=dim,
-                name=names[dim],
-                count=int(n),
-                mean_percent=rounded(Fraction(share_sum) * 100 / n),
-                median_percent=rounded(median * 100),
-                min_percent=rounded(at[1] * 100),
-            )
-        )
-    for stats in out.values():
-        stats.sort(key=lambda s: facts.dimension_rank(s.dimension))
-    return out
-
-
-def _weakest(conn: sqlite3.Connection, facts: RubricFacts) -> list[IndicatorStat]:
-    """The indicators with the lowest mean share of points (不适用 and unscored not counted)."""
-    sums: dict[str, list] = {}
-    for ind, dim, top, total, n in conn.execute(
-        f"SELECT c.indicator_id, c.dimension_id, c.max, SUM({HUNDREDTHS.format('c.score')}), "
-        f"COUNT(*) FROM {SELECTION} s JOIN scores c ON c.document_sha256 = s.sha256 "
-        "WHERE c.na = 0 AND c.score IS NOT NULL GROUP BY c.indicator_id, c.max"
-    ):
-        if exact(top) == 0:
-            continue
-        entry = sums.setdefault(ind, [dim, Fraction(0), 0])
-        entry[1] += Fraction(total, 100) / exact(top)
-        entry[2] += n
-    means = sorted(
-        ((share / n, ind, dim, n) for ind, (dim, share, n) in sums.items()),
-        key=lambda t: (t[0], t[1]),
+    """Mean, median and minimum share of points per dimension in each group, exact."""
+    rows = conn.execute(
+        f"WITH g AS ({source}) SELECT g.gkey, m.dimension_id, MAX(m.name), m.max,"
+        f" {HUNDREDTHS.format('m.score')} AS v, COUNT(*)"
+        " FROM g CROSS JOIN dimensions m ON m.document_sha256 = g.sha256"
+        " GROUP BY g.gkey, m.dimension_id, m.max, v"
     )
+    counts: dict[str, dict[str, Histogram]] = defaultdict(dict)
+    for key, dim, name, top, value_h, n in rows:
+        counts[key].setdefault(dim, Histogram(name)).add(value_h, exact(top), n)
+    return {
+        key: sorted(
+            (_dimension_stat(dim, h.parent, h) for dim, h in dims.items() if h.size),
+            key=lambda s: facts.dimension_rank(s.dimension),
+        )
+        for key, dims in counts.items()
+    }
+
+
+def _dimensions(
+    conn: sqlite3.Connection, chosen: StatsFilter, facts: RubricFacts
+) -> list[DimensionStat]:
+    counts = histograms(
+        value_counts(conn, DIMENSION, year=chosen.year, confirmed_only=chosen.confirmed_only)
+    )
+    stats = [_dimension_stat(dim, h.parent, h) for dim, h in counts.items()]
+    return sorted(stats, key=lambda s: facts.dimension_rank(s.dimension))
+
+
+def _dimension_stat(dimension: str, name: str, shares: Histogram) -> DimensionStat:
+    return DimensionStat(
+        dimension=dimension,
+        name=name,
+        count=shares.size,
+        mean_percent=rounded(shares.mean() * 100),
+        median_percent=rounded(shares.median() * 100),
+        min_percent=rounded(shares.minimum() * 100),
+    )
+
+
+def _weakest(
+    conn: sqlite3.Connection, chosen: StatsFilter, facts: RubricFacts
+) -> list[IndicatorStat]:
+    """The indicators with the lowest mean share of points (不适用 and unscored not counted)."""
+    counts = histograms(
+        value_counts(conn, INDICATOR, year=chosen.year, confirmed_only=chosen.confirmed_only)
+    )
+    means = sorted((h.mean(), ind, h) for ind, h in counts.items())
     return [
         IndicatorStat(
             indicator=ind,
             short=facts.short(ind),
-            dimension=dim,
-            count=n,
+            dimension=h.parent,
+            count=h.size,
             mean_percent=rounded(mean * 100),
         )
-        for mean, ind, dim, n in means[:WEAKEST]
+        for mean, ind, h in means[:WEAKEST]
     ]
 
 
@@ -284,7 +271,7 @@ def _groups(
         return []
     source = GROUP_SOURCES[chosen.by]
     grades = _grades_by_group(conn, source, facts)
-    dims = _dimensions_by_group(conn, source, facts)
+    dims = _grouped_dimensions(conn, source, facts)
     means = _mean_totals(conn, source)
     return [
         GroupStats(
