@@ -78,6 +78,7 @@ def compute_statistics(
             generated_at=generated,
             cycle=cycle,
             count=count,
+            training=conn.execute(f"SELECT COUNT(*) FROM {SELECTION} WHERE training").fetchone()[0],
             mean_total=_mean_totals(conn, WHOLE).get("", (None, 0))[0],
             grades=whole.get("", GradeDistribution(count=0, grades=[])),
             dimensions=_dimensions(conn, chosen, facts),

@@ -159,6 +159,7 @@ class Statistics(Counted):
     filter: StatsFilter
     generated_at: dt.datetime
     cycle: str = Field(description="评估周期：示范候选须在此周期内评估")
+    training: int = Field(ge=0, description="其中以培训密钥签名的样例评估份数")
     mean_total: Decimal | None
     grades: GradeDistribution
     dimensions: list[DimensionStat]

@@ -23,6 +23,8 @@ class RubricFacts:
     shorts: dict[str, str] = field(default_factory=dict)
     basic: dict[str, list[str]] = field(default_factory=dict)  # rubric sha256 → basic ids
     dimension_order: dict[str, int] = field(default_factory=dict)
+    dimension_names: dict[str, str] = field(default_factory=dict)
+    indicators_by_dimension: dict[str, list[str]] = field(default_factory=dict)
 
     def grade_rank(self, grade: str) -> tuple[int, str]:
         return (
@@ -53,4 +55,9 @@ def rubric_facts(hashes: Iterable[str], extra: Iterable[LoadedRubric] = ()) -> R
             facts.shorts.setdefault(ind.id, ind.short)
         for n, dim in enumerate(rubric.rubric.dimensions):
             facts.dimension_order.setdefault(dim.id, n)
+            facts.dimension_names.setdefault(dim.id, dim.name)
+            listed = facts.indicators_by_dimension.setdefault(dim.id, [])
+            listed += [
+                ind.id for item in dim.items for ind in item.indicators if ind.id not in listed
+            ]
     return facts

@@ -24,7 +24,9 @@ _COLUMNS = (
     "d.sha256, d.assessment_id, d.version, d.centre_uscc, d.centre_name, d.centre_address, "
     "d.division_code, COALESCE(d.operator, '') AS operator, d.care_types, d.centre_kind, "
     "d.visit_date, d.cycle, d.assessor_ids, d.assessor_names, d.grade, d.vetoes_fired, "
-    "d.rubric_sha256, d.signed_at, d.total, " + HUNDREDTHS.format("d.total") + " AS total_h"
+    "d.rubric_sha256, d.signed_at, d.training, d.total, "
+    + HUNDREDTHS.format("d.total")
+    + " AS total_h"
 )
 
 
