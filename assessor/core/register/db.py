@@ -186,3 +186,12 @@ def select(
     """Rows of `model`'s table as models (`where` is an SQL condition with ? placeholders)."""
     sql = f"SELECT * FROM {model.table}" + (f" WHERE {where}" if where else "")
     return [model.from_db(dict(r)) for r in conn.execute(sql, params)]
+
+
+def connect_memory() -> sqlite3.Connection:
+    """An empty register in memory: what a dry run uses when the register does not exist."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    _migrate(conn)
+    return conn
