@@ -1,0 +1,95 @@
+"""One call for each thing the CLI and the GUI ask of the register's outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assessor.core.register.db import connect
+from assessor.core.register.exports.csv_files import export_public_csv, export_register_csv
+from assessor.core.register.exports.pdf_report import export_statistics_pdf
+from assessor.core.register.exports.xlsx_file import export_xlsx
+from assessor.core.register.stats import compute_statistics
+from assessor.core.register.stats_model import Statistics, StatsFilter
+from assessor.core.register.stats_rubrics import rubric_facts
+from assessor.core.rubric.validate import LoadedRubric
+
+Step = Callable[[int, str], None]  # percent, what is being written (Chinese)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    csv: Path | None = None
+    xlsx: Path | None = None
+    public: Path | None = None
+    report: Path | None = None
+
+    def outputs(self) -> list[tuple[str, Path]]:
+        named = (
+            ("csv", self.csv),
+            ("xlsx", self.xlsx),
+            ("public", self.public),
+            ("report", self.report),
+        )
+        return [(kind, path) for kind, path in named if path is not None]
+
+
+EXPORT_LABELS = {
+    "csv": "登记表 CSV",
+    "xlsx": "登记表 XLSX（含统计图表）",
+    "public": "信息公示名单 CSV",
+    "report": "统计报告 PDF",
+}
+
+
+def register_statistics(
+    register: Path, chosen: StatsFilter, rubrics: Iterable[LoadedRubric] = ()
+) -> Statistics:
+    conn = connect(register)
+    try:
+        return compute_statistics(conn, chosen, rubrics=rubrics)
+    finally:
+        conn.close()
+
+
+def run_exports(
+    register: Path,
+    chosen: StatsFilter,
+    request: ExportRequest,
+    rubrics: Iterable[LoadedRubric] = (),
+    step: Step | None = None,
+) -> dict[str, int]:
+    """Write every requested file; returns the rows written per kind (the report: pages 0)."""
+    outputs = request.outputs()
+    rubrics = list(rubrics)
+    conn = connect(register)
+    written: dict[str, int] = {}
+    try:
+        stats: Statistics | None = None
+        for n, (kind, path) in enumerate(outputs):
+            if step:
+                step(round(100 * n / len(outputs)), f"正在导出{EXPORT_LABELS[kind]}…")
+            if kind in ("xlsx", "report") and stats is None:
+                stats = compute_statistics(conn, chosen, rubrics=rubrics)
+            if kind == "csv":
+                written[kind] = export_register_csv(conn, chosen, path)
+            elif kind == "public":
+                written[kind] = export_public_csv(conn, chosen, path)
+            elif kind == "xlsx":
+                assert stats is not None
+                hashes = [
+                    r[0] for r in conn.execute("SELECT DISTINCT rubric_sha256 FROM documents")
+                ]
+                written[kind] = export_xlsx(
+                    conn, chosen, stats, rubric_facts(hashes, rubrics), path
+                )
+            else:
+                assert stats is not None
+                export_statistics_pdf(stats, path)
+                written[kind] = stats.count
+    finally:
+        conn.close()
+    if step:
+        step(100, "导出完成")
+    return written
