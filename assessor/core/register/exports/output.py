@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from assessor.core.problems import UserError, os_error_text
@@ -19,8 +19,14 @@ def replacing(path: Path) -> Iterator[Path]:
         yield temp
         os.replace(temp, path)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
+        _discard(temp)
         raise UserError(f"无法写入 {path}：{os_error_text(exc)}") from exc
     except BaseException:
-        temp.unlink(missing_ok=True)
+        _discard(temp)
         raise
+
+
+def _discard(temp: Path) -> None:
+    # The folder itself may be what failed (missing, not a folder): then there is nothing to remove.
+    with suppress(OSError):
+        temp.unlink(missing_ok=True)

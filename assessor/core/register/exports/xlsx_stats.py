@@ -8,6 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from assessor.core.clock import beijing_text
@@ -37,6 +38,13 @@ def _bar_chart(title: str, y_title: str) -> BarChart:
     chart.legend = None
     chart.height, chart.width = 7.5, 16
     return chart
+
+
+def _categories(chart: BarChart, labels: Reference) -> None:
+    """Text labels under the bars. openpyxl refers to categories as numbers by default, which
+    Excel shows as 1, 2, 3… for text cells; a string reference shows the labels."""
+    for series in chart.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
 
 
 def _statistics_sheet(book: Workbook, stats: Statistics) -> None:
@@ -71,15 +79,15 @@ def _statistics_sheet(book: Workbook, stats: Statistics) -> None:
         Reference(sheet, min_col=2, min_row=GRADE_HEADER_ROW, max_row=grades_end),
         titles_from_data=True,
     )
-    grades.set_categories(
-        Reference(sheet, min_col=1, min_row=GRADE_HEADER_ROW + 1, max_row=grades_end)
+    _categories(
+        grades, Reference(sheet, min_col=1, min_row=GRADE_HEADER_ROW + 1, max_row=grades_end)
     )
     sheet.add_chart(grades, f"{CHART_ANCHOR_COLUMN}{GRADE_HEADER_ROW}")
     means = _bar_chart("各维度平均得分率", "%")
     means.add_data(
         Reference(sheet, min_col=3, min_row=dims_header, max_row=dims_end), titles_from_data=True
     )
-    means.set_categories(Reference(sheet, min_col=2, min_row=dims_header + 1, max_row=dims_end))
+    _categories(means, Reference(sheet, min_col=2, min_row=dims_header + 1, max_row=dims_end))
     means.y_axis.scaling.min, means.y_axis.scaling.max = 0, 100
     sheet.add_chart(means, f"{CHART_ANCHOR_COLUMN}{GRADE_HEADER_ROW + 17}")
 

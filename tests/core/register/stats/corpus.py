@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assessor.core.assessment.model import AssessorRef, Visit
-from assessor.core.export.signed_export import sign_json, write_signed, SignedFiles
+from assessor.core.export.signed_export import SignedFiles, sign_json, write_signed
 from assessor.core.register.check import trust_pems
 from assessor.core.register.importer import ImportOptions, run_import
 from assessor.core.rubric.registry import default_rubric

@@ -108,7 +108,9 @@ def test_candidates_and_red_list(corpus: Corpus, whole: Statistics) -> None:
     candidates = {
         d["id"]
         for d in docs
-        if d["result"]["grade"] == "A" and not expected.fired(d) and d["visit"]["date"][:4] == "2026"
+        if d["result"]["grade"] == "A"
+        and not expected.fired(d)
+        and d["visit"]["date"][:4] == "2026"
     }
     red = {d["id"] for d in docs if d["result"]["grade"] == "D" or expected.fired(d)}
     assert whole.cycle == "2026"
