@@ -303,14 +303,20 @@ class EditingSession:
             return False
         return self._change_score(indicator_id, ScoreState(None, na), "na")
 
-    def set_note(self, indicator_id: str, text: str) -> bool:
+    def set_note(self, indicator_id: str, text: str, *, continued: bool = False) -> bool:
+        """Save the note; `continued` folds it into the previous note change on the same
+        indicator, so a note saved every few keystrokes is still undone as one step."""
         self._refuse_if_final()
         entry = self.entry(self._known(indicator_id))
         if entry.note == text:
             return False
         change = Change(indicator_id, "note", entry.note, text)
         self._apply(change, "")
-        self._undo.append(change)
+        last = self._undo[-1] if self._undo else None
+        if continued and last and last.kind == "note" and last.indicator == indicator_id:
+            self._undo[-1] = Change(indicator_id, "note", last.old, text)
+        else:
+            self._undo.append(change)
         self._redo.clear()
         return True
 
