@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from assessor import __version__
 from assessor.core.assessment.model import Assessment
+from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
 from assessor.core.rubric.provenance import provenance_notes
 from assessor.core.rubric.registry import rubric_for
@@ -28,14 +29,14 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession, FinaliseHook
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, record_key
-from assessor.gui.controller import AssessmentController
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.home_view import HomeView
-from assessor.gui.keys_dialog import KeysDialog
-from assessor.gui.shortcuts_help import ShortcutsHelp, bind
-from assessor.gui.sign_dialog import SignDialog
-from assessor.gui.style import ems, tone
-from assessor.gui.workspace import Workspace
+from assessor.gui.assessment.controller import AssessmentController
+from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
+from assessor.gui.assessment.workspace import Workspace
+from assessor.gui.home.home_view import HomeView
+from assessor.gui.signing.keys_dialog import KeysDialog
+from assessor.gui.signing.sign_dialog import SignDialog
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.style import ems, tone
 
 if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles
@@ -165,7 +166,7 @@ class MainWindow(QMainWindow):
         self.workspace.homeRequested.connect(self.go_home)
         self.workspace.notice.connect(self.show_notice)
         self.stack.addWidget(self.workspace)
-        self.stack.setCurrentWidget(self.workspace)
+        self.show_screen(self.workspace)
         self._save_state_changed()
         if self.workspace.tabs.currentIndex() == 1:
             self.workspace.show_scoring()
@@ -198,7 +199,7 @@ class MainWindow(QMainWindow):
     def go_home(self) -> None:
         key = self.controller.session.key if self.controller else None
         if self.close_assessment():
-            self.stack.setCurrentWidget(self.home)
+            self.show_screen(self.home)
             self.home.reload(select=key)
             self.home.focus_list()
 
@@ -256,6 +257,11 @@ class MainWindow(QMainWindow):
 
     # ---- status ----------------------------------------------------------------------------
 
+    def show_screen(self, screen: QWidget) -> None:
+        """Switch screens; a message about the screen left behind would mislead on the next."""
+        self.statusBar().clearMessage()
+        self.stack.setCurrentWidget(screen)
+
     def toggle_help(self) -> None:
         self.help.setVisible(not self.help.isVisible())
 
@@ -276,4 +282,6 @@ class MainWindow(QMainWindow):
             return
         self.banner.hide()
         saved = session.last_saved_at
-        self.save_state.setText(f"已自动保存 {saved.astimezone():%H:%M:%S}" if saved else "")
+        self.save_state.setText(
+            f"已自动保存 {beijing_text(saved, '%H:%M:%S', suffix=False)}" if saved else ""
+        )

@@ -15,15 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.core.clock import beijing_text
 from assessor.core.session import FinaliseBlocked
-from assessor.gui.controller import AssessmentController
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.missing_panel import MissingPanel
-from assessor.gui.profile_form import ProfileForm
-from assessor.gui.scoring_view import ScoringView
-from assessor.gui.shortcuts_help import bind, binding, shown_keys
-from assessor.gui.style import points, tone
-from assessor.gui.summary_panel import SummaryPanel
+from assessor.gui.assessment.controller import AssessmentController
+from assessor.gui.assessment.missing_panel import MissingPanel
+from assessor.gui.assessment.profile_form import ProfileForm
+from assessor.gui.assessment.scoring_view import ScoringView
+from assessor.gui.assessment.shortcuts_help import bind, binding, shown_keys
+from assessor.gui.assessment.summary_panel import SummaryPanel
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.style import points, tone
 
 PROFILE_TAB, SCORING_TAB = 0, 1
 
@@ -112,7 +113,7 @@ class Workspace(QWidget):
     # ---- actions ---------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Save what is still waiting for a debounce (a note being typed)."""
+        """Save a note typed since its last save."""
         self.scoring.panel.flush_note()
 
     def go_home(self) -> None:
@@ -204,7 +205,7 @@ class Workspace(QWidget):
         self.title.setText(name + ("　[培训/样例]" if a.training else ""))
         version = f"第 {a.version} 版修订　" if a.version > 1 else ""
         if a.finalised_at is not None:
-            local = a.finalised_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            local = beijing_text(a.finalised_at, "%Y-%m-%d %H:%M")
             self.status.setText(f"{version}已完成（{local}），只读")
         else:
             self.status.setText(f"{version}草稿")
