@@ -123,6 +123,7 @@ class HomeView(QWidget):
     signRequested = Signal(str)
     keysRequested = Signal()
     aboutRequested = Signal()
+    registerRequested = Signal()
     notice = Signal(str)
 
     def __init__(
@@ -168,6 +169,9 @@ class HomeView(QWidget):
         # the selected record.
         heading = QHBoxLayout()
         heading.addWidget(title, 1)
+        self.register_button = self._button(
+            heading, "登记库（卫健委）…", "register", self.registerRequested.emit
+        )
         self.keys_button = self._button(heading, "签名密钥…", "keys", self.keysRequested.emit)
         self.about_button = self._button(heading, "关于", "about", self.aboutRequested.emit)
 

@@ -79,9 +79,7 @@ def grade_text(record: RecordOverview) -> str:
 
 
 def _matches(summary: RecordSummary, text: str) -> bool:
-    return any(
-        text in field.lower() for field in (name_of(summary), summary.uscc, summary.address)
-    )
+    return any(text in field.lower() for field in (name_of(summary), summary.uscc, summary.address))
 
 
 class ListModel(QAbstractTableModel):

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from assessor.core.register.stats_model import INSUFFICIENT
-from assessor.gui.style import BLUE, BLUE_LIGHT, BORDER, GREY
+from assessor.gui.widgets.style import BLUE, BLUE_LIGHT, BORDER, GREY
 
 ROW_EMS = 1.9  # bar row height in line heights
 GAP = 8
