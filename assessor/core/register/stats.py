@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from assessor.core.clock import in_beijing, now_utc
 from assessor.core.register.stats_calibration import calibration, reassessments
-from assessor.core.register.stats_groups import GROUP_SOURCES, WHOLE, group_label
+from assessor.core.register.stats_groups import GROUPINGS, WHOLE, Grouping, group_label
 from assessor.core.register.stats_histogram import Histogram, histograms
 from assessor.core.register.stats_model import (
     CentreEntry,
@@ -65,6 +65,7 @@ def compute_statistics(
     `today` (Beijing date) sets the cycle of 示范 candidates when no year is chosen.
     """
     generated = now_utc()
+    conn.execute("PRAGMA temp_store = MEMORY")  # the selection is scratch: no temp file
     catch_up(conn)
     count = select_assessments(conn, chosen)
     try:
@@ -72,7 +73,7 @@ def compute_statistics(
         facts = rubric_facts(hashes, rubrics)
         cycle = str(chosen.year or (today or in_beijing(generated).date()).year)
         whole = _grades_by_group(conn, WHOLE, facts)
-        names = _assessor_names(conn)
+        assessors, names = calibration(conn)
         return Statistics(
             filter=chosen,
             generated_at=generated,
@@ -96,28 +97,24 @@ def compute_statistics(
                 facts.bottom_grades,
             ),
             reassessments=reassessments(conn),
-            calibration=calibration(conn, names),
+            calibration=assessors,
             groups=_groups(conn, chosen, facts, names),
         )
     finally:
         drop_selection(conn)
 
 
-def _mean_totals(conn: sqlite3.Connection, source: str) -> dict[str, tuple[Decimal | None, int]]:
-    rows = conn.execute(
-        f"WITH g AS ({source}) SELECT g.gkey, SUM(s.total_h), COUNT(*) "
-        f"FROM g CROSS JOIN {SELECTION} s ON s.sha256 = g.sha256 GROUP BY g.gkey"
-    )
+def _mean_totals(conn: sqlite3.Connection, by: Grouping) -> dict[str, tuple[Decimal | None, int]]:
+    rows = conn.execute(f"SELECT {by.key}, SUM(s.total_h), COUNT(*) FROM {by.source} GROUP BY 1")
     return {key: (rounded(Fraction(total, 100 * n)), n) for key, total, n in rows}
 
 
 def _grades_by_group(
-    conn: sqlite3.Connection, source: str, facts: RubricFacts
+    conn: sqlite3.Connection, by: Grouping, facts: RubricFacts
 ) -> dict[str, GradeDistribution]:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for key, grade, n in conn.execute(
-        f"WITH g AS ({source}) SELECT g.gkey, s.grade, COUNT(*) "
-        f"FROM g CROSS JOIN {SELECTION} s ON s.sha256 = g.sha256 GROUP BY g.gkey, s.grade"
+        f"SELECT {by.key}, s.grade, COUNT(*) FROM {by.source} GROUP BY 1, 2"
     ):
         counts[key][grade] = n
     out = {}
@@ -137,14 +134,14 @@ def _grades_by_group(
 
 
 def _grouped_dimensions(
-    conn: sqlite3.Connection, source: str, facts: RubricFacts
+    conn: sqlite3.Connection, by: Grouping, facts: RubricFacts
 ) -> dict[str, list[DimensionStat]]:
     """Mean, median and minimum share of points per dimension in each group, exact."""
     rows = conn.execute(
-        f"WITH g AS ({source}) SELECT g.gkey, m.dimension_id, MAX(m.name), m.max,"
+        f"SELECT {by.key}, m.dimension_id, MAX(m.name), m.max,"
         f" {HUNDREDTHS.format('m.score')} AS v, COUNT(*)"
-        " FROM g CROSS JOIN dimensions m ON m.document_sha256 = g.sha256"
-        " GROUP BY g.gkey, m.dimension_id, m.max, v"
+        f" FROM {by.source} CROSS JOIN dimensions m ON m.document_sha256 = s.sha256"
+        " GROUP BY 1, 2, 4, 5"
     )
     counts: dict[str, dict[str, Histogram]] = defaultdict(dict)
     for key, dim, name, top, value_h, n in rows:
@@ -238,31 +235,21 @@ def _entries(
         "ORDER BY total_h DESC, centre_name, assessment_id",
         (*sorted(grades), *params),
     )
+    # Rows the register validated when it stored them; lists can run to tens of thousands.
     return [
-        CentreEntry.model_validate(
-            {
-                "assessment_id": r[0],
-                "version": r[1],
-                "name": r[2],
-                "uscc": r[3],
-                "division_code": r[4],
-                "visit_date": r[5],
-                "total": Decimal(r[6]),
-                "grade": r[7],
-                "vetoes": json.loads(r[8]),
-            }
+        CentreEntry.model_construct(
+            assessment_id=r[0],
+            version=r[1],
+            name=r[2],
+            uscc=r[3],
+            division_code=r[4],
+            visit_date=dt.date.fromisoformat(r[5]) if r[5] else None,
+            total=Decimal(r[6]),
+            grade=r[7],
+            vetoes=json.loads(r[8]) if r[8] != "[]" else [],
         )
         for r in rows
     ]
-
-
-def _assessor_names(conn: sqlite3.Connection) -> dict[str, str]:
-    return dict(
-        conn.execute(
-            f"SELECT j.value, MAX(json_extract(s.assessor_names, '$[' || j.key || ']')) "
-            f"FROM {SELECTION} s, json_each(s.assessor_ids) j GROUP BY j.value"
-        ).fetchall()
-    )
 
 
 def _groups(
@@ -270,10 +257,10 @@ def _groups(
 ) -> list[GroupStats]:
     if chosen.by is None:
         return []
-    source = GROUP_SOURCES[chosen.by]
-    grades = _grades_by_group(conn, source, facts)
-    dims = _grouped_dimensions(conn, source, facts)
-    means = _mean_totals(conn, source)
+    by = GROUPINGS[chosen.by]
+    grades = _grades_by_group(conn, by, facts)
+    dims = _grouped_dimensions(conn, by, facts)
+    means = _mean_totals(conn, by)
     return [
         GroupStats(
             key=key,

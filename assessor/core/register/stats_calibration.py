@@ -4,6 +4,7 @@ far each assessor's totals lie from other assessors' totals for comparable centr
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from decimal import Decimal
@@ -15,15 +16,28 @@ from assessor.core.register.stats_selection import SELECTION
 
 def reassessments(conn: sqlite3.Connection) -> list[Reassessment]:
     """Centres (same 统一社会信用代码) with more than one assessment: first against latest,
-    in visit order (signing time, then file hash, break ties). Largest drop first."""
+    in visit order (signing time, then file hash, break ties). Largest drop first.
+
+    The centres are counted in Python as the codes stream past (a dict of counts in place of
+    SQLite's sort-based GROUP BY, several times faster at 100,000 rows); only the centres
+    assessed again are then read whole.
+    """
+    seen: dict[str, int] = defaultdict(int)
+    for (uscc,) in conn.execute(f"SELECT centre_uscc FROM {SELECTION} WHERE centre_uscc <> ''"):
+        seen[uscc] += 1
+    conn.execute("DROP TABLE IF EXISTS temp.again")
+    conn.execute("CREATE TABLE temp.again (uscc TEXT PRIMARY KEY)")
+    conn.executemany("INSERT INTO temp.again VALUES (?)", ((u,) for u, n in seen.items() if n > 1))
     rows = conn.execute(
         "SELECT centre_uscc, centre_name, visit_date, total, grade, rn, n FROM ("
-        "  SELECT *, ROW_NUMBER() OVER (PARTITION BY centre_uscc"
+        "  SELECT centre_uscc, centre_name, visit_date, total, grade,"
+        "    ROW_NUMBER() OVER (PARTITION BY centre_uscc"
         "      ORDER BY visit_date, signed_at, sha256) AS rn,"
         "    COUNT(*) OVER (PARTITION BY centre_uscc) AS n"
-        f"  FROM {SELECTION} WHERE centre_uscc <> '')"
-        " WHERE n > 1 AND (rn = 1 OR rn = n) ORDER BY centre_uscc, rn"
+        f"  FROM {SELECTION} WHERE centre_uscc IN temp.again)"
+        " WHERE rn = 1 OR rn = n ORDER BY centre_uscc, rn"
     ).fetchall()
+    conn.execute("DROP TABLE temp.again")
     out = []
     for first, latest in zip(rows[::2], rows[1::2], strict=True):
         out.append(
@@ -43,32 +57,43 @@ def reassessments(conn: sqlite3.Connection) -> list[Reassessment]:
     return sorted(out, key=lambda r: (r.delta, r.uscc))
 
 
-def calibration(conn: sqlite3.Connection, names: dict[str, str]) -> list[Calibration]:
+def calibration(conn: sqlite3.Connection) -> tuple[list[Calibration], dict[str, str]]:
     """Each assessor's mean signed difference from comparable assessments by others.
 
     Comparable: same district (行政区划代码) and centre kind, not involving the assessor. For
     assessor a in cell c, with S, N the cell's sum and count of totals and Sa, Na a's share of
     them, every one of a's assessments x there differs by t_x - (S - Sa) / (N - Na); summed over
-    x that is Sa - Na * (S - Sa) / (N - Na). Two grouped sums give every assessor's figure
-    without pairing assessments.
+    x that is Sa - Na * (S - Sa) / (N - Na). Grouped sums give every assessor's figure without
+    pairing assessments. The sums are taken in one pass over (assessment, assessor) rows that
+    SQLite's json_each unpacks, into dicts keyed by cell: constant memory, no sort. Also
+    returns each assessor's name by id.
     """
-    cells = {
-        (district, kind): (total, n)
-        for district, kind, total, n in conn.execute(
-            f"SELECT division_code, centre_kind, SUM(total_h), COUNT(*) FROM {SELECTION} "
-            "GROUP BY division_code, centre_kind"
-        )
-    }
+    cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    own: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    names: dict[str, str] = {}
+    last_row, counted = -1, set()
+    for row, assessor, position, listed, district, kind, total_h in conn.execute(
+        "SELECT s.rowid, j.value, j.key, s.assessor_names, s.division_code, s.centre_kind,"
+        f" s.total_h FROM {SELECTION} s, json_each(s.assessor_ids) j"
+    ):
+        if row != last_row:  # the first assessor of an assessment: count it for its cell
+            last_row, counted = row, set()
+            cell = cells[(district, kind)]
+            cell[0] += total_h
+            cell[1] += 1
+        if assessor in counted:  # named twice in one assessment: counts once
+            continue
+        counted.add(assessor)
+        mine = own[(assessor, district, kind)]
+        mine[0] += total_h
+        mine[1] += 1
+        if assessor not in names:
+            found = json.loads(listed)
+            names[assessor] = found[position] if position < len(found) else ""
     difference: dict[str, Fraction] = defaultdict(Fraction)
     compared: dict[str, int] = defaultdict(int)
     assessments: dict[str, int] = defaultdict(int)
-    for assessor, district, kind, own_total, own_n in conn.execute(
-        "WITH a AS ("
-        "  SELECT DISTINCT s.sha256, j.value AS assessor, s.division_code, s.centre_kind, s.total_h"
-        f"  FROM {SELECTION} s, json_each(s.assessor_ids) j)"
-        " SELECT assessor, division_code, centre_kind, SUM(total_h), COUNT(*) FROM a"
-        " GROUP BY assessor, division_code, centre_kind"
-    ):
+    for (assessor, district, kind), (own_total, own_n) in own.items():
         assessments[assessor] += own_n
         cell_total, cell_n = cells[(district, kind)]
         if cell_n == own_n:
@@ -76,7 +101,7 @@ def calibration(conn: sqlite3.Connection, names: dict[str, str]) -> list[Calibra
         others_mean = Fraction(cell_total - own_total, 100 * (cell_n - own_n))
         difference[assessor] += Fraction(own_total, 100) - own_n * others_mean
         compared[assessor] += own_n
-    return sorted(
+    ranked = sorted(
         (
             Calibration(
                 assessor_id=assessor,
@@ -96,3 +121,4 @@ def calibration(conn: sqlite3.Connection, names: dict[str, str]) -> list[Calibra
             c.assessor_id,
         ),
     )
+    return ranked, names

@@ -1,25 +1,37 @@
-"""How `--by` splits the selection: one SQL source of (sha256, gkey) rows per grouping.
+"""How `--by` splits the selection: per grouping, the SQL for a row's group key and the FROM
+clause that yields one row per (assessment, group) with the assessment as `s`.
 
 An assessment with two care types, or two assessors, belongs to both groups, so group counts
-may add up to more than the whole.
+may add up to more than the whole. An assessor named twice in one assessment counts once.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from assessor.core.assessment.model import CARE_TYPE_LABELS, OPERATOR_LABELS
 from assessor.core.register.stats_model import GroupBy
 from assessor.core.register.stats_selection import SELECTION
 
-WHOLE = f"SELECT sha256, '' AS gkey FROM {SELECTION}"
 
-GROUP_SOURCES = {
-    GroupBy.district: f"SELECT sha256, division_code AS gkey FROM {SELECTION}",
-    GroupBy.operator: f"SELECT sha256, operator AS gkey FROM {SELECTION}",
-    GroupBy.care_type: (
-        f"SELECT DISTINCT s.sha256, j.value AS gkey FROM {SELECTION} s, json_each(s.care_types) j"
-    ),
-    GroupBy.assessor: (
-        f"SELECT DISTINCT s.sha256, j.value AS gkey FROM {SELECTION} s, json_each(s.assessor_ids) j"
+@dataclass(frozen=True)
+class Grouping:
+    key: str
+    source: str
+
+
+WHOLE = Grouping("''", f"{SELECTION} s")
+
+GROUPINGS = {
+    GroupBy.district: Grouping("s.division_code", f"{SELECTION} s"),
+    GroupBy.operator: Grouping("s.operator", f"{SELECTION} s"),
+    # Care types are unique within an assessment (the model removes repeats).
+    GroupBy.care_type: Grouping("j.value", f"{SELECTION} s, json_each(s.care_types) j"),
+    GroupBy.assessor: Grouping(
+        "g.assessor",
+        f"(SELECT s.rowid AS rid, j.value AS assessor FROM {SELECTION} s,"
+        " json_each(s.assessor_ids) j GROUP BY s.rowid, j.value) g"
+        f" CROSS JOIN {SELECTION} s ON s.rowid = g.rid",
     ),
 }
 

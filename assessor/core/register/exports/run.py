@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from assessor.core.problems import UserError
 from assessor.core.register.db import connect
 from assessor.core.register.exports.csv_files import export_public_csv, export_register_csv
 from assessor.core.register.exports.pdf_report import export_statistics_pdf
@@ -43,14 +46,24 @@ EXPORT_LABELS = {
 }
 
 
+@contextmanager
+def _register(register: Path) -> Iterator[sqlite3.Connection]:
+    """A connection whose database errors (a full disk, a read-only folder, a damaged file)
+    reach the user as Chinese text."""
+    conn = connect(register)
+    try:
+        yield conn
+    except sqlite3.Error as exc:
+        raise UserError(f"登记库 {register} 读写失败：{exc}") from exc
+    finally:
+        conn.close()
+
+
 def register_statistics(
     register: Path, chosen: StatsFilter, rubrics: Iterable[LoadedRubric] = ()
 ) -> Statistics:
-    conn = connect(register)
-    try:
+    with _register(register) as conn:
         return compute_statistics(conn, chosen, rubrics=rubrics)
-    finally:
-        conn.close()
 
 
 def run_exports(
@@ -63,9 +76,8 @@ def run_exports(
     """Write every requested file; returns the rows written per kind (the report: pages 0)."""
     outputs = request.outputs()
     rubrics = list(rubrics)
-    conn = connect(register)
     written: dict[str, int] = {}
-    try:
+    with _register(register) as conn:
         stats: Statistics | None = None
         for n, (kind, path) in enumerate(outputs):
             if step:
@@ -88,8 +100,6 @@ def run_exports(
                 assert stats is not None
                 export_statistics_pdf(stats, path)
                 written[kind] = stats.count
-    finally:
-        conn.close()
     if step:
         step(100, "导出完成")
     return written

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.core.register.db import connect
+from assessor.core.register.db import connect, transaction
 from assessor.core.register.review import Selection, set_state
 from assessor.core.register.rows import ReviewState
 from assessor.core.register.stats import compute_statistics
@@ -215,3 +215,31 @@ def test_an_empty_register_has_no_figures(tmp_path: Path) -> None:
     assert stats.count == 0 and stats.insufficient
     assert stats.mean_total is None
     assert stats.dimensions == [] and stats.weakest == [] and stats.candidates == []
+
+
+def test_a_document_removed_by_a_repair_leaves_the_figures(
+    corpus: Corpus, register_copy: Path
+) -> None:
+    """The summary cannot take back a removed document's scores; it notices and rebuilds."""
+    docs = current_documents(corpus.files)
+    _stats(register_copy)  # the summary now counts every document
+    gone = next(d for d in docs if d["version"] == 1)
+    conn = connect(register_copy)
+    sha = conn.execute(
+        "SELECT sha256 FROM documents WHERE assessment_id = ?", (gone["id"],)
+    ).fetchone()[0]
+    with transaction(conn):
+        for table, column in (("scores", "document_sha256"), ("dimensions", "document_sha256"),
+                              ("flags", "document_sha256"), ("documents", "sha256")):  # fmt: skip
+            conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (sha,))
+    conn.close()
+    kept = [d for d in docs if d is not gone]
+    stats = _stats(register_copy)
+    assert stats.count == len(kept)
+    figures = expected.dimension_figures(kept)
+    assert {
+        d.dimension: (d.count, d.mean_percent, d.median_percent, d.min_percent)
+        for d in stats.dimensions
+    } == figures
+    means = expected.indicator_means(kept, indicator_maxima(corpus.rubric_file))
+    assert [(w.indicator, w.count) for w in stats.weakest] == [(i, n) for _, i, n in means[:20]]
