@@ -65,7 +65,12 @@ def stats_command(
     """
     from assessor.core.register.exports.run import register_statistics
 
-    stats = register_statistics(register, _filter(year, by, confirmed_only), _rubrics(rubric_paths))
+    stats = register_statistics(
+        register,
+        _filter(year, by, confirmed_only),
+        _rubrics(rubric_paths),
+        list_limit=None if as_json else SHOWN,
+    )
     if as_json:
         click.echo(stats.model_dump_json(indent=2))
     else:

@@ -27,15 +27,17 @@ def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def _entries(title: str, rule: str, entries: list[CentreEntry], shown: int) -> list[str]:
-    lines = [f"{title}（{rule}）：{len(entries)} 家"]
+def _entries(
+    title: str, rule: str, entries: list[CentreEntry], total: int, shown: int
+) -> list[str]:
+    lines = [f"{title}（{rule}）：{total} 家"]
     for e in entries[:shown]:
         vetoes = f" 未达标：{'、'.join(e.vetoes)}" if e.vetoes else ""
         lines.append(
             f"  {e.name}  {e.uscc}  {e.visit_date or '—'}  {e.total} 分 {e.grade} 级{vetoes}"
         )
-    if len(entries) > shown:
-        lines.append(f"  ……另有 {len(entries) - shown} 家（--json 或导出查看完整名单）")
+    if total > shown:
+        lines.append(f"  ……另有 {total - shown} 家（--json 或导出查看完整名单）")
     return lines
 
 
@@ -69,10 +71,14 @@ def stats_text(stats: Statistics, shown: int) -> str:
         ),
         "",
         *_entries(
-            CANDIDATES_TITLE, f"{CANDIDATES_RULE}，周期 {stats.cycle}", stats.candidates, shown
+            CANDIDATES_TITLE,
+            f"{CANDIDATES_RULE}，周期 {stats.cycle}",
+            stats.candidates,
+            stats.candidates_count,
+            shown,
         ),
         "",
-        *_entries(RED_LIST_TITLE, RED_LIST_RULE, stats.red_list, shown),
+        *_entries(RED_LIST_TITLE, RED_LIST_RULE, stats.red_list, stats.red_list_count, shown),
         "",
         f"复评机构（同一统一社会信用代码多次评估）：{len(stats.reassessments)} 家",
         *(

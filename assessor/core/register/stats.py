@@ -41,6 +41,7 @@ from assessor.core.register.stats_selection import (
     SELECTION,
     drop_selection,
     select_assessments,
+    tuples,
 )
 from assessor.core.register.stats_summary import DIMENSION, INDICATOR, catch_up, value_counts
 from assessor.core.rubric.validate import LoadedRubric
@@ -59,17 +60,20 @@ def compute_statistics(
     *,
     rubrics: Iterable[LoadedRubric] = (),
     today: dt.date | None = None,
+    list_limit: int | None = None,
 ) -> Statistics:
     """Every statistic of issue 10 item 6 over the assessments `chosen` selects.
 
     `today` (Beijing date) sets the cycle of 示范 candidates when no year is chosen.
+    `list_limit` keeps only the first entries of the 示范 and 警示 lists (their counts stay
+    whole): a screen or a terminal shows a few, where a full register has tens of thousands.
     """
     generated = now_utc()
-    conn.execute("PRAGMA temp_store = MEMORY")  # the selection is scratch: no temp file
+    tuples(conn, "PRAGMA temp_store = MEMORY")  # the selection is scratch: no temp file
     catch_up(conn)
     count = select_assessments(conn, chosen)
     try:
-        hashes = [r[0] for r in conn.execute(f"SELECT DISTINCT rubric_sha256 FROM {SELECTION}")]
+        hashes = [r[0] for r in tuples(conn, f"SELECT DISTINCT rubric_sha256 FROM {SELECTION}")]
         facts = rubric_facts(hashes, rubrics)
         cycle = str(chosen.year or (today or in_beijing(generated).date()).year)
         whole = _grades_by_group(conn, WHOLE, facts)
@@ -79,22 +83,26 @@ def compute_statistics(
             generated_at=generated,
             cycle=cycle,
             count=count,
-            training=conn.execute(f"SELECT COUNT(*) FROM {SELECTION} WHERE training").fetchone()[0],
+            training=tuples(conn, f"SELECT COUNT(*) FROM {SELECTION} WHERE training").fetchone()[0],
             mean_total=_mean_totals(conn, WHOLE).get("", (None, 0))[0],
             grades=whole.get("", GradeDistribution(count=0, grades=[])),
             dimensions=_dimensions(conn, chosen, facts),
             weakest=_weakest(conn, chosen, facts),
             vetoes=_vetoes(conn, facts, count),
-            candidates=_entries(
+            **_entries(
                 conn,
-                "grade IN ({}) AND json_array_length(vetoes_fired) = 0 AND cycle = ?",
+                "candidates",
+                "grade IN ({}) AND vetoes_fired = '[]' AND cycle = ?",
                 facts.top_grades,
+                list_limit,
                 cycle,
             ),
-            red_list=_entries(
+            **_entries(
                 conn,
-                "(grade IN ({}) OR json_array_length(vetoes_fired) > 0)",
+                "red_list",
+                "(grade IN ({}) OR vetoes_fired <> '[]')",
                 facts.bottom_grades,
+                list_limit,
             ),
             reassessments=reassessments(conn),
             calibration=assessors,
@@ -105,7 +113,7 @@ def compute_statistics(
 
 
 def _mean_totals(conn: sqlite3.Connection, by: Grouping) -> dict[str, tuple[Decimal | None, int]]:
-    rows = conn.execute(f"SELECT {by.key}, SUM(s.total_h), COUNT(*) FROM {by.source} GROUP BY 1")
+    rows = tuples(conn, f"SELECT {by.key}, SUM(s.total_h), COUNT(*) FROM {by.source} GROUP BY 1")
     return {key: (rounded(Fraction(total, 100 * n)), n) for key, total, n in rows}
 
 
@@ -113,8 +121,8 @@ def _grades_by_group(
     conn: sqlite3.Connection, by: Grouping, facts: RubricFacts
 ) -> dict[str, GradeDistribution]:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for key, grade, n in conn.execute(
-        f"SELECT {by.key}, s.grade, COUNT(*) FROM {by.source} GROUP BY 1, 2"
+    for key, grade, n in tuples(
+        conn, f"SELECT {by.key}, s.grade, COUNT(*) FROM {by.source} GROUP BY 1, 2"
     ):
         counts[key][grade] = n
     out = {}
@@ -137,11 +145,12 @@ def _grouped_dimensions(
     conn: sqlite3.Connection, by: Grouping, facts: RubricFacts
 ) -> dict[str, list[DimensionStat]]:
     """Mean, median and minimum share of points per dimension in each group, exact."""
-    rows = conn.execute(
+    rows = tuples(
+        conn,
         f"SELECT {by.key}, m.dimension_id, MAX(m.name), m.max,"
         f" {HUNDREDTHS.format('m.score')} AS v, COUNT(*)"
         f" FROM {by.source} CROSS JOIN dimensions m ON m.document_sha256 = s.sha256"
-        " GROUP BY 1, 2, 4, 5"
+        " GROUP BY 1, 2, 4, 5",
     )
     counts: dict[str, dict[str, Histogram]] = defaultdict(dict)
     for key, dim, name, top, value_h, n in rows:
@@ -199,15 +208,16 @@ def _weakest(
 def _vetoes(conn: sqlite3.Connection, facts: RubricFacts, count: int) -> list[VetoStat]:
     """Every basic indicator of the rubrics in use, most often unmet first."""
     assessed: dict[str, int] = defaultdict(int)
-    for rubric, n in conn.execute(
-        f"SELECT rubric_sha256, COUNT(*) FROM {SELECTION} GROUP BY rubric_sha256"
+    for rubric, n in tuples(
+        conn, f"SELECT rubric_sha256, COUNT(*) FROM {SELECTION} GROUP BY rubric_sha256"
     ):
         for ind in facts.basic.get(rubric, []):
             assessed[ind] += n
     fired: dict[str, int] = dict(
-        conn.execute(
+        tuples(
+            conn,
             f"SELECT j.value, COUNT(*) FROM {SELECTION} s, json_each(s.vetoes_fired) j "
-            "GROUP BY j.value"
+            "GROUP BY j.value",
         ).fetchall()
     )
     # A fired indicator of a rubric not at hand still counts against every assessment.
@@ -226,17 +236,29 @@ def _vetoes(conn: sqlite3.Connection, facts: RubricFacts, count: int) -> list[Ve
 
 
 def _entries(
-    conn: sqlite3.Connection, condition: str, grades: set[str], *params: object
-) -> list[CentreEntry]:
+    conn: sqlite3.Connection,
+    name: str,
+    condition: str,
+    grades: set[str],
+    limit: int | None,
+    *params: object,
+) -> dict[str, object]:
+    """`{name}_count` and `{name}`: how many assessments meet `condition`, and the first
+    `limit` of them (all when None), highest total first. The register writes an empty
+    `vetoes_fired` as `[]`, so the text comparison needs no JSON parsing per row."""
     marks = ", ".join("?" for _ in grades) or "NULL"
-    rows = conn.execute(
+    where = f"FROM {SELECTION} WHERE {condition.format(marks)}"
+    values = (*sorted(grades), *params)
+    total = tuples(conn, f"SELECT COUNT(*) {where}", values).fetchone()[0]
+    rows = tuples(
+        conn,
         "SELECT assessment_id, version, centre_name, centre_uscc, division_code, visit_date, "
-        f"total, grade, vetoes_fired FROM {SELECTION} WHERE {condition.format(marks)} "
-        "ORDER BY total_h DESC, centre_name, assessment_id",
-        (*sorted(grades), *params),
+        f"total, grade, vetoes_fired {where} ORDER BY total_h DESC, centre_name, assessment_id "
+        "LIMIT ?",
+        (*values, -1 if limit is None else limit),
     )
     # Rows the register validated when it stored them; lists can run to tens of thousands.
-    return [
+    entries = [
         CentreEntry.model_construct(
             assessment_id=r[0],
             version=r[1],
@@ -250,6 +272,7 @@ def _entries(
         )
         for r in rows
     ]
+    return {f"{name}_count": total, name: entries}
 
 
 def _groups(

@@ -4,14 +4,13 @@ far each assessor's totals lie from other assessors' totals for comparable centr
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
 
 from assessor.core.register.stats_model import Calibration, Reassessment, rounded
-from assessor.core.register.stats_selection import SELECTION
+from assessor.core.register.stats_selection import SELECTION, tuples
 
 
 def reassessments(conn: sqlite3.Connection) -> list[Reassessment]:
@@ -23,21 +22,22 @@ def reassessments(conn: sqlite3.Connection) -> list[Reassessment]:
     assessed again are then read whole.
     """
     seen: dict[str, int] = defaultdict(int)
-    for (uscc,) in conn.execute(f"SELECT centre_uscc FROM {SELECTION} WHERE centre_uscc <> ''"):
+    for (uscc,) in tuples(conn, f"SELECT centre_uscc FROM {SELECTION} WHERE centre_uscc <> ''"):
         seen[uscc] += 1
-    conn.execute("DROP TABLE IF EXISTS temp.again")
-    conn.execute("CREATE TABLE temp.again (uscc TEXT PRIMARY KEY)")
+    tuples(conn, "DROP TABLE IF EXISTS temp.again")
+    tuples(conn, "CREATE TABLE temp.again (uscc TEXT PRIMARY KEY)")
     conn.executemany("INSERT INTO temp.again VALUES (?)", ((u,) for u, n in seen.items() if n > 1))
-    rows = conn.execute(
+    rows = tuples(
+        conn,
         "SELECT centre_uscc, centre_name, visit_date, total, grade, rn, n FROM ("
         "  SELECT centre_uscc, centre_name, visit_date, total, grade,"
         "    ROW_NUMBER() OVER (PARTITION BY centre_uscc"
         "      ORDER BY visit_date, signed_at, sha256) AS rn,"
         "    COUNT(*) OVER (PARTITION BY centre_uscc) AS n"
         f"  FROM {SELECTION} WHERE centre_uscc IN temp.again)"
-        " WHERE rn = 1 OR rn = n ORDER BY centre_uscc, rn"
+        " WHERE rn = 1 OR rn = n ORDER BY centre_uscc, rn",
     ).fetchall()
-    conn.execute("DROP TABLE temp.again")
+    tuples(conn, "DROP TABLE temp.again")
     out = []
     for first, latest in zip(rows[::2], rows[1::2], strict=True):
         out.append(
@@ -70,11 +70,12 @@ def calibration(conn: sqlite3.Connection) -> tuple[list[Calibration], dict[str, 
     """
     cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     own: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    names: dict[str, str] = {}
+    first_seen: dict[str, tuple[int, int]] = {}  # assessor → (row, position) naming them
     last_row, counted = -1, set()
-    for row, assessor, position, listed, district, kind, total_h in conn.execute(
-        "SELECT s.rowid, j.value, j.key, s.assessor_names, s.division_code, s.centre_kind,"
-        f" s.total_h FROM {SELECTION} s, json_each(s.assessor_ids) j"
+    for row, assessor, position, district, kind, total_h in tuples(
+        conn,
+        "SELECT s.rowid, j.value, j.key, s.division_code, s.centre_kind, s.total_h"
+        f" FROM {SELECTION} s, json_each(s.assessor_ids) j",
     ):
         if row != last_row:  # the first assessor of an assessment: count it for its cell
             last_row, counted = row, set()
@@ -87,9 +88,17 @@ def calibration(conn: sqlite3.Connection) -> tuple[list[Calibration], dict[str, 
         mine = own[(assessor, district, kind)]
         mine[0] += total_h
         mine[1] += 1
-        if assessor not in names:
-            found = json.loads(listed)
-            names[assessor] = found[position] if position < len(found) else ""
+        first_seen.setdefault(assessor, (row, position))
+    names = {
+        assessor: tuples(
+            conn,
+            f"SELECT json_extract(assessor_names, '$[' || ? || ']') FROM {SELECTION}"
+            " WHERE rowid = ?",
+            (position, row),
+        ).fetchone()[0]
+        or ""
+        for assessor, (row, position) in first_seen.items()
+    }
     difference: dict[str, Fraction] = defaultdict(Fraction)
     compared: dict[str, int] = defaultdict(int)
     assessments: dict[str, int] = defaultdict(int)

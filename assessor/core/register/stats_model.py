@@ -165,8 +165,10 @@ class Statistics(Counted):
     dimensions: list[DimensionStat]
     weakest: list[IndicatorStat]
     vetoes: list[VetoStat]
-    candidates: list[CentreEntry]
-    red_list: list[CentreEntry]
+    candidates_count: int = Field(ge=0, description="示范候选家数")
+    candidates: list[CentreEntry] = Field(description="按总分从高到低；可只含前若干家")
+    red_list_count: int = Field(ge=0, description="警示名单家数")
+    red_list: list[CentreEntry] = Field(description="按总分从高到低；可只含前若干家")
     reassessments: list[Reassessment]
     calibration: list[Calibration]
     groups: list[GroupStats]

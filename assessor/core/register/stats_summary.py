@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 
 from assessor.core.register.db import transaction
-from assessor.core.register.stats_selection import HUNDREDTHS
+from assessor.core.register.stats_selection import HUNDREDTHS, tuples
 
 INDICATOR = "i"
 DIMENSION = "d"
@@ -37,14 +37,16 @@ _TABLES = (
     " fingerprint TEXT NOT NULL)",
 )
 
-# What a bucket depends on, in one pass over `documents` and two index lookups: the documents
+# What a bucket depends on, from indexes rather than the wide rows of `documents`: the documents
 # (count), which of them are current (a sum with pseudo-random weights per row, so making one
 # version history and another current changes it) and the review log (every review change,
 # undo included, adds an entry). Equal fingerprints: nothing to fold, no join of 100,000 rows.
 _FINGERPRINT = (
-    "SELECT COUNT(*) || ':' || COALESCE(SUM(current * ((rowid * 2654435761) % 4294967291)), 0)"
+    "SELECT (SELECT COUNT(*) FROM documents)"
+    " || ':' || (SELECT COALESCE(SUM((rowid * 2654435761) % 4294967291), 0) FROM documents"
+    "   WHERE current = 1)"  # read from the index on `current`, not the wide rows
     " || ':' || (SELECT COALESCE(MAX(id), 0) FROM review_log)"
-    " || ':' || (SELECT COUNT(*) FROM reviews) FROM documents"
+    " || ':' || (SELECT COUNT(*) FROM reviews)"
 )
 
 _BUCKET = (
@@ -74,7 +76,7 @@ _ADD_DIMENSIONS = (
 
 def _count(conn: sqlite3.Connection, table: str, sign: int) -> None:
     for sql in (_ADD_INDICATORS, _ADD_DIMENSIONS):
-        conn.execute(sql.format(t=table), {"sign": sign})
+        tuples(conn, sql.format(t=table), {"sign": sign})
 
 
 def catch_up(conn: sqlite3.Connection) -> int:
@@ -85,64 +87,69 @@ def catch_up(conn: sqlite3.Connection) -> int:
     are gone, so its counts cannot be taken back: then the summary is rebuilt from scratch.
     """
     for sql in _TABLES:
-        conn.execute(sql)
-    fingerprint = conn.execute(_FINGERPRINT).fetchone()[0]
-    if conn.execute("SELECT fingerprint FROM stats_state").fetchone() == (fingerprint,):
+        tuples(conn, sql)
+    fingerprint = tuples(conn, _FINGERPRINT).fetchone()[0]
+    stored = tuples(conn, "SELECT fingerprint FROM stats_state").fetchone()
+    if stored is not None and stored[0] == fingerprint:
         return 0
     moved = _fold(conn)
-    folded, documents = conn.execute(
-        "SELECT (SELECT COUNT(*) FROM stats_folded), (SELECT COUNT(*) FROM documents)"
+    folded, documents = tuples(
+        conn, "SELECT (SELECT COUNT(*) FROM stats_folded), (SELECT COUNT(*) FROM documents)"
     ).fetchone()
     if folded != documents:
         drop_summary(conn)
         for sql in _TABLES:
-            conn.execute(sql)
+            tuples(conn, sql)
         moved = _fold(conn)
     # Taken before folding: a change that lands meanwhile makes the next run fold again.
-    conn.execute(
-        "INSERT OR REPLACE INTO stats_state (id, fingerprint) VALUES (1, ?)", (fingerprint,)
+    tuples(
+        conn, "INSERT OR REPLACE INTO stats_state (id, fingerprint) VALUES (1, ?)", (fingerprint,)
     )
     return moved
 
 
 def _fold(conn: sqlite3.Connection) -> int:
     with transaction(conn):
-        conn.execute("DROP TABLE IF EXISTS temp.fold_new")
-        conn.execute("DROP TABLE IF EXISTS temp.fold_old")
-        conn.execute(
+        tuples(conn, "DROP TABLE IF EXISTS temp.fold_new")
+        tuples(conn, "DROP TABLE IF EXISTS temp.fold_old")
+        tuples(
+            conn,
             f"CREATE TABLE temp.fold_new AS SELECT d.sha256 AS sha256, {_BUCKET} FROM {_DOCUMENTS}"
-            " WHERE NOT EXISTS (SELECT 1 FROM stats_folded f WHERE f.document_sha256 = d.sha256)"
+            " WHERE NOT EXISTS (SELECT 1 FROM stats_folded f WHERE f.document_sha256 = d.sha256)",
         )
         # Documents counted in a bucket they no longer belong to: out of the old, into the new.
-        conn.execute(
+        tuples(
+            conn,
             "CREATE TABLE temp.fold_old AS SELECT f.document_sha256 AS sha256, f.year,"
             " f.current, f.confirmed FROM stats_folded f"
             " JOIN documents d ON d.sha256 = f.document_sha256"
             " LEFT JOIN reviews r ON r.assessment_id = d.assessment_id"
-            " WHERE f.current <> d.current OR f.confirmed <> COALESCE(r.state = 'confirmed', 0)"
+            " WHERE f.current <> d.current OR f.confirmed <> COALESCE(r.state = 'confirmed', 0)",
         )
-        conn.execute(
+        tuples(
+            conn,
             f"INSERT INTO temp.fold_new SELECT d.sha256, {_BUCKET} FROM {_DOCUMENTS}"
-            " WHERE d.sha256 IN (SELECT sha256 FROM temp.fold_old)"
+            " WHERE d.sha256 IN (SELECT sha256 FROM temp.fold_old)",
         )
         _count(conn, "temp.fold_old", -1)
         _count(conn, "temp.fold_new", 1)
-        conn.execute("DELETE FROM stats_values WHERE n = 0")
-        conn.execute(
+        tuples(conn, "DELETE FROM stats_values WHERE n = 0")
+        tuples(
+            conn,
             "INSERT OR REPLACE INTO stats_folded SELECT sha256, year, current, confirmed"
-            " FROM temp.fold_new"
+            " FROM temp.fold_new",
         )
-        moved = int(conn.execute("SELECT COUNT(*) FROM temp.fold_new").fetchone()[0])
-        conn.execute("DROP TABLE temp.fold_new")
-        conn.execute("DROP TABLE temp.fold_old")
+        moved = int(tuples(conn, "SELECT COUNT(*) FROM temp.fold_new").fetchone()[0])
+        tuples(conn, "DROP TABLE temp.fold_new")
+        tuples(conn, "DROP TABLE temp.fold_old")
     return moved
 
 
 def drop_summary(conn: sqlite3.Connection) -> None:
     with transaction(conn):
-        conn.execute("DROP TABLE IF EXISTS stats_values")
-        conn.execute("DROP TABLE IF EXISTS stats_folded")
-        conn.execute("DROP TABLE IF EXISTS stats_state")
+        tuples(conn, "DROP TABLE IF EXISTS stats_values")
+        tuples(conn, "DROP TABLE IF EXISTS stats_folded")
+        tuples(conn, "DROP TABLE IF EXISTS stats_state")
 
 
 def value_counts(
@@ -154,7 +161,8 @@ def value_counts(
         where.append("year = :year")
     if confirmed_only:
         where.append("confirmed = 1")
-    return conn.execute(
+    return tuples(
+        conn,
         "SELECT key, parent, max, value_h, SUM(n) FROM stats_values"
         f" WHERE {' AND '.join(where)} GROUP BY key, parent, max, value_h"
         " ORDER BY key, max, value_h",

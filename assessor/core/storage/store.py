@@ -601,9 +601,7 @@ class Store:
             problem = exc.strerror or str(exc)
         else:
             return self._entry(place, folder, assessment, stamp, deleted_at)
-        return IndexEntry(
-            key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at
-        )
+        return IndexEntry(key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at)
 
     def _entry(
         self,

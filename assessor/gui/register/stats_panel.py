@@ -163,7 +163,7 @@ class StatsPanel(QWidget):
             return
         register, chosen = self.register, self.chosen()
         self.status.setText("正在统计…")
-        self._run(lambda _progress: register_statistics(register, chosen), self._show)
+        self._run(lambda _progress: register_statistics(register, chosen, list_limit=0), self._show)
 
     def _show(self, stats: Statistics) -> None:
         self.task = None
@@ -196,8 +196,8 @@ class StatsPanel(QWidget):
                 self.weakest.setItem(n, c, QTableWidgetItem(value))
         fired = [v for v in stats.vetoes if v.fired][:5]
         self.lists.setText(
-            f"{CANDIDATES_TITLE}：{len(stats.candidates)} 家（评估周期 {stats.cycle}）；"
-            f"{RED_LIST_TITLE}：{len(stats.red_list)} 家；复评机构 {len(stats.reassessments)} 家。\n"
+            f"{CANDIDATES_TITLE}：{stats.candidates_count} 家（评估周期 {stats.cycle}）；"
+            f"{RED_LIST_TITLE}：{stats.red_list_count} 家；复评机构 {len(stats.reassessments)} 家。\n"
             "基础指标未达标最多："
             + ("；".join(f"{v.indicator} {v.short} {v.fired} 份" for v in fired) or "无")
             + "\n完整名单、评估员校准和分组统计见「导出 XLSX」或「导出统计报告 PDF」。"

@@ -75,9 +75,7 @@ def test_a_record_folder_removed_by_hand_leaves_the_list(
     assert [e["key"] for e in index_data(store)["entries"]] == [kept.key]
 
 
-def test_delete_restore_and_purge_move_the_entry(
-    store: Store, small_rubric: LoadedRubric
-) -> None:
+def test_delete_restore_and_purge_move_the_entry(store: Store, small_rubric: LoadedRubric) -> None:
     session = EditingSession.create(store, small_rubric)
     session.update_centre(name="甲托育")
     store.delete(session.key)

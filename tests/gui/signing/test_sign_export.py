@@ -74,9 +74,10 @@ def status_of(window: MainWindow, name: str, version: int = 1) -> str:
     for row in range(proxy.rowCount()):
         cells = [proxy.index(row, c).data() for c in range(proxy.columnCount())]
         listed = re.findall(r"第 (\d+) 版", cells[2])
-        if cells[0].removeprefix(SUPERSEDED_MARK) == name and (
-            int(listed[-1]) if listed else 1
-        ) == version:
+        if (
+            cells[0].removeprefix(SUPERSEDED_MARK) == name
+            and (int(listed[-1]) if listed else 1) == version
+        ):
             return cells[2]
     raise AssertionError(f"{name} v{version} is not listed")
 

@@ -91,8 +91,8 @@ def _overview(stats: Statistics) -> list[Flowable]:
         + (f"（其中培训/样例 {stats.training} 份）" if stats.training else "")
         + "。",
         f"平均总分：{stats.mean_total if stats.mean_total is not None else '—'}；{grades}。",
-        f"{CANDIDATES_TITLE} {len(stats.candidates)} 家（{CANDIDATES_RULE}，评估周期 {stats.cycle}）；"
-        f"{RED_LIST_TITLE} {len(stats.red_list)} 家（{RED_LIST_RULE}）。",
+        f"{CANDIDATES_TITLE} {stats.candidates_count} 家（{CANDIDATES_RULE}，评估周期 {stats.cycle}）；"
+        f"{RED_LIST_TITLE} {stats.red_list_count} 家（{RED_LIST_RULE}）。",
         f"每项数字均注明所依据的评估份数；不足 {MIN_SAMPLE} 份的标注「{INSUFFICIENT}」，仅供参考。",
     ]
     return [
@@ -178,14 +178,16 @@ def _indicators(stats: Statistics) -> list[Flowable]:
     ]
 
 
-def _entries(title: str, rule: str, entries: list[CentreEntry], red: bool) -> list[Flowable]:
+def _entries(
+    title: str, rule: str, entries: list[CentreEntry], total: int, red: bool
+) -> list[Flowable]:
     st = styles()
     shown = entries[:LIST_LIMIT]
     out: list[Flowable] = [
         *heading(title, st.h1),
-        Para(markup(f"条件：{rule}。共 {len(entries)} 家。"), st.body),
+        Para(markup(f"条件：{rule}。共 {total} 家。"), st.body),
     ]
-    if len(entries) > len(shown):
+    if total > len(shown):
         out.append(
             Para(f"以下列出总分排序的前 {len(shown)} 家，完整名单见 XLSX 或 CSV 导出。", st.caption)
         )
@@ -324,9 +326,12 @@ def render_statistics_report(stats: Statistics) -> bytes:
             f"五、{CANDIDATES_TITLE}",
             CANDIDATES_RULE + f"（评估周期 {stats.cycle}）",
             stats.candidates,
+            stats.candidates_count,
             False,
         ),
-        *_entries(f"六、{RED_LIST_TITLE}", RED_LIST_RULE, stats.red_list, True),
+        *_entries(
+            f"六、{RED_LIST_TITLE}", RED_LIST_RULE, stats.red_list, stats.red_list_count, True
+        ),
         *_comparisons(stats),
         *_groups(stats),
     ]

@@ -60,10 +60,13 @@ def _register(register: Path) -> Iterator[sqlite3.Connection]:
 
 
 def register_statistics(
-    register: Path, chosen: StatsFilter, rubrics: Iterable[LoadedRubric] = ()
+    register: Path,
+    chosen: StatsFilter,
+    rubrics: Iterable[LoadedRubric] = (),
+    list_limit: int | None = None,
 ) -> Statistics:
     with _register(register) as conn:
-        return compute_statistics(conn, chosen, rubrics=rubrics)
+        return compute_statistics(conn, chosen, rubrics=rubrics, list_limit=list_limit)
 
 
 def run_exports(

@@ -14,7 +14,7 @@ from assessor.core.register.review import Selection, set_state
 from assessor.core.register.rows import ReviewState
 from assessor.core.register.stats import compute_statistics
 from assessor.core.register.stats_model import GroupBy, Statistics, StatsFilter
-from assessor.core.register.stats_summary import drop_summary
+from assessor.core.register.stats_summary import catch_up, drop_summary
 from tests.core.register.stats import expected
 from tests.core.register.stats.corpus import (
     AMENDED,
@@ -116,8 +116,22 @@ def test_candidates_and_red_list(corpus: Corpus, whole: Statistics) -> None:
     assert whole.cycle == "2026"
     assert {e.assessment_id for e in whole.candidates} == candidates
     assert {e.assessment_id for e in whole.red_list} == red
+    assert (whole.candidates_count, whole.red_list_count) == (len(candidates), len(red))
     totals = [e.total for e in whole.candidates]
     assert totals == sorted(totals, reverse=True)
+
+
+def test_lists_can_be_cut_short_and_keep_their_counts(corpus: Corpus, whole: Statistics) -> None:
+    conn = connect(corpus.register)
+    try:
+        short = compute_statistics(conn, StatsFilter(), today=TODAY, list_limit=2)
+    finally:
+        conn.close()
+    assert short.candidates == whole.candidates[:2] and short.red_list == whole.red_list[:2]
+    assert (short.candidates_count, short.red_list_count) == (
+        whole.candidates_count,
+        whole.red_list_count,
+    )
 
 
 def test_reassessment_deltas(corpus: Corpus, whole: Statistics) -> None:
@@ -243,3 +257,18 @@ def test_a_document_removed_by_a_repair_leaves_the_figures(
     } == figures
     means = expected.indicator_means(kept, indicator_maxima(corpus.rubric_file))
     assert [(w.indicator, w.count) for w in stats.weakest] == [(i, n) for _, i, n in means[:20]]
+
+
+def test_an_unchanged_register_is_not_folded_again(corpus: Corpus, register_copy: Path) -> None:
+    docs = sorted(current_documents(corpus.files), key=lambda d: d["id"])
+    conn = connect(register_copy)
+    try:
+        catch_up(conn)
+        assert catch_up(conn) == 0  # nothing changed: the fingerprint matches
+        set_state(
+            conn, Selection(assessment_ids=[docs[0]["id"]]), ReviewState.confirmed, who="审核员"
+        )
+        assert catch_up(conn) == 1  # one document moved to the confirmed bucket
+        assert catch_up(conn) == 0
+    finally:
+        conn.close()
