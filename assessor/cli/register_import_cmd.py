@@ -58,6 +58,9 @@ def _default_workers() -> int:
     show_default="CPU 核数，最多 4",
     help="并行验证签名的进程数",
 )
+@click.option(
+    "--chunk-size", type=click.IntRange(1, 10_000), default=None, hidden=True
+)  # files per transaction; tests lower it to interrupt an import between chunks
 @who_option
 def import_command(
     paths: tuple[Path, ...],
@@ -70,6 +73,7 @@ def import_command(
     dry_run: bool,
     as_json: bool,
     workers: int,
+    chunk_size: int | None,
     who: str | None,
 ) -> None:
     """导入签名评估文件（.json）、文件夹（含子文件夹）或 zip 文件到登记库。
@@ -79,21 +83,16 @@ def import_command(
     """
     from assessor.core.register.check import rubric_paths as rubric_strings
     from assessor.core.register.check import trust_pems
-    from assessor.core.register.importer import ImportOptions, run_import
+    from assessor.core.register.importer import CHUNK_SIZE, ImportOptions, run_import
     from assessor.core.register.who import os_user
     from assessor.core.signing.revocation import load_crls
-    from assessor.core.signing.training import training_ca
     from assessor.core.signing.verification import load_trust_roots
 
-    if trust_paths:
-        roots = load_trust_roots(trust_paths)
-        if allow_training:
-            roots.append(training_ca())
-    else:
+    if not trust_paths:
         click.echo(
-            "注意：未指定 --trust，只信任内置培训 CA（需同时加 --allow-training）。", err=True
+            "注意：未指定 --trust，只能导入培训/样例文件（需同时加 --allow-training）。", err=True
         )
-        roots = [training_ca()]
+    roots = load_trust_roots(trust_paths)
     options = ImportOptions(
         trust_pems=trust_pems(roots),
         allow_training=allow_training,
@@ -103,6 +102,7 @@ def import_command(
         who=who or os_user(),
         dry_run=dry_run,
         workers=workers,
+        chunk_size=chunk_size or CHUNK_SIZE,
     )
     show_progress = sys.stderr.isatty() and not as_json
     summary = run_import(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -105,10 +106,42 @@ def log_command(
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    show = _review_text if reviews else _input_text if batch is not None else _batch_text
     for row in rows:
-        click.echo("  ".join(str(v) for v in row.values() if v not in (None, "")))
+        click.echo(show(row))
     if not rows:
         click.echo("没有记录。")
+
+
+def _batch_text(row: dict[str, Any]) -> str:
+    counts = row["counts"]
+    result = (
+        f"输入 {counts['inputs']}，新登记 {counts['registered']}，修订 {counts['amendments']}，"
+        f"重复 {counts['duplicates']}，冲突 {counts['conflicts']}，隔离 {counts['quarantined_total']}"
+        if counts
+        else "无汇总"
+    )
+    return (
+        f"批次 {row['batch']}  开始 {row['started_at']}  结束 {row['finished_at']}  "
+        f"操作人 {row['who']}\n  导入：{'、'.join(row['inputs'])}\n  结果：{result}"
+    )
+
+
+def _input_text(row: dict[str, Any]) -> str:
+    from assessor.core.register.rows import Outcome
+    from assessor.core.register.summary import OUTCOME_LABELS
+
+    outcome = OUTCOME_LABELS[Outcome(row["outcome"])]
+    reason = f"：{row['reason']}（{row['reason_code']}）" if row["reason_code"] else ""
+    return f"{row['seq']:>6}  {row['source']}  {outcome}{reason}"
+
+
+def _review_text(row: dict[str, Any]) -> str:
+    comment = f"  意见：{row['comment']}" if row["comment"] else ""
+    return (
+        f"{row['assessment_id']}  {row['at']}  {row['who']}  "
+        f"{row['old_state']} → {row['new_state']}{comment}"
+    )
 
 
 def _text_time(value: object) -> str:
@@ -119,7 +152,7 @@ def _text_time(value: object) -> str:
     return beijing_text(value) if isinstance(value, datetime) else ""
 
 
-def _batch_rows(conn: sqlite3.Connection) -> list[dict[str, object]]:
+def _batch_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     from assessor.core.register.db import select
     from assessor.core.register.rows import BatchRow
 
@@ -139,7 +172,7 @@ def _batch_rows(conn: sqlite3.Connection) -> list[dict[str, object]]:
     return out
 
 
-def _input_rows(conn: sqlite3.Connection, batch: int) -> list[dict[str, object]]:
+def _input_rows(conn: sqlite3.Connection, batch: int) -> list[dict[str, Any]]:
     from assessor.core.register.db import select
     from assessor.core.register.rows import BatchInputRow
 
@@ -158,7 +191,7 @@ def _input_rows(conn: sqlite3.Connection, batch: int) -> list[dict[str, object]]
     ]
 
 
-def _review_rows(conn: sqlite3.Connection, ids: tuple[str, ...]) -> list[dict[str, object]]:
+def _review_rows(conn: sqlite3.Connection, ids: tuple[str, ...]) -> list[dict[str, Any]]:
     from assessor.core.register.review import review_log
 
     return [

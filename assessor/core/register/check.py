@@ -20,7 +20,7 @@ from typing import Any
 from cryptography import x509
 
 from assessor.core.assessment.model import ASSESSMENT_FORMAT
-from assessor.core.export.document import AssessmentDocument
+from assessor.core.document.model import AssessmentDocument
 from assessor.core.register.rows import (
     DimensionRow,
     Reason,

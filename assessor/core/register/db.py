@@ -99,13 +99,21 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise UserError(f"登记库由更新版本的程序创建（格式版本 {version}），请升级本程序后再打开")
-    for step in range(version, SCHEMA_VERSION):
+    """Run the missing steps; each reads the version inside its own write transaction, so two
+    processes opening a new register at once do not both create it."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return  # the usual case needs no write lock (readers of the statistics)
+    while True:
         with transaction(conn):
-            MIGRATIONS[step](conn)
-            conn.execute(f"PRAGMA user_version = {step + 1}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise UserError(
+                    f"登记库由更新版本的程序创建（格式版本 {version}），请升级本程序后再打开"
+                )
+            if version == SCHEMA_VERSION:
+                return
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
 
 
 # ---- connections ---------------------------------------------------------------------------

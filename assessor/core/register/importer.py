@@ -37,9 +37,10 @@ from itertools import islice
 from pathlib import Path
 
 from assessor.core.clock import now_utc
+from assessor.core.problems import UserError
 from assessor.core.register import db
-from assessor.core.register.check import Candidate, CheckContext, check
-from assessor.core.register.quarantine import write_quarantine
+from assessor.core.register.check import Candidate, CheckContext, check, trust_pems
+from assessor.core.register.quarantine import sync_folder, write_quarantine
 from assessor.core.register.rows import (
     BatchInputRow,
     BatchRow,
@@ -55,12 +56,13 @@ from assessor.core.register.rows import (
 from assessor.core.register.sources import Limits, Rejection, Source, walk
 from assessor.core.register.summary import Summary, batch_summary
 from assessor.core.signing.revocation import Revoked
+from assessor.core.signing.training import training_ca
 
 CHUNK_SIZE = 200
 CHUNK_BYTES = 64 * 1024 * 1024
-PARALLEL_FROM = 2 * CHUNK_SIZE
-"""Worker processes start only once this many inputs are waiting: below it their start-up
-(importing pyHanko) costs more than they save."""
+PARALLEL_FROM = CHUNK_SIZE
+"""Worker processes start only for a chunk of at least this many inputs: for fewer, their
+start-up (importing pyHanko, about a second) costs more than they save."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class ImportOptions:
     limits: Limits = field(default_factory=Limits)
     workers: int = 1
     chunk_size: int = CHUNK_SIZE
+    parallel_from: int = PARALLEL_FROM
 
     def fingerprint(self, paths: list[Path]) -> str:
         """Same paths and options → same batch (a rerun resumes it)."""
@@ -107,6 +110,14 @@ class ImportOptions:
 Progress = Callable[[Summary], None]
 
 
+@dataclass(frozen=True)
+class _Checking:
+    """A chunk whose checks are under way; `verdicts` waits for them."""
+
+    pending: list[tuple[int, Source]]
+    verdicts: Callable[[], list[Candidate | Rejection]]
+
+
 def run_import(
     register: Path,
     paths: list[Path],
@@ -126,6 +137,10 @@ def run_import(
         if options.dry_run:
             conn.execute("BEGIN IMMEDIATE")
         return _Run(conn, register, paths, options, progress, cancelled).run()
+    except sqlite3.Error as exc:
+        raise UserError(
+            f"写入登记库失败：{exc}。已提交的部分完好保留，排除问题后再次运行同一导入即可接着完成。"
+        ) from exc
     finally:
         if options.dry_run and conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -178,16 +193,22 @@ class _Run:
         walked = walk(self.paths, self.options.limits)
         numbered = enumerate(walked.sources)
         total = 0
+        waiting: _Checking | None = None  # checked in workers while the chunk before commits
         try:
-            while chunk := _take_chunk(numbered, self.options.chunk_size):
+            while True:
+                chunk = _take_chunk(numbered, self.options.chunk_size)
                 total += len(chunk)
                 pending = [(seq, source) for seq, source in chunk if seq not in done]
-                if pending:
-                    self._commit_chunk(batch_id, pending, context)
+                checking = self._check(pending, context) if pending else None
+                if waiting is not None:
+                    self._commit_chunk(batch_id, waiting.pending, waiting.verdicts())
                     if self.progress:
                         self.progress(self._summary(batch_id, len(walked.skipped), resumed))
-                if self.cancelled():
-                    return self._summary(batch_id, len(walked.skipped), resumed)
+                    if self.cancelled():
+                        return self._summary(batch_id, len(walked.skipped), resumed)
+                if not chunk:
+                    break
+                waiting = checking
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
@@ -238,8 +259,11 @@ class _Run:
                 (batch_id,),
             )
         )
+        # The training CA is always known, so that a training file is refused as training (and
+        # accepted with allow_training) rather than as signed by an unknown CA.
+        training = trust_pems([training_ca()])
         return CheckContext(
-            trust_pems=self.options.trust_pems,
+            trust_pems=tuple(dict.fromkeys(self.options.trust_pems + training)),
             allow_training=self.options.allow_training,
             rubric_paths=self.options.rubric_paths,
             revoked=revoked,
@@ -251,7 +275,7 @@ class _Run:
             summary = self._summary(batch_id, skipped, resumed, complete=True)
             self.conn.execute(
                 "UPDATE batches SET finished_at = ?, counts = ? WHERE id = ?",
-                (_utc_text(), json.dumps(summary.to_json(), ensure_ascii=False), batch_id),
+                (_utc_text(), _counts_json(summary), batch_id),
             )
         return summary
 
@@ -269,11 +293,11 @@ class _Run:
 
     # ---- one chunk ----------------------------------------------------------------------
 
-    def _checked(
-        self, pending: list[tuple[int, Source]], context: CheckContext
-    ) -> list[Candidate | Rejection]:
+    def _check(self, pending: list[tuple[int, Source]], context: CheckContext) -> _Checking:
+        """Start checking a chunk: in worker processes for big imports, else here and now."""
         jobs = [(s.data, s.name) for _, s in pending]
-        if self.options.workers > 1 and (self.pool is not None or len(jobs) >= PARALLEL_FROM // 2):
+        parallel = self.pool is not None or len(jobs) >= self.options.parallel_from
+        if self.options.workers > 1 and parallel:
             if self.pool is None:
                 self.pool = ProcessPoolExecutor(
                     self.options.workers,
@@ -281,13 +305,17 @@ class _Run:
                     initializer=_set_worker_context,
                     initargs=(context,),
                 )
-            return list(self.pool.map(_check_in_worker, jobs, chunksize=8))
-        return [_check_one(data, name, context) for data, name in jobs]
+            results = self.pool.map(_check_in_worker, jobs, chunksize=8)
+            return _Checking(pending, lambda: list(results))
+        done = [_check_one(data, name, context) for data, name in jobs]
+        return _Checking(pending, lambda: done)
 
     def _commit_chunk(
-        self, batch_id: int, pending: list[tuple[int, Source]], context: CheckContext
+        self,
+        batch_id: int,
+        pending: list[tuple[int, Source]],
+        verdicts: list[Candidate | Rejection],
     ) -> None:
-        verdicts = self._checked(pending, context)
         stored: dict[int, str | None] = {}
         for (seq, source), verdict in zip(pending, verdicts, strict=True):
             if isinstance(verdict, Rejection) and not self.options.dry_run:
@@ -295,9 +323,21 @@ class _Run:
                 stored[seq] = write_quarantine(
                     self.register, batch_id, seq, source.name, raw, verdict
                 )
+        if stored:
+            sync_folder(self.register, batch_id)
         with self._transaction():
+            # Another process resuming the same batch may have logged some of them meanwhile.
+            logged = {
+                seq
+                for (seq,) in self.conn.execute(
+                    "SELECT seq FROM batch_inputs WHERE batch_id = ? AND seq BETWEEN ? AND ?",
+                    (batch_id, pending[0][0], pending[-1][0]),
+                )
+            }
             lines: list[BatchInputRow] = []
             for (seq, source), verdict in zip(pending, verdicts, strict=True):
+                if seq in logged:
+                    continue
                 raw = source.data if isinstance(source.data, bytes) else None
                 line = BatchInputRow(
                     batch_id=batch_id,
@@ -431,6 +471,12 @@ class _Run:
             FlagRow(document_sha256=sha, kind=kind, other=other, detail=detail, batch_id=batch_id),
             or_ignore=True,
         )
+
+
+def _counts_json(summary: Summary) -> str:
+    """The counts as the batch log keeps them: the same whether or not the batch was resumed."""
+    counts = {k: v for k, v in summary.to_json().items() if k not in ("resumed", "dry_run")}
+    return json.dumps(counts, ensure_ascii=False)
 
 
 def _utc_text() -> str:

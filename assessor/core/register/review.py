@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
 from assessor.core.register import db
-from assessor.core.register.rows import ReviewLogRow, ReviewRow, ReviewState
+from assessor.core.register.rows import REVIEW_LABELS, ReviewLogRow, ReviewRow, ReviewState
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ def undo_last(conn: sqlite3.Connection, selection: Selection, *, who: str) -> in
                 (ident,),
             ).fetchone()
             if last is not None:
-                comment = f"撤销上一次更改（{last[1]} → {last[0]}）"
+                new, back = ReviewState(last[1]), ReviewState(last[0])
+                comment = f"撤销上一次更改（{REVIEW_LABELS[new]} → {REVIEW_LABELS[back]}）"
                 changed += _set(conn, ident, ReviewState(last[0]), who, comment)
         return changed
 

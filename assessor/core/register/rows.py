@@ -118,10 +118,13 @@ def sqlite_type(annotation: Any) -> tuple[str, bool]:
 
 
 def decimal_text(value: float | int | Decimal) -> Decimal:
-    """An exact decimal of a JSON number as written (`857.5`, never `857.4999…`)."""
+    """A JSON number as its canonical (RFC 8785) text writes it: `857.5`, `50` (never
+    `857.4999…` or `50.0`)."""
     if isinstance(value, Decimal):
         return value
-    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if isinstance(value, float) and not value.is_integer():
+        return Decimal(repr(value))  # the shortest form that reads back as this float
+    return Decimal(int(value))
 
 
 # ---- enumerations --------------------------------------------------------------------------

@@ -93,15 +93,16 @@ def walk(paths: list[Path], limits: Limits) -> Walk:
 
 def _sources(paths: list[Path], limits: Limits, skipped: list[str]) -> Iterator[Source]:
     for path in paths:
-        if path.is_dir() and not path.is_symlink():
+        if path.is_dir():  # a folder named by the user is walked even through a symlink
             yield from _folder(path, limits, skipped)
         elif _is_zip_name(path.name):
-            yield from _zip(path, limits)
+            yield from _zip(path, limits, skipped)
         else:
             yield _file(path, limits)
 
 
 def _folder(root: Path, limits: Limits, skipped: list[str]) -> Iterator[Source]:
+    """Sorted, depth first; symlinked folders inside are not followed (no loops, no escape)."""
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
         for name in sorted(files):
@@ -109,7 +110,7 @@ def _folder(root: Path, limits: Limits, skipped: list[str]) -> Iterator[Source]:
             if not _is_input_name(name):
                 skipped.append(str(path))
             elif _is_zip_name(name):
-                yield from _zip(path, limits)
+                yield from _zip(path, limits, skipped)
             else:
                 yield _file(path, limits)
 
@@ -121,7 +122,7 @@ def _refused(name: str, code: Reason, message: str) -> Source:
     return Source(name, Rejection(code, message))
 
 
-def _zip(path: Path, limits: Limits) -> Iterator[Source]:
+def _zip(path: Path, limits: Limits, skipped: list[str]) -> Iterator[Source]:
     where = str(path)
     try:
         info = os.stat(path)
@@ -157,6 +158,7 @@ def _zip(path: Path, limits: Limits) -> Iterator[Source]:
         for entry in sorted(entries, key=lambda e: e.filename):
             name = f"{where}!{entry.filename}"
             if not _is_input_name(entry.filename):
+                skipped.append(name)
                 continue
             refusal = _entry_refusal(entry, limits)
             if refusal:
