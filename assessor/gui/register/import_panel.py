@@ -198,11 +198,17 @@ class ImportPanel(QWidget):
 
         def work(progress: Progress) -> Summary:
             from assessor.core.register.importer import run_import
+            from assessor.core.register.stats_summary import refresh_summary
 
-            return run_import(
+            summary = run_import(
                 register, paths, options,
                 progress=lambda s: progress(0, counts_text(s)), cancelled=cancelled,
             )  # fmt: skip
+            # Counted into the statistics summary now, while the person reads the batch
+            # summary, rather than when they first open the statistics.
+            progress(0, counts_text(summary) + "；正在更新统计汇总…")
+            refresh_summary(register)
+            return summary
 
         self.task = BackgroundTask(work)
         self.task.signals.progressed.connect(self._progressed)
