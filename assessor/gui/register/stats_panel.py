@@ -38,10 +38,10 @@ from assessor.gui.widgets.style import GRADE_COLOURS, tone
 
 ALL_YEARS = 0
 EXPORTS = (
-    ("csv", "导出登记表 CSV(&1)…", "登记表.csv", "CSV 文件 (*.csv)"),
-    ("xlsx", "导出 XLSX(&2)…", "登记表.xlsx", "Excel 工作簿 (*.xlsx)"),
-    ("public", "导出公示名单(&3)…", "信息公示名单.csv", "CSV 文件 (*.csv)"),
-    ("report", "导出统计报告 PDF(&4)…", "统计报告.pdf", "PDF 文件 (*.pdf)"),
+    ("csv", "导出登记表 CSV(&E)…", "登记表.csv", "CSV 文件 (*.csv)"),
+    ("xlsx", "导出 XLSX(&X)…", "登记表.xlsx", "Excel 工作簿 (*.xlsx)"),
+    ("public", "导出公示名单(&G)…", "信息公示名单.csv", "CSV 文件 (*.csv)"),
+    ("report", "导出统计报告 PDF(&P)…", "统计报告.pdf", "PDF 文件 (*.pdf)"),
 )
 
 

@@ -178,6 +178,15 @@ def test_screenshots_at_both_sizes(
             image = shoot(qtbot, window, out / f"register-{tab}-{width}x{height}.png")
             assert not image.isNull()
             seen += texts(window)
+    screen.show_tab(1)
+    screen.table.view.selectRow(0)
+    screen.table.open_selected()
+    view = screen.views[-1]
+    view.resize(900, 560)
+    view.verify_button.click()
+    assert not shoot(qtbot, view, out / "register-assessment.png").isNull()
+    seen += texts(view)
+    view.close()
     # Painted, not widgets: the chart titles and bar labels.
     for chart in (screen.stats.grades, screen.stats.dimensions):
         seen += [chart.title, *(f"{b.label}{b.caption}" for b in chart.bars)]
