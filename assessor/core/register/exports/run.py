@@ -59,6 +59,14 @@ def _register(register: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def _share(step: Step | None, n: int, of: int) -> Step | None:
+    """The n-th of `of` outputs reports its own percent as its share of the whole."""
+    if step is None:
+        return None
+    start, span = 100 * n // of, 100 // of
+    return lambda percent, text: step(start + percent * span // 100, text)
+
+
 def register_statistics(
     register: Path,
     chosen: StatsFilter,
@@ -97,7 +105,12 @@ def run_exports(
                     r[0] for r in conn.execute("SELECT DISTINCT rubric_sha256 FROM documents")
                 ]
                 written[kind] = export_xlsx(
-                    conn, chosen, stats, rubric_facts(hashes, rubrics), path
+                    conn,
+                    chosen,
+                    stats,
+                    rubric_facts(hashes, rubrics),
+                    path,
+                    _share(step, n, len(outputs)),
                 )
             else:
                 assert stats is not None
