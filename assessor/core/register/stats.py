@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from assessor.core.clock import in_beijing, now_utc
 from assessor.core.register.stats_calibration import calibration, reassessments
-from assessor.core.register.stats_groups import GROUPINGS, WHOLE, Grouping, group_label
+from assessor.core.register.stats_groups import GROUPINGS, Grouping, group_label
 from assessor.core.register.stats_histogram import Histogram, histograms
 from assessor.core.register.stats_model import (
     CentreEntry,
@@ -43,7 +43,20 @@ from assessor.core.register.stats_selection import (
     select_assessments,
     tuples,
 )
-from assessor.core.register.stats_summary import DIMENSION, INDICATOR, catch_up, value_counts
+from assessor.core.register.stats_summary import (
+    ASSESSOR,
+    CELL,
+    DIMENSION,
+    GRADE,
+    INDICATOR,
+    RUBRIC,
+    TRAINING,
+    VETO,
+    assessor_names,
+    catch_up,
+    sums,
+    value_counts,
+)
 from assessor.core.rubric.validate import LoadedRubric
 
 WEAKEST = 20
@@ -71,24 +84,28 @@ def compute_statistics(
     generated = now_utc()
     tuples(conn, "PRAGMA temp_store = MEMORY")  # the selection is scratch: no temp file
     catch_up(conn)
-    count = select_assessments(conn, chosen)
+    bucket = {"year": chosen.year, "confirmed_only": chosen.confirmed_only}
+    by_grade = sums(conn, GRADE, **bucket)
+    count = sum(n for _, _, _, n in by_grade)
+    select_assessments(conn, chosen)
     try:
-        hashes = [r[0] for r in tuples(conn, f"SELECT DISTINCT rubric_sha256 FROM {SELECTION}")]
-        facts = rubric_facts(hashes, rubrics)
+        by_rubric = {key: n for key, _, _, n in sums(conn, RUBRIC, **bucket)}
+        facts = rubric_facts(by_rubric, rubrics)
         cycle = str(chosen.year or (today or in_beijing(generated).date()).year)
-        whole = _grades_by_group(conn, WHOLE, facts)
-        assessors, names = calibration(conn)
+        names = assessor_names(conn)
+        total_h = sum(t for _, _, t, _ in by_grade)
+        training = {key: n for key, _, _, n in sums(conn, TRAINING, **bucket)}
         return Statistics(
             filter=chosen,
             generated_at=generated,
             cycle=cycle,
             count=count,
-            training=tuples(conn, f"SELECT COUNT(*) FROM {SELECTION} WHERE training").fetchone()[0],
-            mean_total=_mean_totals(conn, WHOLE).get("", (None, 0))[0],
-            grades=whole.get("", GradeDistribution(count=0, grades=[])),
+            training=training.get("1", 0),
+            mean_total=rounded(Fraction(total_h, 100 * count)) if count else None,
+            grades=_distribution({key: n for key, _, _, n in by_grade}, facts),
             dimensions=_dimensions(conn, chosen, facts),
             weakest=_weakest(conn, chosen, facts),
-            vetoes=_vetoes(conn, facts, count),
+            vetoes=_vetoes(facts, by_rubric, sums(conn, VETO, **bucket), count),
             **_entries(
                 conn,
                 "candidates",
@@ -105,7 +122,9 @@ def compute_statistics(
                 list_limit,
             ),
             reassessments=reassessments(conn),
-            calibration=assessors,
+            calibration=calibration(
+                sums(conn, CELL, **bucket), sums(conn, ASSESSOR, **bucket), names
+            ),
             groups=_groups(conn, chosen, facts, names),
         )
     finally:
@@ -125,20 +144,22 @@ def _grades_by_group(
         conn, f"SELECT {by.key}, s.grade, COUNT(*) FROM {by.source} GROUP BY 1, 2"
     ):
         counts[key][grade] = n
-    out = {}
-    for key, by_grade in counts.items():
-        total = sum(by_grade.values())
-        grades = sorted({*facts.grades, *by_grade}, key=facts.grade_rank)
-        out[key] = GradeDistribution(
-            count=total,
-            grades=[
-                GradeCount(
-                    grade=g, count=by_grade.get(g, 0), percent=percent(by_grade.get(g, 0), total)
-                )
-                for g in grades
-            ],
-        )
-    return out
+    return {key: _distribution(by_grade, facts) for key, by_grade in counts.items()}
+
+
+def _distribution(by_grade: dict[str, int], facts: RubricFacts) -> GradeDistribution:
+    """Every grade of the rubrics in use, best first, with its count and share."""
+    total = sum(by_grade.values())
+    grades = sorted({*facts.grades, *by_grade}, key=facts.grade_rank)
+    return GradeDistribution(
+        count=total,
+        grades=[
+            GradeCount(
+                grade=g, count=by_grade.get(g, 0), percent=percent(by_grade.get(g, 0), total)
+            )
+            for g in grades
+        ],
+    )
 
 
 def _grouped_dimensions(
@@ -205,23 +226,19 @@ def _weakest(
     ]
 
 
-def _vetoes(conn: sqlite3.Connection, facts: RubricFacts, count: int) -> list[VetoStat]:
+def _vetoes(
+    facts: RubricFacts,
+    by_rubric: dict[str, int],
+    unmet: list[tuple[str, str, int, int]],
+    count: int,
+) -> list[VetoStat]:
     """Every basic indicator of the rubrics in use, most often unmet first."""
     assessed: dict[str, int] = defaultdict(int)
-    for rubric, n in tuples(
-        conn, f"SELECT rubric_sha256, COUNT(*) FROM {SELECTION} GROUP BY rubric_sha256"
-    ):
+    for rubric, n in by_rubric.items():
         for ind in facts.basic.get(rubric, []):
             assessed[ind] += n
-    fired: dict[str, int] = dict(
-        tuples(
-            conn,
-            f"SELECT j.value, COUNT(*) FROM {SELECTION} s, json_each(s.vetoes_fired) j "
-            "GROUP BY j.value",
-        ).fetchall()
-    )
+    fired = {ind: n for ind, _, _, n in unmet}
     # A fired indicator of a rubric not at hand still counts against every assessment.
-    ids = {*assessed, *fired}
     stats = [
         VetoStat(
             indicator=ind,
@@ -230,7 +247,7 @@ def _vetoes(conn: sqlite3.Connection, facts: RubricFacts, count: int) -> list[Ve
             fired=fired.get(ind, 0),
             percent=percent(fired.get(ind, 0), assessed.get(ind, count)),
         )
-        for ind in ids
+        for ind in {*assessed, *fired}
     ]
     return sorted(stats, key=lambda v: (-v.fired, v.indicator))
 

@@ -57,60 +57,34 @@ def reassessments(conn: sqlite3.Connection) -> list[Reassessment]:
     return sorted(out, key=lambda r: (r.delta, r.uscc))
 
 
-def calibration(conn: sqlite3.Connection) -> tuple[list[Calibration], dict[str, str]]:
+def calibration(
+    cells: list[tuple[str, str, int, int]],
+    own: list[tuple[str, str, int, int]],
+    names: dict[str, str],
+) -> list[Calibration]:
     """Each assessor's mean signed difference from comparable assessments by others.
 
     Comparable: same district (行政区划代码) and centre kind, not involving the assessor. For
     assessor a in cell c, with S, N the cell's sum and count of totals and Sa, Na a's share of
     them, every one of a's assessments x there differs by t_x - (S - Sa) / (N - Na); summed over
-    x that is Sa - Na * (S - Sa) / (N - Na). Grouped sums give every assessor's figure without
-    pairing assessments. The sums are taken in one pass over (assessment, assessor) rows that
-    SQLite's json_each unpacks, into dicts keyed by cell: constant memory, no sort. Also
-    returns each assessor's name by id.
+    x that is Sa - Na * (S - Sa) / (N - Na). So the sums per cell and per assessor and cell
+    (`stats_summary`, kinds `cell` and `assessor`) give every figure without pairing
+    assessments. `cells` rows are (district, kind, sum, count); `own` rows are (assessor,
+    district + U+001F + kind, sum, count), sums in hundredths.
     """
-    cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    own: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    first_seen: dict[str, tuple[int, int]] = {}  # assessor → (row, position) naming them
-    last_row, counted = -1, set()
-    for row, assessor, position, district, kind, total_h in tuples(
-        conn,
-        "SELECT s.rowid, j.value, j.key, s.division_code, s.centre_kind, s.total_h"
-        f" FROM {SELECTION} s, json_each(s.assessor_ids) j",
-    ):
-        if row != last_row:  # the first assessor of an assessment: count it for its cell
-            last_row, counted = row, set()
-            cell = cells[(district, kind)]
-            cell[0] += total_h
-            cell[1] += 1
-        if assessor in counted:  # named twice in one assessment: counts once
-            continue
-        counted.add(assessor)
-        mine = own[(assessor, district, kind)]
-        mine[0] += total_h
-        mine[1] += 1
-        first_seen.setdefault(assessor, (row, position))
-    names = {
-        assessor: tuples(
-            conn,
-            f"SELECT json_extract(assessor_names, '$[' || ? || ']') FROM {SELECTION}"
-            " WHERE rowid = ?",
-            (position, row),
-        ).fetchone()[0]
-        or ""
-        for assessor, (row, position) in first_seen.items()
-    }
+    by_cell = {(district, kind): (total, n) for district, kind, total, n in cells}
     difference: dict[str, Fraction] = defaultdict(Fraction)
     compared: dict[str, int] = defaultdict(int)
     assessments: dict[str, int] = defaultdict(int)
-    for (assessor, district, kind), (own_total, own_n) in own.items():
+    for assessor, cell, own_total, own_n in own:
         assessments[assessor] += own_n
-        cell_total, cell_n = cells[(district, kind)]
+        cell_total, cell_n = by_cell[tuple(cell.split("\x1f", 1))]
         if cell_n == own_n:
             continue  # nobody else assessed such a centre there
         others_mean = Fraction(cell_total - own_total, 100 * (cell_n - own_n))
         difference[assessor] += Fraction(own_total, 100) - own_n * others_mean
         compared[assessor] += own_n
-    ranked = sorted(
+    return sorted(
         (
             Calibration(
                 assessor_id=assessor,
@@ -130,4 +104,3 @@ def calibration(conn: sqlite3.Connection) -> tuple[list[Calibration], dict[str, 
             c.assessor_id,
         ),
     )
-    return ranked, names

@@ -6,6 +6,11 @@ dimension's sums), so the summary keeps, per bucket (visit year, current version
 confirmed or not), how many times each indicator and each dimension took each value, in
 integers of hundredths. Means, medians and minima follow exactly from these counts.
 
+Beside those counts (`stats_values`), `stats_sums` keeps per bucket the sums the
+assessment-level figures need: totals and counts by grade, by district and centre kind (a
+cell), by assessor and cell, unmet basic indicators, rubrics and training samples. The grade
+distribution, the mean total, the vetoes and the assessor calibration are read from them.
+
 The summary is a cache owned by the statistics: `catch_up` folds in documents registered since
 the last run and moves documents whose bucket changed (an amendment made them history, a
 review confirmed them); `stats_folded` remembers the bucket each document was counted in. It can
@@ -23,6 +28,9 @@ from assessor.core.problems import UserError
 from assessor.core.register.db import connect, transaction
 from assessor.core.register.stats_selection import HUNDREDTHS, tuples
 
+SUMMARY_VERSION = 2
+"""Raise when the summary's tables or meaning change: an older summary is then rebuilt."""
+
 INDICATOR = "i"
 DIMENSION = "d"
 
@@ -35,6 +43,12 @@ _TABLES = (
     " kind TEXT NOT NULL, key TEXT NOT NULL, parent TEXT NOT NULL, max TEXT NOT NULL,"
     " value_h INTEGER NOT NULL, n INTEGER NOT NULL,"
     " PRIMARY KEY (year, current, confirmed, kind, key, parent, max, value_h)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS stats_sums ("
+    " year TEXT NOT NULL, current INTEGER NOT NULL, confirmed INTEGER NOT NULL,"
+    " kind TEXT NOT NULL, key TEXT NOT NULL, sub TEXT NOT NULL,"
+    " total_h INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY (year, current, confirmed, kind, key, sub)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS stats_assessor_names (assessor TEXT PRIMARY KEY, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS stats_state (id INTEGER PRIMARY KEY CHECK (id = 1),"
     " fingerprint TEXT NOT NULL)",
 )
@@ -76,7 +90,54 @@ _ADD_DIMENSIONS = (
 )
 
 
+GRADE = "grade"
+CELL = "cell"
+ASSESSOR = "assessor"
+VETO = "veto"
+RUBRIC = "rubric"
+TRAINING = "training"
+_TOTAL_H = HUNDREDTHS.format("d.total")
+
+
+def _add_sums(kind: str, key: str, sub: str, source: str = "") -> str:
+    """What documents of `t` add to `stats_sums` for one kind, grouped by key and sub."""
+    return (
+        f"INSERT INTO stats_sums SELECT t.year, t.current, t.confirmed, '{kind}', {key}, {sub},"
+        f" :sign * SUM({_TOTAL_H}), :sign * COUNT(*)"
+        " FROM {t} t CROSS JOIN documents d ON d.sha256 = t.sha256" + source + " WHERE true"
+        " GROUP BY t.year, t.current, t.confirmed, 5, 6"
+        " ON CONFLICT DO UPDATE SET total_h = total_h + excluded.total_h, n = n + excluded.n"
+    )
+
+
+_ADD_SUMS = (
+    _add_sums(GRADE, "d.grade", "''"),
+    _add_sums(CELL, "d.division_code", "d.centre_kind"),
+    _add_sums(RUBRIC, "d.rubric_sha256", "''"),
+    _add_sums(TRAINING, "CAST(d.training AS TEXT)", "''"),
+    # Vetoes are unique within a document (one entry per basic indicator).
+    _add_sums(VETO, "v.value", "''", ", json_each(d.vetoes_fired) v"),
+    # An assessor named twice in one assessment counts once.
+    _add_sums(
+        ASSESSOR,
+        "a.assessor",
+        "d.division_code || char(31) || d.centre_kind",
+        " CROSS JOIN (SELECT DISTINCT d2.sha256 AS sha256, j.value AS assessor"
+        "  FROM documents d2, json_each(d2.assessor_ids) j"
+        "  WHERE d2.sha256 IN (SELECT sha256 FROM {t})) a ON a.sha256 = d.sha256",
+    ),
+)
+_NAMES = (
+    "INSERT OR IGNORE INTO stats_assessor_names SELECT j.value, a.value"
+    " FROM {t} t CROSS JOIN documents d ON d.sha256 = t.sha256, json_each(d.assessor_ids) j,"
+    " json_each(d.assessor_names) a WHERE a.key = j.key"
+)
+
+
 def _count(conn: sqlite3.Connection, table: str, sign: int) -> None:
+    for sql in (*_ADD_SUMS, _NAMES if sign > 0 else None):
+        if sql is not None:
+            tuples(conn, sql.format(t=table), {"sign": sign})
     for sql in (_ADD_INDICATORS, _ADD_DIMENSIONS):
         tuples(conn, sql.format(t=table), {"sign": sign})
 
@@ -90,10 +151,15 @@ def catch_up(conn: sqlite3.Connection) -> int:
     """
     for sql in _TABLES:
         tuples(conn, sql)
-    fingerprint = tuples(conn, _FINGERPRINT).fetchone()[0]
+    fingerprint = f"{SUMMARY_VERSION}|" + tuples(conn, _FINGERPRINT).fetchone()[0]
     stored = tuples(conn, "SELECT fingerprint FROM stats_state").fetchone()
     if stored is not None and stored[0] == fingerprint:
         return 0
+    if stored is not None and not stored[0].startswith(f"{SUMMARY_VERSION}|"):
+        # Made by a release that summarised differently: start again.
+        drop_summary(conn)
+        for sql in _TABLES:
+            tuples(conn, sql)
     moved = _fold(conn)
     folded, documents = tuples(
         conn, "SELECT (SELECT COUNT(*) FROM stats_folded), (SELECT COUNT(*) FROM documents)"
@@ -136,6 +202,7 @@ def _fold(conn: sqlite3.Connection) -> int:
         _count(conn, "temp.fold_old", -1)
         _count(conn, "temp.fold_new", 1)
         tuples(conn, "DELETE FROM stats_values WHERE n = 0")
+        tuples(conn, "DELETE FROM stats_sums WHERE n = 0")
         tuples(
             conn,
             "INSERT OR REPLACE INTO stats_folded SELECT sha256, year, current, confirmed"
@@ -162,23 +229,48 @@ def refresh_summary(register: Path) -> int:
 def drop_summary(conn: sqlite3.Connection) -> None:
     with transaction(conn):
         tuples(conn, "DROP TABLE IF EXISTS stats_values")
+        tuples(conn, "DROP TABLE IF EXISTS stats_sums")
+        tuples(conn, "DROP TABLE IF EXISTS stats_assessor_names")
         tuples(conn, "DROP TABLE IF EXISTS stats_folded")
         tuples(conn, "DROP TABLE IF EXISTS stats_state")
+
+
+def bucket_where(year: int | None, confirmed_only: bool) -> tuple[str, dict[str, object]]:
+    """The buckets a filter counts: current versions, optionally one year, only confirmed."""
+    where = ["current = 1"]
+    if year is not None:
+        where.append("year = :year")
+    if confirmed_only:
+        where.append("confirmed = 1")
+    return " AND ".join(where), {"year": f"{year:04d}" if year is not None else None}
+
+
+def sums(
+    conn: sqlite3.Connection, kind: str, *, year: int | None, confirmed_only: bool
+) -> list[tuple[str, str, int, int]]:
+    """(key, sub, sum of totals in hundredths, count) of one kind over the buckets counted."""
+    where, params = bucket_where(year, confirmed_only)
+    return tuples(
+        conn,
+        f"SELECT key, sub, SUM(total_h), SUM(n) FROM stats_sums WHERE kind = :kind AND {where}"
+        " GROUP BY key, sub HAVING SUM(n) <> 0",
+        {**params, "kind": kind},
+    ).fetchall()
+
+
+def assessor_names(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(tuples(conn, "SELECT assessor, name FROM stats_assessor_names").fetchall())
 
 
 def value_counts(
     conn: sqlite3.Connection, kind: str, *, year: int | None, confirmed_only: bool
 ) -> sqlite3.Cursor:
-    """(key, parent, max, value_h, n) over current versions, for indicators or dimensions."""
-    where = ["current = 1", "kind = :kind"]
-    if year is not None:
-        where.append("year = :year")
-    if confirmed_only:
-        where.append("confirmed = 1")
+    """(key, parent, max, value_h, n) over the buckets counted, for indicators or dimensions."""
+    where, params = bucket_where(year, confirmed_only)
     return tuples(
         conn,
         "SELECT key, parent, max, value_h, SUM(n) FROM stats_values"
-        f" WHERE {' AND '.join(where)} GROUP BY key, parent, max, value_h"
-        " ORDER BY key, max, value_h",
-        {"kind": kind, "year": f"{year:04d}" if year is not None else None},
+        f" WHERE kind = :kind AND {where} GROUP BY key, parent, max, value_h"
+        " HAVING SUM(n) <> 0 ORDER BY key, max, value_h",
+        {**params, "kind": kind},
     )

@@ -260,15 +260,25 @@ def test_a_document_removed_by_a_repair_leaves_the_figures(
 
 
 def test_an_unchanged_register_is_not_folded_again(corpus: Corpus, register_copy: Path) -> None:
-    docs = sorted(current_documents(corpus.files), key=lambda d: d["id"])
+    single = next(d for d in current_documents(corpus.files) if d["version"] == 1)
     conn = connect(register_copy)
     try:
         catch_up(conn)
         assert catch_up(conn) == 0  # nothing changed: the fingerprint matches
         set_state(
-            conn, Selection(assessment_ids=[docs[0]["id"]]), ReviewState.confirmed, who="审核员"
+            conn, Selection(assessment_ids=[single["id"]]), ReviewState.confirmed, who="审核员"
         )
-        assert catch_up(conn) == 1  # one document moved to the confirmed bucket
+        assert catch_up(conn) == 1  # its one version moved to the confirmed bucket
         assert catch_up(conn) == 0
     finally:
         conn.close()
+
+
+def test_a_summary_from_another_release_is_rebuilt(corpus: Corpus, register_copy: Path) -> None:
+    before = _stats(register_copy).model_dump(exclude={"generated_at"})
+    conn = connect(register_copy)
+    with transaction(conn):  # as an older release would have left it: other version, no sums
+        conn.execute("UPDATE stats_state SET fingerprint = '1|' || fingerprint")
+        conn.execute("DELETE FROM stats_sums")
+    conn.close()
+    assert _stats(register_copy).model_dump(exclude={"generated_at"}) == before
