@@ -1,11 +1,14 @@
 """The register's statistics (issue 10, item 6), computed by SQL aggregation.
 
-Only aggregates and short lists leave SQLite, so 100,000 assessments never sit in memory at
-once. Joins are written `CROSS JOIN`, which SQLite takes as a fixed join order: the selection
-drives, and each of its assessments finds its own scores through the primary key. Left to
-itself, without table statistics, the planner walks the 13 million scores of a full register by
-indicator instead. Sums are taken over integers of hundredths and divided as fractions, then rounded once
-(half-up, two decimals), so a mean never depends on float summation order.
+Figures over the whole selection (grades, mean total, dimensions, indicators, vetoes,
+calibration) are read from the summary (`stats_summary`), brought up to date first. What needs
+the assessments themselves (the 示范 and 警示 lists, re-assessments, `--by` groups) reads a
+temporary copy of the selected `documents` rows (`stats_selection`). Only aggregates and short
+lists leave SQLite, so 100,000 assessments never sit in memory at once. Joins are written
+`CROSS JOIN`, which SQLite takes as a fixed join order: the selection drives, and each of its
+assessments finds its own rows through the primary key. Sums are taken over integers of
+hundredths and divided as fractions, then rounded once (half-up, two decimals), so a mean never
+depends on float summation order.
 """
 
 from __future__ import annotations

@@ -20,8 +20,6 @@ class Grouping:
     source: str
 
 
-WHOLE = Grouping("''", f"{SELECTION} s")
-
 GROUPINGS = {
     GroupBy.district: Grouping("s.division_code", f"{SELECTION} s"),
     GroupBy.operator: Grouping("s.operator", f"{SELECTION} s"),
