@@ -21,10 +21,9 @@ HUNDREDTHS = "CAST(ROUND({} * 100) AS INTEGER)"
 """SQL for a decimal text column as an exact integer of hundredths."""
 
 _COLUMNS = (
-    "d.sha256, d.assessment_id, d.version, d.centre_uscc, d.centre_name, "
-    "d.division_code, COALESCE(d.operator, '') AS operator, d.care_types, d.centre_kind, "
-    "d.visit_date, d.cycle, d.assessor_ids, d.assessor_names, d.grade, d.vetoes_fired, "
-    "d.rubric_sha256, d.signed_at, d.training, d.total, "
+    "d.sha256, d.assessment_id, d.version, d.centre_uscc, d.centre_name, d.division_code,"
+    " COALESCE(d.operator, '') AS operator, d.care_types, d.visit_date, d.cycle,"
+    " d.assessor_ids, d.grade, d.vetoes_fired, d.signed_at, d.total, "
     + HUNDREDTHS.format("d.total")
     + " AS total_h"
 )
