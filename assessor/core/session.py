@@ -486,6 +486,24 @@ class EditingSession:
         self._commit("evidence_removed", indicator_id, _dump(removed), None, "")
         return True
 
+    def set_evidence_caption(self, indicator_id: str, file: str, caption: str) -> bool:
+        """Change what an attached file shows (the report prints it under the thumbnail)."""
+        self._refuse_if_final()
+        position = self._position[self._known(indicator_id)]
+        entry = self.assessment.scores[position]
+        current = next((e for e in entry.evidence if e.file == file), None)
+        if current is None:
+            raise UserError(f"指标 {indicator_id} 没有证据文件 {file}")
+        caption = caption.strip()
+        if current.caption == caption:
+            return False
+        updated = current.model_copy(update={"caption": caption})
+        self.assessment.scores[position] = entry.model_copy(
+            update={"evidence": [updated if e.file == file else e for e in entry.evidence]}
+        )
+        self._commit("evidence_caption", indicator_id, current.caption, caption, file)
+        return True
+
     # ---- finalising ------------------------------------------------------------------------
 
     def finalise(self) -> None:

@@ -171,9 +171,13 @@ class IndicatorPanel(QScrollArea):
         self.attach_button = QPushButton("添加证据文件…")
         self.attach_button.setToolTip("Ctrl+Shift+A：复制照片或文档到本评估的文件夹")
         self.attach_button.clicked.connect(self.attach)
-        self.remove_button = QPushButton("移除选中")
+        self.caption_button = QPushButton("编辑说明…")
+        self.caption_button.setToolTip("说明印在报告附录的照片下方")
+        self.caption_button.clicked.connect(self.edit_selected_caption)
+        self.remove_button = QPushButton("移除选中…")
         self.remove_button.clicked.connect(self.remove_selected_evidence)
         evidence_head.addWidget(self.attach_button)
+        evidence_head.addWidget(self.caption_button)
         evidence_head.addWidget(self.remove_button)
         detail_layout.addLayout(evidence_head)
         self.evidence = QListWidget()
@@ -352,6 +356,7 @@ class IndicatorPanel(QScrollArea):
                 button.setEnabled(not final)
         self.note.setReadOnly(final)
         self.attach_button.setEnabled(not final)
+        self.caption_button.setEnabled(not final)
         self.remove_button.setEnabled(not final)
         self.read_only.setVisible(final)
 
@@ -433,6 +438,20 @@ class IndicatorPanel(QScrollArea):
         files = self.dialogs.choose_files(f"为指标 {ind.id} 添加证据文件")
         if files:
             self.controller.attach_evidence(ind.id, files)
+            self.refresh()
+
+    def edit_selected_caption(self) -> None:
+        item = self.evidence.currentItem()
+        if item is None or self.indicator is None or self.controller.session.is_final:
+            return
+        evidence: Evidence = item.data(Qt.ItemDataRole.UserRole)
+        caption = self.dialogs.ask_text(
+            "证据说明",
+            f"“{evidence_name(evidence)}”的说明（印在报告附录的照片下方）：",
+            evidence.caption,
+        )
+        if caption is not None:
+            self.controller.set_evidence_caption(self.indicator.id, evidence.file, caption)
             self.refresh()
 
     def remove_selected_evidence(self) -> None:

@@ -243,7 +243,8 @@ class SignDialog(QDialog):
         self.out_folder = QLabel()
         self.pdf_path = QLabel()
         self.json_path = QLabel()
-        for label in (self.out_folder, self.pdf_path, self.json_path):
+        self.evidence_path = QLabel()
+        for label in (self.out_folder, self.pdf_path, self.json_path, self.evidence_path):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result_note = QLabel()
@@ -254,6 +255,7 @@ class SignDialog(QDialog):
         paths.addRow("保存位置", self.out_folder)
         paths.addRow("PDF 报告", self.pdf_path)
         paths.addRow("JSON 文件", self.json_path)
+        paths.addRow("证据包", self.evidence_path)
         self.open_button = QPushButton("打开文件夹")
         self.open_button.clicked.connect(self.open_folder)
         self.close_button = QPushButton("关闭")
@@ -399,6 +401,9 @@ class SignDialog(QDialog):
         self.out_folder.setText(str(files.json_path.parent))
         self.pdf_path.setText(files.pdf_path.name if files.pdf_path else "")
         self.json_path.setText(files.json_path.name)
+        self.evidence_path.setText(
+            files.evidence_path.name if files.evidence_path else "（本评估没有证据文件）"
+        )
         notes = ["签名文件的副本也保存在本机的评估记录中；如需更正，可在评估列表中新建修订版本。"]
         if files.document.training:
             notes.insert(0, "文件已标记为“培训/样例”，不能作为正式评估结果上报。")

@@ -202,9 +202,20 @@ def test_evidence_is_copied_with_a_thumbnail_and_can_be_removed(
     assert copied.read_bytes() == photo.read_bytes()
 
     panel.evidence.setCurrentRow(0)
+    dialogs.text = "  消防通道畅通 "
+    qtbot.mouseClick(panel.caption_button, Qt.MouseButton.LeftButton)
+    assert dialogs.asked[-1][0] == "证据说明"
+    assert panel.evidence.item(0).text() == "消防通道畅通"
+    [evidence] = store.load(window.controller.session.key).scores[0].evidence
+    assert evidence.caption == "消防通道畅通"
+
+    panel.evidence.setCurrentRow(0)
     panel.evidence.setFocus()
+    dialogs.answer = False
     press(qtbot, Qt.Key.Key_Delete)
-    assert dialogs.asked[-1][0] == "移除证据"
+    assert dialogs.asked[-1][0] == "移除证据" and panel.evidence.count() == 1
+    dialogs.answer = True
+    press(qtbot, Qt.Key.Key_Delete)
     assert panel.evidence.count() == 0
     assert store.load(window.controller.session.key).scores[0].evidence == []
 
