@@ -40,12 +40,15 @@ from assessor.core.assessment.model import (
     CareType,
     ClassKind,
 )
+from assessor.core.assessment.uscc import check_character
 from assessor.core.problems import ProblemsError
 from assessor.gui.assessment.controller import AssessmentController
 from assessor.gui.home.record_table import CellErrors, ChoiceDelegate, Column, RecordTableModel
 from assessor.gui.widgets.style import tone
 
 REQUIRED_HINT = "完成评估前需填写"
+# A made-up code whose check character is right: the placeholder must pass the app's own check.
+EXAMPLE_USCC = "91110105MA01ABCD2" + check_character("91110105MA01ABCD2")
 _LIST_PATH = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 
 
@@ -61,6 +64,12 @@ class _Field:
 def _message_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
+    # A line is kept for the message even while hidden: a message appearing must not move
+    # the fields below it, or the next click lands on the wrong field.
+    label.setMinimumHeight(label.fontMetrics().height())
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
     label.hide()
     return label
 
@@ -129,10 +138,10 @@ class ProfileForm(QScrollArea):
         form = QFormLayout(group)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._line(form, "name", "机构名称", "营业执照或登记证书上的名称", required=True)
-        self._line(form, "uscc", "统一社会信用代码", "18 位，如 91110105MA01ABCD2X", required=True)
+        self._line(form, "uscc", "统一社会信用代码", f"18 位，如 {EXAMPLE_USCC}", required=True)
         self._line(form, "address", "机构地址", "实际办托地址", required=True)
         self._line(
-            form, "division_code", "行政区划代码", "6 位或 12 位数字，如 110105", required=True
+            form, "division_code", "行政区划代码", "6 位、9 位或 12 位数字，如 110105", required=True
         )
 
         self.kind = QComboBox()

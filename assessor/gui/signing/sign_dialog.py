@@ -77,7 +77,18 @@ def sign_and_export(
     from assessor.core.signing.keys import load_signer, training_signer
 
     progress(1, "打开签名密钥")
-    signer = training_signer() if choice.builtin else load_signer(choice.path, passphrase)
+    try:
+        signer = training_signer() if choice.builtin else load_signer(choice.path, passphrase)
+    except UserError as exc:
+        if "口令" not in str(exc):
+            raise
+        # The core names the file; in the app's key folder that is an internal name the
+        # assessor never chose, so say whose key it is instead.
+        info = choice.info
+        raise UserError(
+            f"口令错误，无法打开 {info.name}（评估员编号 {info.assessor_id}）的签名密钥。"
+            "请重新输入口令。"
+        ) from None
     return export_signed(
         store,
         key,
@@ -361,6 +372,13 @@ class SignDialog(QDialog):
             self._show_error("请输入签名密钥的口令")
             self.passphrase.setFocus()
             return
+        folder = Path(self.folder.text())
+        if not folder.is_dir() and not self.dialogs.confirm(
+            "导出文件夹不存在",
+            f"文件夹“{folder}”不存在。是否新建该文件夹并导出到其中？",
+            accept="新建并导出",
+        ):
+            return
         self.error.hide()
         self.progress.setValue(0)
         self.step.setText("准备中")
@@ -396,7 +414,7 @@ class SignDialog(QDialog):
         if signature is not None:
             self.signed_by.setText(
                 f"签名人：{signature.signer.name}（评估员编号 {signature.signer.assessor_id}），"
-                "已生成以下两个文件："
+                "已生成以下文件："
             )
         self.out_folder.setText(str(files.json_path.parent))
         self.pdf_path.setText(files.pdf_path.name if files.pdf_path else "")

@@ -228,6 +228,9 @@ def test_an_imported_key_refuses_a_wrong_passphrase_then_signs_with_a_drawn_sign
     qtbot.waitUntil(lambda: not dialog.busy, timeout=EXPORT_MS)
     assert dialog.isVisible() and dialog.pages.currentWidget() is dialog.form_page
     assert dialog.error.isVisible() and "口令错误" in dialog.error.text()
+    # Whose key it is, not the internal name of its file in the key folder.
+    assert "张三（评估员编号 T-001）" in dialog.error.text() and ".p12" not in dialog.error.text()
+    assert dialogs.asked[-1][0] == "导出文件夹不存在", "a missing folder is created only if asked"
     assert not dialogs.folder.exists() and store.signed_json(session.key) is None
 
     draw(qtbot, dialog)
