@@ -140,20 +140,21 @@ class HomeView(QWidget):
         title.setFont(title_font)
         r = rubric.rubric
         subtitle = QLabel(
-            f"评估标准：{r.code}《{r.title}》　数据版本 {r.version}　·　本机离线保存，所有修改自动保存"
+            f"评估标准：{r.code}《{r.title}》　数据版本 {r.version}　·　本机离线保存，所有修改自动保存　·　时间均为北京时间"
         )
         tone(subtitle, "muted")
         subtitle.setWordWrap(True)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(
-            f"搜索机构名称、统一社会信用代码或地址（{shown_keys(binding('评估列表', 'search'))}）"
+            f"搜索名称、信用代码或地址（{shown_keys(binding('评估列表', 'search'))}）"
         )
         self.search.setClearButtonEnabled(True)
         self.status_filter = QComboBox()
         for value, label in STATUS_FILTERS.items():
             self.status_filter.addItem(label, value)
         tools = QHBoxLayout()
+        self.search.setMinimumWidth(ems(self.search, 16))
         tools.addWidget(self.search, 2)
         tools.addWidget(self.status_filter)
         tools.addStretch(1)
@@ -177,7 +178,7 @@ class HomeView(QWidget):
         header = self.table.horizontalHeader()
         # Measuring every row's text to fit columns would cost more than reading the index;
         # the columns get fixed widths in characters instead, names take the rest.
-        for column, width in ((DATE, 7), (STATUS, 13), (PROGRESS, 7), (GRADE, 9), (UPDATED, 9)):
+        for column, width in ((DATE, 7), (STATUS, 12), (PROGRESS, 6), (GRADE, 10), (UPDATED, 9)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, ems(self.table, width))
         self.table.setSortingEnabled(True)

@@ -107,7 +107,7 @@ class ListModel(QAbstractTableModel):
 
 
 class RecordListModel(ListModel):
-    HEADERS = ("机构名称", "评估日期", "状态", "进度", "预测等级", "最后修改（北京时间）")
+    HEADERS = ("机构名称", "评估日期", "状态", "进度", "预测等级", "最后修改")
 
     def rows(self) -> Sequence[object]:
         return self.shown
@@ -217,7 +217,7 @@ class RecordListModel(ListModel):
 
 
 class BinModel(ListModel):
-    HEADERS = ("机构名称", "评估日期", "状态", "删除时间（北京时间）")
+    HEADERS = ("机构名称", "评估日期", "状态", "删除时间")
 
     def rows(self) -> Sequence[object]:
         return self.entries
