@@ -167,7 +167,7 @@ class Workspace(QWidget):
         if session.is_final:
             self.notice.emit("本评估已完成")
             return
-        if session.unscored() or session.profile_gaps():
+        if session.unscored() or session.profile_gaps() or session.unresolved_warnings():
             self._blocked()
             return
         result = session.result
