@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from assessor.core.assessment.model import Assessment, ClassKind
+from assessor.core.assessment.model import Assessment
 from assessor.core.clock import in_beijing, now_utc
 from assessor.core.rubric.model import Indicator
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import Finding, findings_for
+from assessor.core.vocabulary import ClassKind
 
 _EPSILON = 1e-9
 # The rubric states each indicator's N/A condition in words; these words say what it is about.

@@ -99,7 +99,7 @@ def _sign_refusal(row: Row | None) -> str | None:
         return "只有已完成的评估才能签名导出；请先打开评估并完成评估"
     if row.superseded_by is not None:
         return f"该版本已被第 {row.superseded_by} 版取代，请对最新版本签名"
-    if s.signed and not s.signed_training:
+    if s.signed and not s.training_signed:
         return "该版本已用正式密钥签名；每个版本只签名一次，签名文件保存在本机评估记录中"
     return None
 

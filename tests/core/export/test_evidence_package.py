@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from assessor.cli.main import run_cli
-from assessor.core.export.document import parse_assessment
+from assessor.core.document.model import parse_assessment
 from assessor.core.export.evidence_package import (
     MANIFEST,
     check_evidence_package,

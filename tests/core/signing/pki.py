@@ -14,13 +14,13 @@ from cryptography import x509
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from assessor.core.assessment.create import new_assessment
 from assessor.core.assessment.model import AssessorRef, Centre, Status, Visit
 from assessor.core.clock import now_utc
-from assessor.core.export.document import AssessmentDocument
+from assessor.core.document.model import AssessmentDocument
+from assessor.core.document.new import new_assessment
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import run_checks
-from assessor.core.scoring.engine import compute_result
+from assessor.core.scoring.engine import ENGINE, compute_result
 from assessor.core.signing.keys import CA_CERT_FILE, init_ca, issue_assessor, load_ca
 from tests.factories import small_rubric_data
 
@@ -91,6 +91,7 @@ def make_document(rubric: LoadedRubric, *, training: bool = False) -> Assessment
     )
     return AssessmentDocument(
         **dict(final),
+        engine=ENGINE,
         result=compute_result(rubric, final),
         findings=run_checks(rubric, final.centre),
         audit_head="0" * 64,
