@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from assessor.core.assessment.model import ASSESSMENT_FORMAT
 from assessor.core.document.model import AssessmentDocument
@@ -38,6 +39,7 @@ _AFTER_REVOCATION = frozenset(
     {
         Reason.training,
         Reason.not_final,
+        Reason.unknown_engine,
         Reason.rubric_unknown,
         Reason.score_invalid,
         Reason.result_mismatch,
@@ -196,10 +198,10 @@ def _candidate(
 
 
 def trust_pems(roots: Sequence[x509.Certificate]) -> tuple[bytes, ...]:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
+    """Trust roots as the plain data a CheckContext carries."""
     return tuple(c.public_bytes(Encoding.PEM) for c in roots)
 
 
 def rubric_paths(paths: Sequence[Path]) -> tuple[str, ...]:
+    """Rubric files as the plain data a CheckContext carries."""
     return tuple(str(p) for p in paths)

@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import sqlite3
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -57,6 +59,8 @@ from assessor.core.register.sources import Limits, Rejection, Source, walk
 from assessor.core.register.summary import Summary, batch_summary
 from assessor.core.signing.revocation import Revoked
 from assessor.core.signing.training import training_ca
+
+log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 200
 CHUNK_BYTES = 64 * 1024 * 1024
@@ -170,6 +174,7 @@ class _Run:
         self.progress = progress
         self.cancelled = cancelled or (lambda: False)
         self.pool: ProcessPoolExecutor | None = None
+        self.pool_failed = False
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -296,8 +301,15 @@ class _Run:
     def _check(self, pending: list[tuple[int, Source]], context: CheckContext) -> _Checking:
         """Start checking a chunk: in worker processes for big imports, else here and now."""
         jobs = [(s.data, s.name) for _, s in pending]
+
+        def here() -> list[Candidate | Rejection]:
+            return [_check_one(data, name, context) for data, name in jobs]
+
         parallel = self.pool is not None or len(jobs) >= self.options.parallel_from
-        if self.options.workers > 1 and parallel:
+        if self.options.workers < 2 or not parallel or self.pool_failed:
+            done = here()
+            return _Checking(pending, lambda: done)
+        try:
             if self.pool is None:
                 self.pool = ProcessPoolExecutor(
                     self.options.workers,
@@ -306,8 +318,28 @@ class _Run:
                     initargs=(context,),
                 )
             results = self.pool.map(_check_in_worker, jobs, chunksize=8)
-            return _Checking(pending, lambda: list(results))
-        done = [_check_one(data, name, context) for data, name in jobs]
+        except (OSError, BrokenProcessPool):
+            return self._without_pool(pending, here)
+
+        def wait() -> list[Candidate | Rejection]:
+            try:
+                return list(results)
+            except BrokenProcessPool:
+                return self._without_pool(pending, here).verdicts()
+
+        return _Checking(pending, wait)
+
+    def _without_pool(
+        self, pending: list[tuple[int, Source]], here: Callable[[], list[Candidate | Rejection]]
+    ) -> _Checking:
+        """Workers could not start or died (a frozen app without freeze_support, no memory):
+        the import goes on in this process, slower but complete."""
+        log.warning("register import: worker processes failed; checking in-process", exc_info=True)
+        self.pool_failed = True
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+        done = here()
         return _Checking(pending, lambda: done)
 
     def _commit_chunk(

@@ -177,6 +177,7 @@ class Reason(StrEnum):
     signature_info_altered = "signature_info_altered"
     training = "training"
     not_final = "not_final"
+    unknown_engine = "unknown_engine"
     rubric_unknown = "rubric_unknown"
     score_invalid = "score_invalid"
     result_mismatch = "result_mismatch"

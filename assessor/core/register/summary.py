@@ -45,6 +45,7 @@ REASON_LABELS: dict[Reason, str] = {
     Reason.signature_info_altered: "签名信息被改动",
     Reason.training: "培训/样例",
     Reason.not_final: "未定稿",
+    Reason.unknown_engine: "未知计分引擎",
     Reason.rubric_unknown: "评估标准未知",
     Reason.score_invalid: "评分无效",
     Reason.result_mismatch: "结果与重新计算不符",

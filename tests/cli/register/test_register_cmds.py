@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from assessor.cli.main import run_cli
 from assessor.core.clock import BEIJING
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.signing import json_signature
 from assessor.core.signing.keys import SigningKey
 from tests.core.register.builders import Commission, assessment, signed, table_dump
 
@@ -177,7 +176,6 @@ def test_revoked_key_later_files_refused_earlier_flagged_older_register_untouche
     other_commission: Commission,
     rubric_path: Path,
     rubric: LoadedRubric,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from assessor.core.signing.keys import load_signer
@@ -196,10 +194,8 @@ def test_revoked_key_later_files_refused_earlier_flagged_older_register_untouche
     revoked_at = json.loads(before.read_bytes())["signature"]["signed_at"]
     moment = dt.datetime.fromisoformat(revoked_at.replace("Z", "+00:00")) + dt.timedelta(minutes=1)
     later = moment + dt.timedelta(hours=2)
-    monkeypatch.setattr(json_signature, "now_utc", lambda: later)
     after = tmp_path / "after.json"
-    after.write_bytes(signed(rubric, assessment(rubric, 3), lost))
-    monkeypatch.undo()
+    after.write_bytes(signed(rubric, assessment(rubric, 3), lost, later))
 
     cert = tmp_path / "lost.pem"
     cert.write_bytes(lost.certificate.public_bytes(Encoding.PEM))
@@ -231,9 +227,7 @@ def test_revoked_key_later_files_refused_earlier_flagged_older_register_untouche
 
     # The register remembers the revocation for later imports without --crl.
     again = tmp_path / "again.json"
-    monkeypatch.setattr(json_signature, "now_utc", lambda: later)
-    again.write_bytes(signed(rubric, assessment(rubric, 4), lost))
-    monkeypatch.undo()
+    again.write_bytes(signed(rubric, assessment(rubric, 4), lost, later))
     assert run_cli([*_import(register, commission, rubric_path, "--json"), str(again)]) == 0
     assert json.loads(capsys.readouterr().out)["quarantined"] == {"revoked": 1}
 

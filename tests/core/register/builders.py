@@ -23,9 +23,9 @@ from assessor.core.assessment.model import (
 from assessor.core.assessment.uscc import check_character
 from assessor.core.clock import now_utc
 from assessor.core.document.new import new_assessment
+from assessor.core.document.signed import document_bytes
 from assessor.core.export.signed_export import sign_json
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.signing.json_signature import document_bytes
 from assessor.core.signing.keys import SigningKey
 
 CA_PASSPHRASE = "commission-ca-口令-1"
@@ -109,9 +109,14 @@ def assessment(
     )
 
 
-def signed(rubric: LoadedRubric, record: Assessment, signer: SigningKey) -> bytes:
+def signed(
+    rubric: LoadedRubric,
+    record: Assessment,
+    signer: SigningKey,
+    signed_at: dt.datetime | None = None,
+) -> bytes:
     """The bytes of the signed JSON file the export writes."""
-    return document_bytes(sign_json(rubric, record, [], signer))
+    return document_bytes(sign_json(rubric, record, [], signer, signed_at))
 
 
 def amended(

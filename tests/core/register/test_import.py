@@ -318,3 +318,59 @@ def test_two_imports_of_the_same_inputs_at_once_make_one_batch(
         tmp_path / "alone", with_batches=True
     )
     assert alone.inputs == 7
+
+
+def test_workers_that_die_leave_the_import_to_finish_in_process(
+    tmp_path: Path,
+    rubric: LoadedRubric,
+    signer: SigningKey,
+    options: ImportOptions,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from assessor.core.register import importer
+
+    class DyingPool:
+        """What a frozen app without freeze_support, or a worker killed for memory, gives."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def map(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+            raise BrokenProcessPool("a worker died")
+            yield
+
+        def shutdown(self, **kwargs: object) -> None:
+            pass
+
+    raws = {f"{n:02d}.json": signed(rubric, assessment(rubric, n), signer) for n in range(4)}
+    inbox = _write(tmp_path / "inbox", raws)
+    small = dataclasses.replace(options, chunk_size=2, workers=2, parallel_from=1)
+    serial = run_import(tmp_path / "one", [inbox], dataclasses.replace(small, workers=1))
+    monkeypatch.setattr(importer, "ProcessPoolExecutor", DyingPool)
+    survived = run_import(tmp_path / "two", [inbox], small)
+    assert survived.to_json() == serial.to_json()
+    assert table_dump(tmp_path / "two") == table_dump(tmp_path / "one")
+
+
+def test_the_register_rebuilds_from_its_own_stored_files(
+    tmp_path: Path, rubric: LoadedRubric, signer: SigningKey, options: ImportOptions
+) -> None:
+    v1 = assessment(rubric, 1)
+    v1_raw = signed(rubric, v1, signer)
+    files = {"1.json": v1_raw, "2.json": amended(rubric, v1, v1_raw, signer)[1]}
+    files["3.json"] = signed(rubric, assessment(rubric, 3), signer)
+    run_import(tmp_path / "reg", [_write(tmp_path / "inbox", files)], options)
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for sha, content in _rows(tmp_path / "reg", "SELECT sha256, content FROM files"):
+        (out / f"{sha}.json").write_bytes(content)
+    rebuilt = run_import(tmp_path / "rebuilt", [out], options)
+    assert rebuilt.registered + rebuilt.amendments == 3
+
+    def documents(register: Path) -> list[tuple]:
+        return _rows(register, "SELECT * FROM documents ORDER BY sha256")
+
+    assert documents(tmp_path / "rebuilt") == documents(tmp_path / "reg")

@@ -18,14 +18,14 @@ import rfc8785
 
 from assessor.core.assessment.model import RubricRef, Status
 from assessor.core.canonical import canonical_bytes
+from assessor.core.document import signed as signed_document
 from assessor.core.document.build import build_document
 from assessor.core.document.model import AssessmentDocument
+from assessor.core.document.signed import document_bytes, sign_document
 from assessor.core.register.importer import ImportOptions, run_import
 from assessor.core.register.sources import Limits
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.engine import compute_result
-from assessor.core.signing import json_signature
-from assessor.core.signing.json_signature import document_bytes, sign_document
 from assessor.core.signing.keys import KeyInfo, SigningKey, training_signer
 from tests.core.register.builders import assessment, signed
 
@@ -74,7 +74,7 @@ def variants(
         class AnyStatus:  # sign_document only signs final documents; this one is a draft
             final = Status.draft
 
-        patch.setattr(json_signature, "Status", AnyStatus)
+        patch.setattr(signed_document, "Status", AnyStatus)
         draft = _signed_document(unsigned.model_copy(update={"status": Status.draft}), signer)
     bad_level = unsigned.scores[0].model_copy(update={"score": 0.1})
     invalid = unsigned.model_copy(update={"scores": [bad_level, *unsigned.scores[1:]]})
