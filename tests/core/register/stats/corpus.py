@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from assessor.core.assessment.model import AssessorRef, Visit
+from assessor.core.document.signed import document_bytes
 from assessor.core.export.signed_export import SignedFiles, sign_json, write_signed
 from assessor.core.register.check import trust_pems
 from assessor.core.register.importer import ImportOptions, run_import
 from assessor.core.rubric.registry import default_rubric
-from assessor.core.signing.json_signature import document_bytes
 from assessor.core.signing.keys import load_signer
 from assessor.devtools.demo import amended_version, simulated_visit
 from assessor.devtools.samples import sample_assessment
