@@ -195,3 +195,24 @@ def test_screenshots_at_both_sizes(
     assert "卫健委登记库" in shown and "等级分布" in shown
     missing = sorted({c for c in shown if ord(c) not in characters and not c.isspace()})
     assert missing == [], f"characters the bundled font cannot draw: {missing}"
+
+
+def test_keyboard_reaches_the_register_and_its_tabs(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], full_rubric: LoadedRubric
+) -> None:
+    window = make_window(full_rubric)
+    window.home.focus_list()
+    qtbot.keyClick(focus(qtbot), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    screen = window.register_screen
+    assert screen is not None and window.stack.currentWidget() is screen
+    for key, tab, target in (
+        (Qt.Key.Key_2, 1, screen.table.view),
+        (Qt.Key.Key_3, 2, screen.stats.compute),
+        (Qt.Key.Key_1, 0, screen.importer.sources),
+    ):
+        qtbot.keyClick(focus(qtbot), key, Qt.KeyboardModifier.ControlModifier)
+        assert screen.tabs.currentIndex() == tab and focus(qtbot) is target
+    qtbot.keyClick(focus(qtbot), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert focus(qtbot) is screen.table.search
+    qtbot.keyClick(focus(qtbot), Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.home
