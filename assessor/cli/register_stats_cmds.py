@@ -23,22 +23,32 @@ def filter_options(function):
     )(function)
     function = click.option(
         "--by",
-        type=click.Choice(["district", "operator", "care-type", "assessor"]),
         default=None,
+        metavar="district|operator|care-type|assessor",
         help="分组：行政区划 / 机构性质 / 托育服务类型 / 评估人员",
     )(function)
-    function = click.option(
-        "--year", type=click.IntRange(2000, 2999), default=None, help="只含该年评估的评估"
-    )(function)
+    function = click.option("--year", default=None, metavar="YYYY", help="只统计该年（按评估日期）的评估")(
+        function
+    )
     return click.option(
         "--rubric", "rubric_paths", multiple=True, type=FILE, help="评估标准文件（默认用内置的）"
     )(function)
 
 
-def _filter(year: int | None, by: str | None, confirmed_only: bool) -> StatsFilter:
-    from assessor.core.register.stats_model import GroupBy, StatsFilter
+def _filter(year: str | None, by: str | None, confirmed_only: bool) -> StatsFilter:
+    """The filter the options ask for; a wrong value is a Chinese message, not click's English."""
+    from assessor.core.register.stats_model import GROUP_BY_LABELS, GroupBy, StatsFilter
 
-    return StatsFilter(year=year, by=GroupBy(by) if by else None, confirmed_only=confirmed_only)
+    if year is not None and not (year.isdigit() and 2000 <= int(year) <= 2999):
+        raise UserError(f"--year 应为 2000 到 2999 之间的年份，而不是「{year}」")
+    if by is not None and by not in {g.value for g in GroupBy}:
+        choices = "、".join(f"{g.value}（{label}）" for g, label in GROUP_BY_LABELS.items())
+        raise UserError(f"--by 只能是 {choices}，而不是「{by}」")
+    return StatsFilter(
+        year=int(year) if year else None,
+        by=GroupBy(by) if by else None,
+        confirmed_only=confirmed_only,
+    )
 
 
 def _rubrics(paths: tuple[Path, ...]) -> list:
@@ -54,7 +64,7 @@ def _rubrics(paths: tuple[Path, ...]) -> list:
 def stats_command(
     register: Path,
     rubric_paths: tuple[Path, ...],
-    year: int | None,
+    year: str | None,
     by: str | None,
     confirmed_only: bool,
     as_json: bool,
@@ -90,7 +100,7 @@ def stats_command(
 def export_command(
     register: Path,
     rubric_paths: tuple[Path, ...],
-    year: int | None,
+    year: str | None,
     by: str | None,
     confirmed_only: bool,
     csv_path: Path | None,

@@ -119,7 +119,9 @@ def verify_json(
     if document.signature is None:
         return Verification("json", (Reason("unsigned", "文件未签名"),), **ident)
     reasons = [] if _is_canonical(raw, data) else [Reason("not_canonical", NOT_CANONICAL)]
-    envelope = check_envelope(signed_payload(data), document.signature, data["signature"], trust_roots)
+    envelope = check_envelope(
+        signed_payload(data), document.signature, data["signature"], trust_roots
+    )
     reasons.extend(envelope.reasons)
     found: dict[str, Any] = {
         "signer": envelope.signer,
@@ -134,7 +136,9 @@ def verify_json(
         return Verification("json", tuple(reasons), **found)
     if envelope.training_key and not document.training:
         reasons.append(
-            Reason("signature_info_altered", "培训密钥签名的文件必须标记为培训/样例，该标记已被改动")
+            Reason(
+                "signature_info_altered", "培训密钥签名的文件必须标记为培训/样例，该标记已被改动"
+            )
         )
     if not allow_training and found["training"]:
         message = TRAINING_REFUSED if envelope.training_key else TRAINING_DOCUMENT

@@ -709,9 +709,7 @@ class Store:
             problem = f"评估记录文件 {path} 已损坏或被改动：签名记录格式不正确"
         else:
             return self._entry(place, folder, assessment, signing, stamp, deleted_at)
-        return IndexEntry(
-            key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at
-        )
+        return IndexEntry(key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at)
 
     def _entry(
         self,

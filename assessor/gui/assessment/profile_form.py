@@ -165,7 +165,11 @@ class ProfileForm(QScrollArea):
         self._line(form, "uscc", "统一社会信用代码", f"18 位，如 {EXAMPLE_USCC}", required=True)
         self._line(form, "address", "机构地址", "实际办托地址", required=True)
         self._line(
-            form, "division_code", "行政区划代码", "6 位、9 位或 12 位数字，如 110105", required=True
+            form,
+            "division_code",
+            "行政区划代码",
+            "6 位、9 位或 12 位数字，如 110105",
+            required=True,
         )
 
         self.kind = QComboBox()

@@ -66,8 +66,15 @@ def test_columns_are_documented(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["register", "stats", "--db", "{missing}"], "登记库不存在"),
         (["register", "export", "--db", "{register}"], "请至少指定一种导出"),
-        (["register", "stats", "--db", "{register}", "--year", "1800"], "1800"),
-        (["register", "stats", "--db", "{register}", "--by", "city"], "city"),
+        (["register", "stats", "--db", "{register}", "--year", "1800"], "--year 应为 2000 到 2999"),
+        (
+            ["register", "export", "--db", "{register}", "--csv", "{out}", "--year", "明年"],
+            "而不是「明年」",
+        ),
+        (
+            ["register", "stats", "--db", "{register}", "--by", "city"],
+            "--by 只能是 district（行政区划）",
+        ),
     ],
 )
 def test_bad_input_is_a_chinese_message_and_exit_1(
@@ -77,10 +84,15 @@ def test_bad_input_is_a_chinese_message_and_exit_1(
     args: list[str],
     message: str,
 ) -> None:
-    values = {"missing": str(tmp_path / "无"), "register": str(corpus.register)}
+    values = {
+        "missing": str(tmp_path / "无"),
+        "register": str(corpus.register),
+        "out": str(tmp_path / "a.csv"),
+    }
     assert run_cli([a.format(**values) for a in args]) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+    assert not (tmp_path / "a.csv").exists()
 
 
 def test_a_file_that_is_not_a_register(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
