@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -155,7 +156,11 @@ class GroupStats(Counted):
     dimensions: list[DimensionStat]
 
 
+STATISTICS_FORMAT = "assessor.statistics/1"
+
+
 class Statistics(Counted):
+    format: Literal["assessor.statistics/1"] = STATISTICS_FORMAT
     filter: StatsFilter
     generated_at: dt.datetime
     cycle: str = Field(description="评估周期：示范候选须在此周期内评估")

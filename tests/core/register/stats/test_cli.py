@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from assessor.cli.main import run_cli
@@ -26,6 +27,12 @@ def test_stats_json(corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert data["filter"] == {"year": None, "by": "operator", "confirmed_only": False}
     assert any(group["insufficient"] for group in data["groups"])
+    # The city's systems can check the output with the published schema, without this app.
+    published = corpus.rubric_file.parent / "schema" / "statistics.schema.json"
+    jsonschema.validate(data, json.loads(published.read_text(encoding="utf-8")))
+    broken = {**data, "count": "很多"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, json.loads(published.read_text(encoding="utf-8")))
 
 
 def test_stats_text_marks_small_samples(corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> None:
