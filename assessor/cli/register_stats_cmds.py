@@ -27,9 +27,9 @@ def filter_options(function):
         metavar="district|operator|care-type|assessor",
         help="分组：行政区划 / 机构性质 / 托育服务类型 / 评估人员",
     )(function)
-    function = click.option("--year", default=None, metavar="YYYY", help="只统计该年（按评估日期）的评估")(
-        function
-    )
+    function = click.option(
+        "--year", default=None, metavar="YYYY", help="只统计该年（按评估日期）的评估"
+    )(function)
     return click.option(
         "--rubric", "rubric_paths", multiple=True, type=FILE, help="评估标准文件（默认用内置的）"
     )(function)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +30,13 @@ from assessor.core.register.exports.run import (
     register_statistics,
     run_exports,
 )
-from assessor.core.register.stats_model import INSUFFICIENT, Statistics, StatsFilter
+from assessor.core.register.stats_model import (
+    GROUP_BY_LABELS,
+    INSUFFICIENT,
+    GroupBy,
+    Statistics,
+    StatsFilter,
+)
 from assessor.core.register.texts import CANDIDATES_TITLE, RED_LIST_TITLE
 from assessor.gui.register.bar_chart import Bar, BarChart
 from assessor.gui.widgets.background import BackgroundTask, Progress
@@ -65,6 +72,20 @@ class StatsPanel(QWidget):
         self.year.setSpecialValueText("全部年份")
         self.year.setAccessibleName("评估年份")
         self.confirmed = QCheckBox("只统计已确认的评估(&K)")
+        self.group_by = QComboBox()
+        self.group_by.addItem("不分组", "")
+        for by, label in GROUP_BY_LABELS.items():
+            self.group_by.addItem(f"按{label}", by.value)
+        self.group_by.setAccessibleName("分组")
+        self.groups = QTableWidget(0, 0)
+        self.groups.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.groups.verticalHeader().hide()
+        self.groups.setAccessibleName("分组统计")
+        self.groups.setMinimumHeight(self.groups.verticalHeader().defaultSectionSize() * 8)
+        self.groups_title = QLabel()
+        tone(self.groups_title, "sectionTitle")
+        self.groups.hide()
+        self.groups_title.hide()
         self.compute = QPushButton("计算统计(&S)")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -95,6 +116,10 @@ class StatsPanel(QWidget):
         controls.addWidget(year_label)
         controls.addWidget(self.year)
         controls.addWidget(self.confirmed)
+        group_label = QLabel("分组(&U)")
+        group_label.setBuddy(self.group_by)
+        controls.addWidget(group_label)
+        controls.addWidget(self.group_by)
         controls.addWidget(self.compute)
         controls.addStretch(1)
         exports = QHBoxLayout()
@@ -109,9 +134,11 @@ class StatsPanel(QWidget):
         grid.addWidget(self.lists, 1, 0, 1, 2)
         weakest_title = QLabel("平均得分率最低的 20 项指标")
         tone(weakest_title, "sectionTitle")
-        grid.addWidget(weakest_title, 2, 0, 1, 2)
-        grid.addWidget(self.weakest, 3, 0, 1, 2)
-        grid.setRowStretch(3, 1)
+        grid.addWidget(self.groups_title, 2, 0, 1, 2)
+        grid.addWidget(self.groups, 3, 0, 1, 2)
+        grid.addWidget(weakest_title, 4, 0, 1, 2)
+        grid.addWidget(self.weakest, 5, 0, 1, 2)
+        grid.setRowStretch(5, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -125,7 +152,12 @@ class StatsPanel(QWidget):
 
     def chosen(self) -> StatsFilter:
         year = self.year.value()
-        return StatsFilter(year=year or None, confirmed_only=self.confirmed.isChecked())
+        by = self.group_by.currentData()
+        return StatsFilter(
+            year=year or None,
+            by=GroupBy(by) if by else None,
+            confirmed_only=self.confirmed.isChecked(),
+        )
 
     @property
     def busy(self) -> bool:
@@ -194,14 +226,38 @@ class StatsPanel(QWidget):
             values = (w.indicator, w.short, f"{w.mean_percent}%", str(w.count))
             for c, value in enumerate(values):
                 self.weakest.setItem(n, c, QTableWidgetItem(value))
+        self._show_groups(stats)
         fired = [v for v in stats.vetoes if v.fired][:5]
         self.lists.setText(
             f"{CANDIDATES_TITLE}：{stats.candidates_count} 家（评估周期 {stats.cycle}）；"
             f"{RED_LIST_TITLE}：{stats.red_list_count} 家；复评机构 {len(stats.reassessments)} 家。\n"
             "基础指标未达标最多："
             + ("；".join(f"{v.indicator} {v.short} {v.fired} 份" for v in fired) or "无")
-            + "\n完整名单、评估员校准和分组统计见「导出 XLSX」或「导出统计报告 PDF」。"
+            + "\n完整名单和评估员校准见「导出 XLSX」或「导出统计报告 PDF」。"
         )
+
+    def _show_groups(self, stats: Statistics) -> None:
+        grades = [g.grade for g in stats.grades.grades]
+        header = ["分组", "份数", "平均总分", *(f"{g} 级" for g in grades), "说明"]
+        self.groups.setColumnCount(len(header))
+        self.groups.setHorizontalHeaderLabels(header)
+        self.groups.setRowCount(len(stats.groups))
+        for n, group in enumerate(stats.groups):
+            counts = {g.grade: g.count for g in group.grades.grades}
+            values = [
+                group.label,
+                str(group.count),
+                str(group.mean_total if group.mean_total is not None else "—"),
+                *(str(counts.get(g, 0)) for g in grades),
+                INSUFFICIENT if group.insufficient else "",
+            ]
+            for c, value in enumerate(values):
+                self.groups.setItem(n, c, QTableWidgetItem(value))
+        self.groups.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        by = stats.filter.by
+        self.groups_title.setText(f"按{GROUP_BY_LABELS[by]}分组" if by else "")
+        self.groups_title.setVisible(by is not None)
+        self.groups.setVisible(by is not None)
 
     # ---- exports ---------------------------------------------------------------------------
 

@@ -165,10 +165,14 @@ def test_screenshots_at_both_sizes(
     screen.importer.add_sources([files])
     screen.importer.set_trust(ca_cert)
     _import(qtbot, screen)
+    screen.stats.group_by.setCurrentIndex(screen.stats.group_by.findData("district"))
     screen.stats.compute.click()
     qtbot.waitUntil(
         lambda: screen.stats.stats is not None and not screen.stats.busy, timeout=120_000
     )
+    stats = screen.stats.stats
+    assert stats is not None and screen.stats.groups.rowCount() == len(stats.groups) > 1
+    assert screen.stats.groups.item(0, 1).text() == str(stats.groups[0].count)
     seen: list[str] = []
     out = Path(os.environ.get("ASSESSOR_SHOTS", tmp_path))
     for width, height in SIZES:
