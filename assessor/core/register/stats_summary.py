@@ -135,10 +135,11 @@ _NAMES = (
 
 
 def _count(conn: sqlite3.Connection, table: str, sign: int) -> None:
-    for sql in (*_ADD_SUMS, _NAMES if sign > 0 else None):
-        if sql is not None:
-            tuples(conn, sql.format(t=table), {"sign": sign})
-    for sql in (_ADD_INDICATORS, _ADD_DIMENSIONS):
+    """Add (sign 1) or take back (sign -1) what the documents in `table` contribute."""
+    statements = [*_ADD_SUMS, _ADD_INDICATORS, _ADD_DIMENSIONS]
+    if sign > 0:  # a name, once learnt, stays: nothing to take back
+        statements.append(_NAMES)
+    for sql in statements:
         tuples(conn, sql.format(t=table), {"sign": sign})
 
 

@@ -118,9 +118,7 @@ class ImportPanel(QWidget):
         self.start.clicked.connect(self.start_import)
         self.cancel.clicked.connect(self.cancel_import)
         self.open_folder.clicked.connect(self.open_selected_folder)
-        self.quarantine.itemSelectionChanged.connect(
-            lambda: self.open_folder.setEnabled(bool(self.quarantine.selectedItems()))
-        )
+        self.quarantine.currentCellChanged.connect(self._quarantine_row_changed)
 
     # ---- choosing --------------------------------------------------------------------------
 
@@ -277,6 +275,7 @@ class ImportPanel(QWidget):
             rows = quarantined(conn, summary.batch_id)
         finally:
             conn.close()
+        self.quarantine.setCurrentCell(-1, -1)  # a new batch: nothing chosen yet
         self.quarantine.setRowCount(len(rows))
         for n, (original, copy, code, reason) in enumerate(rows):
             item = QTableWidgetItem(original)
@@ -285,11 +284,14 @@ class ImportPanel(QWidget):
             self.quarantine.setItem(n, 1, QTableWidgetItem(reason))
             self.quarantine.setItem(n, 2, QTableWidgetItem(code))
 
+    def _quarantine_row_changed(self, row: int, *_: int) -> None:
+        self.open_folder.setEnabled(row >= 0)
+
     def open_selected_folder(self) -> None:
-        rows = {i.row() for i in self.quarantine.selectedItems()}
-        if not rows:
+        row = self.quarantine.currentRow()
+        if row < 0:
             return
-        item = self.quarantine.item(min(rows), 0)
+        item = self.quarantine.item(row, 0)
         copy = item.data(Qt.ItemDataRole.UserRole)
         folder = (self.register / copy).parent if copy else Path(item.text()).parent
         if not self.dialogs.open_folder(folder):

@@ -99,7 +99,8 @@ def test_import_cancel_resume_browse_statistics_export(
     assert quarantine.rowCount() == 1
     assert quarantine.item(0, 0).text().endswith("坏文件.json")
     assert "JSON" in quarantine.item(0, 1).text()
-    quarantine.selectRow(0)
+    quarantine.setCurrentCell(0, 0)
+    assert screen.importer.open_folder.isEnabled()
     screen.importer.open_folder.click()
     assert dialogs.opened and dialogs.opened[-1].is_relative_to(window.register_dir / "quarantine")
 
