@@ -110,7 +110,7 @@ class RecordIndex:
         loaded = self._loaded()
         for entry in entries:
             loaded[(entry.place, entry.key)] = entry
-        self._dirty = True
+        self._dirty |= bool(entries)
 
     def drop(self, place: Place, key: str) -> None:
         if self._loaded().pop((place, key), None) is not None:
