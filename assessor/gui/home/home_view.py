@@ -154,21 +154,23 @@ class HomeView(QWidget):
         for value, label in STATUS_FILTERS.items():
             self.status_filter.addItem(label, value)
         tools = QHBoxLayout()
-        self.search.setMinimumWidth(ems(self.search, 16))
-        tools.addWidget(self.search, 2)
-        tools.addWidget(self.status_filter)
-        tools.addStretch(1)
         self.new_button = self._button(tools, "新建评估", "new", self.newRequested.emit)
         self.open_button = self._button(tools, "打开", "open", self.open_selected)
         self.template_button = self._button(tools, "复制为模板", "template", self.template_selected)
         self.sign_button = self._button(tools, "签名导出…", "sign", self.sign_selected)
         self.amend_button = self._button(tools, "修订…", "amend", self.amend_selected)
         self.delete_button = self._button(tools, "删除…", "delete", self.delete_selected)
+        tools.addStretch(1)
         self.bin_button = self._button(tools, "回收站", "bin", self.toggle_bin)
         # Beside the title, away from the record actions: keys belong to the assessor, not to
         # the selected record.
+        # Search sits beside the title, so the row of record actions fits a narrow window.
         heading = QHBoxLayout()
-        heading.addWidget(title, 1)
+        heading.addWidget(title)
+        heading.addSpacing(ems(self, 1))
+        self.search.setMinimumWidth(ems(self.search, 14))
+        heading.addWidget(self.search, 1)
+        heading.addWidget(self.status_filter)
         self.keys_button = self._button(heading, "签名密钥…", "keys", self.keysRequested.emit)
         self.about_button = self._button(heading, "关于", "about", self.aboutRequested.emit)
 
