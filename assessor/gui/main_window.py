@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from assessor import __version__
+from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
 from assessor.core.rubric.provenance import provenance_notes
 from assessor.core.rubric.registry import rubric_for
@@ -30,6 +31,7 @@ from assessor.core.storage.store import Store, record_key
 from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
 from assessor.gui.home.home_view import HomeView
 from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.settings import restore_geometry, save_geometry, settings
 from assessor.gui.widgets.style import ems, tone
 
 # The home screen is all a start shows: the assessment screens and the signing dialogs (with
@@ -39,10 +41,12 @@ if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles
     from assessor.gui.assessment.controller import AssessmentController
     from assessor.gui.assessment.workspace import Workspace
+    from assessor.gui.register.register_screen import RegisterScreen
     from assessor.gui.signing.keys_dialog import KeysDialog
     from assessor.gui.signing.sign_dialog import SignDialog
 
 NOTICE_MS = 6000
+LAST_INDICATOR = "last_indicator/"
 
 
 class SaveBanner(QWidget):
@@ -90,10 +94,14 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.sign_dialog: SignDialog | None = None
         self.keys_dialog: KeysDialog | None = None
+        self.register_screen: RegisterScreen | None = None
+        self.register_dir = store.root / "register"
 
         self.setWindowTitle("托育机构质量评估")
-        self.setMinimumSize(1024, 600)
-        self.resize(1366, 768)
+        # Small enough for a 1366×768 screen at 150% scaling (911×512 logical pixels); every
+        # screen scrolls or splits below its comfortable size rather than being cut off.
+        self.setMinimumSize(640, 400)
+        restore_geometry(self, store.root)
 
         self.banner = SaveBanner()
         self.banner.retry.clicked.connect(self._retry_save)
@@ -104,6 +112,7 @@ class MainWindow(QMainWindow):
         self.home.signRequested.connect(self.sign_record)
         self.home.keysRequested.connect(self.show_keys)
         self.home.aboutRequested.connect(self.show_about)
+        self.home.registerRequested.connect(self.show_register)
         self.home.notice.connect(self.show_notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
@@ -121,13 +130,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_state)
 
         self.help = QDockWidget("快捷键（F1）")
-        self.help.setWidget(ShortcutsHelp())
         self.help.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help)
-        self.resizeDocks([self.help], [ems(self, 20)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.help], [ems(self, 16)], Qt.Orientation.Horizontal)
         self.help.hide()
         bind(self, "通用", "help", self.toggle_help, Qt.ShortcutContext.WindowShortcut)
         self.home.focus_list()
@@ -170,8 +178,12 @@ class MainWindow(QMainWindow):
         self.workspace.homeRequested.connect(self.go_home)
         self.workspace.notice.connect(self.show_notice)
         self.stack.addWidget(self.workspace)
-        self.stack.setCurrentWidget(self.workspace)
+        self.show_screen(self.workspace)
         self._save_state_changed()
+        last = settings(self.store.root).value(LAST_INDICATOR + session.key, "")
+        if isinstance(last, str) and last in session.rubric.by_id:
+            # Back where the assessor stopped, not at the first unscored indicator.
+            self.workspace.scoring.select(last)
         if self.workspace.tabs.currentIndex() == 1:
             self.workspace.show_scoring()
         else:
@@ -183,6 +195,9 @@ class MainWindow(QMainWindow):
             return True
         self.workspace.flush()
         session = self.controller.session
+        current = self.workspace.scoring.current()
+        if current is not None:
+            settings(self.store.root).setValue(LAST_INDICATOR + session.key, current)
         if not self.controller.retry_save() and not self.dialogs.confirm(
             "修改未能保存",
             f"有 {session.unsaved} 项修改未能写入磁盘：{session.save_error}\n\n"
@@ -203,7 +218,7 @@ class MainWindow(QMainWindow):
     def go_home(self) -> None:
         key = self.controller.session.key if self.controller else None
         if self.close_assessment():
-            self.stack.setCurrentWidget(self.home)
+            self.show_screen(self.home)
             self.home.reload(select=key)
             self.home.focus_list()
 
@@ -212,7 +227,12 @@ class MainWindow(QMainWindow):
             self.show_notice("正在签名并导出，请等待完成后再关闭")
             event.ignore()
             return
+        if self.register_screen is not None and self.register_screen.busy:
+            self.show_notice("登记库正在导入或导出，请等待完成或先取消导入后再关闭")
+            event.ignore()
+            return
         if self.close_assessment():
+            save_geometry(self, self.store.root)
             event.accept()
         else:
             event.ignore()
@@ -258,14 +278,48 @@ class MainWindow(QMainWindow):
         self.keys_dialog.reload()
         self.dialogs.present(self.keys_dialog)
 
+    def show_register(self) -> None:
+        """The commission's register, kept in the data folder beside the assessments."""
+        if self.register_screen is None:
+            from assessor.gui.register.register_screen import RegisterScreen
+
+            try:
+                screen = RegisterScreen(self.register_dir, self.dialogs)
+            except UserError as exc:
+                self.dialogs.error("无法打开登记库", str(exc))
+                return
+            screen.homeRequested.connect(self._leave_register)
+            screen.notice.connect(self.show_notice)
+            self.stack.addWidget(screen)
+            self.register_screen = screen
+        self.stack.setCurrentWidget(self.register_screen)
+        self.register_screen.show_tab(self.register_screen.tabs.currentIndex())
+
+    def _leave_register(self) -> None:
+        self.stack.setCurrentWidget(self.home)
+        self.home.focus_list()
+
     def show_about(self) -> None:
         """Who made the rubric data and what in it is drafted or unverified (SPEC §2)."""
         notes = "\n\n".join(provenance_notes(self.rubric))
-        self.dialogs.inform("关于", f"托育机构质量评估 {__version__}（离线评估工具）\n\n{notes}")
+        self.dialogs.inform(
+            "关于",
+            f"托育机构质量评估 {__version__}（离线评估工具）\n\n"
+            f"数据文件夹（评估记录、证据文件和签名密钥都在这里，备份时请复制整个文件夹）：\n"
+            f"{self.store.root}\n\n{notes}",
+        )
 
     # ---- status ----------------------------------------------------------------------------
 
+    def show_screen(self, screen: QWidget) -> None:
+        """Switch screens; a message about the screen left behind would mislead on the next."""
+        self.statusBar().clearMessage()
+        self.stack.setCurrentWidget(screen)
+
     def toggle_help(self) -> None:
+        if self.help.widget() is None:
+            # Built on first use: laying out the whole key table would slow every start.
+            self.help.setWidget(ShortcutsHelp())
         self.help.setVisible(not self.help.isVisible())
 
     def show_notice(self, text: str) -> None:
@@ -285,4 +339,6 @@ class MainWindow(QMainWindow):
             return
         self.banner.hide()
         saved = session.last_saved_at
-        self.save_state.setText(f"已自动保存 {saved.astimezone():%H:%M:%S}" if saved else "")
+        self.save_state.setText(
+            f"已自动保存 {beijing_text(saved, '%H:%M:%S', suffix=False)}" if saved else ""
+        )

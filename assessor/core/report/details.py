@@ -129,7 +129,9 @@ def indicator_section(
             ires = items[item.id]
             n = len(rows)
             rescaled = (
-                _muted(f"含不适用指标：应得分 {points(ires.applicable_max)}（满分 {points(item.max)}）")
+                _muted(
+                    f"含不适用指标：应得分 {points(ires.applicable_max)}（满分 {points(item.max)}）"
+                )
                 if ires.applicable_max < item.max
                 else ""
             )

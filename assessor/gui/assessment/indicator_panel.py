@@ -41,7 +41,9 @@ from assessor.gui.widgets.style import (
     tone,
 )
 
-NOTE_DEBOUNCE_MS = 400
+# A note is saved at most this long after the first unsaved keystroke, even while typing
+# goes on (the timer is not restarted per key), so a crash loses only the last keystrokes.
+NOTE_SAVE_MS = 100
 THUMBNAIL = 88
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 _SOURCE_BADGES = {
@@ -86,14 +88,16 @@ class IndicatorPanel(QScrollArea):
         self._clear_button: QPushButton | None = None
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
-        self._note_timer.setInterval(NOTE_DEBOUNCE_MS)
+        self._note_timer.setInterval(NOTE_SAVE_MS)
         self._note_timer.timeout.connect(self.flush_note)
         self._note_pending = False
+        # Saves after the first one of a stretch of typing extend one undo step.
+        self._note_continued = False
 
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(ems(self, 28))
+        self.setMinimumWidth(ems(self, 20))
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -140,6 +144,9 @@ class IndicatorPanel(QScrollArea):
         self.veto.setAutoFillBackground(True)
         self._alarmed: bool | None = None
         detail_layout.addWidget(self.veto)
+        self.conflicts = _label(name="conflict")
+        self.conflicts.hide()
+        detail_layout.addWidget(self.conflicts)
 
         self.findings_title = _label(
             "核查提示（依据机构信息自动计算，仅供参考，由评估员判断）", "sectionTitle"
@@ -167,9 +174,13 @@ class IndicatorPanel(QScrollArea):
         self.attach_button = QPushButton("添加证据文件…")
         self.attach_button.setToolTip("Ctrl+Shift+A：复制照片或文档到本评估的文件夹")
         self.attach_button.clicked.connect(self.attach)
-        self.remove_button = QPushButton("移除选中")
+        self.caption_button = QPushButton("编辑说明…")
+        self.caption_button.setToolTip("说明印在报告附录的照片下方")
+        self.caption_button.clicked.connect(self.edit_selected_caption)
+        self.remove_button = QPushButton("移除选中…")
         self.remove_button.clicked.connect(self.remove_selected_evidence)
         evidence_head.addWidget(self.attach_button)
+        evidence_head.addWidget(self.caption_button)
         evidence_head.addWidget(self.remove_button)
         detail_layout.addLayout(evidence_head)
         self.evidence = QListWidget()
@@ -309,6 +320,7 @@ class IndicatorPanel(QScrollArea):
             self._alarm(veto.status == "unmet")
         if entry.note != self.note.toPlainText() and not self._note_pending:
             self._load_note()
+        self.refresh_conflicts()
         self._show_evidence(entry.evidence)
         self._apply_read_only()
 
@@ -326,7 +338,23 @@ class IndicatorPanel(QScrollArea):
         """Whether the shown indicator's veto consequence is on screen."""
         return bool(self._alarmed) and self.veto.isVisibleTo(self)
 
+    def refresh_conflicts(self) -> None:
+        """The consistency warnings on this indicator, and whether a note explains them."""
+        if self.indicator is None:
+            return
+        mine = [w for w in self.controller.session.warnings() if w.indicator == self.indicator.id]
+        self.conflicts.setVisible(bool(mine))
+        if not mine:
+            return
+        lines = [f"！一致性提示：{w.message}" for w in mine]
+        if all(w.resolved for w in mine):
+            lines.append("已在备注中说明理由，可以完成评估。")
+        else:
+            lines.append("请更正评分，或在下方备注中说明保留该评分的理由；否则不能完成评估。")
+        _set_text(self.conflicts, "\n".join(lines))
+
     def refresh_findings(self) -> None:
+        self.refresh_conflicts()
         if self.indicator is None:
             return
         found = self.controller.session.findings_for(self.indicator.id)
@@ -348,6 +376,7 @@ class IndicatorPanel(QScrollArea):
                 button.setEnabled(not final)
         self.note.setReadOnly(final)
         self.attach_button.setEnabled(not final)
+        self.caption_button.setEnabled(not final)
         self.remove_button.setEnabled(not final)
         self.read_only.setVisible(final)
 
@@ -389,6 +418,7 @@ class IndicatorPanel(QScrollArea):
     def _load_note(self) -> None:
         self._note_timer.stop()
         self._note_pending = False
+        self._note_continued = False
         self.note.blockSignals(True)
         self.note.setPlainText(
             self.controller.session.entry(self.indicator.id).note if self.indicator else ""
@@ -396,21 +426,27 @@ class IndicatorPanel(QScrollArea):
         self.note.blockSignals(False)
 
     def _note_typed(self) -> None:
-        if not self.note.isReadOnly():
-            self._note_pending = True
+        if self.note.isReadOnly():
+            return
+        self._note_pending = True
+        if not self._note_timer.isActive():
             self._note_timer.start()
 
     def flush_note(self) -> None:
-        """Save a note that is still waiting for its debounce (indicator change, close…)."""
+        """Save a note typed since the last save (timer, indicator change, focus out, close)."""
         if not self._note_pending or self.indicator is None:
             return
         self._note_timer.stop()
         self._note_pending = False
-        self.controller.set_note(self.indicator.id, self.note.toPlainText())
+        if self.controller.set_note(
+            self.indicator.id, self.note.toPlainText(), continued=self._note_continued
+        ):
+            self._note_continued = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.note and event.type() == QEvent.Type.FocusOut:
             self.flush_note()
+            self._note_continued = False
         return super().eventFilter(watched, event)
 
     # ---- evidence --------------------------------------------------------------------------
@@ -422,6 +458,20 @@ class IndicatorPanel(QScrollArea):
         files = self.dialogs.choose_files(f"为指标 {ind.id} 添加证据文件")
         if files:
             self.controller.attach_evidence(ind.id, files)
+            self.refresh()
+
+    def edit_selected_caption(self) -> None:
+        item = self.evidence.currentItem()
+        if item is None or self.indicator is None or self.controller.session.is_final:
+            return
+        evidence: Evidence = item.data(Qt.ItemDataRole.UserRole)
+        caption = self.dialogs.ask_text(
+            "证据说明",
+            f"“{evidence_name(evidence)}”的说明（印在报告附录的照片下方）：",
+            evidence.caption,
+        )
+        if caption is not None:
+            self.controller.set_evidence_caption(self.indicator.id, evidence.file, caption)
             self.refresh()
 
     def remove_selected_evidence(self) -> None:

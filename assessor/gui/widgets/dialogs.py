@@ -13,6 +13,8 @@ EVIDENCE_FILTER = (
     " *.txt);;所有文件 (*)"
 )
 KEY_FILTER = "签名密钥文件 (*.p12 *.pfx);;所有文件 (*)"
+ZIP_FILTER = "zip 压缩包 (*.zip);;所有文件 (*)"
+CA_FILTER = "CA 证书 (*.pem *.crt *.cer *.der);;所有文件 (*)"
 
 
 class Dialogs:
@@ -54,18 +56,31 @@ class Dialogs:
         name = QFileDialog.getExistingDirectory(self.parent, title, str(start))
         return Path(name) if name else None
 
+    def choose_zips(self, title: str) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(self.parent, title, str(Path.home()), ZIP_FILTER)
+        return [Path(n) for n in names]
+
+    def choose_ca_file(self, title: str) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, str(Path.home()), CA_FILTER)
+        return Path(name) if name else None
+
+    def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self.parent, title, str(suggested), file_filter)
+        return Path(name) if name else None
+
     def ask_secret(self, title: str, label: str) -> str | None:
         """A passphrase, typed hidden; None when cancelled."""
         return self._ask(title, label, secret=True)
 
-    def ask_text(self, title: str, label: str) -> str | None:
-        """A few lines of free text (a reason); None when cancelled."""
-        return self._ask(title, label, secret=False)
+    def ask_text(self, title: str, label: str, current: str = "") -> str | None:
+        """A few lines of free text (a reason, a caption); None when cancelled."""
+        return self._ask(title, label, secret=False, current=current)
 
-    def _ask(self, title: str, label: str, *, secret: bool) -> str | None:
+    def _ask(self, title: str, label: str, *, secret: bool, current: str = "") -> str | None:
         box = QInputDialog(self.parent)
         box.setWindowTitle(title)
         box.setLabelText(label)
+        box.setTextValue(current)
         box.setOkButtonText("确定")
         box.setCancelButtonText("取消")
         if secret:
