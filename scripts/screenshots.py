@@ -1,4 +1,4 @@
-"""Render the home, profile, scoring and sign screens offscreen on small laptop screens.
+"""Render the home, profile, scoring, sign and register screens offscreen on small laptop screens.
 
 Run: `.venv/bin/python scripts/screenshots.py [OUT_DIR]` (default `docs/screenshots/`).
 
@@ -17,6 +17,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assessor.core.rubric.validate import LoadedRubric
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = {"1024x600": (1024, 600, 1.0), "1366x768-150": (1366, 768, 1.5)}
@@ -105,11 +109,28 @@ def render_one(name: str, out_dir: Path) -> int:
     assert dialog is not None
     shoot(dialog, "sign")
     dialog.reject()
+    _fill_register(window.register_dir, rubric, store.root / "incoming")
+    window.show_register()
+    assert window.register_screen is not None
+    window.register_screen.tabs.setCurrentIndex(1)  # 登记表: the imported demo files
+    shoot(window, "register")
     window.close()
     if too_big:
         print(f"{name}: larger than the {screen.width()}×{screen.height()} screen: {too_big}")
         return 1
     return 0
+
+
+def _fill_register(register: Path, rubric: LoadedRubric, incoming: Path) -> None:
+    """A few signed demo files imported, so the register screen shows rows and statistics."""
+    from assessor.core.register.importer import ImportOptions, run_import
+    from assessor.core.signing.keys import training_signer
+    from assessor.devtools.demo import demo_files
+
+    incoming.mkdir()
+    for n, files in enumerate(demo_files(rubric, training_signer(), count=12, with_pdf=False)):
+        (incoming / f"{n}.json").write_bytes(files.json_bytes)
+    run_import(register, [incoming], ImportOptions(trust_pems=(), allow_training=True))
 
 
 if __name__ == "__main__":
