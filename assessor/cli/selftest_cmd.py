@@ -7,7 +7,7 @@ import click
 
 @click.command("selftest")
 def command() -> int:
-    """自检：加载评估标准、评分、保存评估、签名导出并验证、登记册导入、打开桌面程序主窗口（使用临时文件夹，不影响已有数据）。"""
+    """自检：加载评估标准、评分、保存评估、签名导出并验证、登记册导入与统计、打开桌面程序主窗口（使用临时文件夹，不影响已有数据）。"""
     from assessor.devtools.selftest import run_selftest
 
     failed = False

@@ -113,7 +113,9 @@ class _Run:
         return "JSON 与 PDF 签名均有效"
 
     def register(self) -> str:
+        from assessor.core.register.exports.run import register_statistics
         from assessor.core.register.importer import ImportOptions, run_import
+        from assessor.core.register.stats_model import StatsFilter
         from assessor.core.signing.keys import training_signer
         from assessor.devtools.demo import demo_files
 
@@ -132,7 +134,17 @@ class _Run:
             raise RuntimeError(
                 f"{len(signed)} 份示例文件中登记 {kept} 份，隔离 {summary.quarantined_total} 份"
             )
-        return f"{len(signed)} 份已签名示例文件全部验证并登记（其中修订版本 {summary.amendments} 份）"
+        stats = register_statistics(self.root / "register", StatsFilter(), [self.loaded])
+        # Each current assessment has exactly one grade; amendments replace their original.
+        graded = sum(g.count for g in stats.grades.grades)
+        if stats.count != summary.registered or graded != stats.count:
+            raise RuntimeError(
+                f"统计了 {stats.count} 份评估、{graded} 个等级，应为 {summary.registered} 份"
+            )
+        return (
+            f"{len(signed)} 份已签名示例文件全部验证并登记（其中修订版本 {summary.amendments} 份），"
+            f"统计 {stats.count} 份当前评估"
+        )
 
     def main_window(self) -> str:
         # A child process: the window opens exactly as on a laptop (entry point, fonts, Qt
@@ -179,7 +191,7 @@ def run_selftest() -> Iterator[Step]:
             ("本地存储", run.store),
             ("签名导出", run.export),
             ("验证签名", run.verify),
-            ("登记册导入", run.register),
+            ("登记册导入与统计", run.register),
             ("桌面程序主窗口", run.main_window),
         ):
             step = _timed(name, action)
