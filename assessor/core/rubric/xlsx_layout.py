@@ -236,6 +236,8 @@ IND_COLS = (
             "卫生保健人员配备": CheckId.health_staff.value,
             "室内面积": CheckId.indoor_area.value,
             "室外面积": CheckId.outdoor_area.value,
+            "室内生均面积": CheckId.indoor_area.value,
+            "户外生均面积": CheckId.outdoor_area.value,
             "家庭托育点规模": CheckId.home_care.value,
         },
     ),

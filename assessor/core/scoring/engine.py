@@ -141,7 +141,7 @@ def _veto(ind: Indicator, entry: IndicatorScore | None) -> VetoResult:
         status = "unscored"
     elif entry.na:
         status = "na"
-    elif entry.score is not None and entry.score >= ind.max - _EPSILON:
+    elif entry.score is not None and entry.score >= ind.veto_threshold() - _EPSILON:
         status = "met"
     else:
         status = "unmet"
