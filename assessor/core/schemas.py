@@ -13,7 +13,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {"assessment": AssessmentDocument, "rubric
 
 _IDS = {
     "assessment": "assessor.assessment/1",
-    "rubric": "assessor.rubric/1",
+    "rubric": "assessor.rubric/2",
 }
 
 

@@ -324,24 +324,6 @@ IND_COLS = (
         required=False,
     ),
     Col(
-        "basic_na_allowed",
-        "基础指标可不适用",
-        "仅基础指标填写：能否判定为不适用（是/否）；为“是”时须同时允许不适用并写明条件",
-        "bool",
-        width=10,
-        field=("basic", "na_allowed"),
-        required=False,
-    ),
-    Col(
-        "basic_veto_below",
-        "否决线",
-        "仅基础指标填写：得分低于此值为未达标（否决）；留空为满分",
-        "number",
-        width=8,
-        field=("basic", "veto_below"),
-        required=False,
-    ),
-    Col(
         "na_allowed", "可不适用", "是否允许评为“不适用”（是/否）", "bool", width=10, required=False
     ),
     Col("na_condition", "不适用条件", "可不适用时必须写明条件", width=20, required=False),
@@ -382,6 +364,24 @@ IND_COLS = (
         former_labels={"起草": Source.drafted.value},
     ),
     Col("basis", "依据", BASIS_HELP, "basis", width=30, required=False),
+    Col(
+        "basic_na_allowed",
+        "基础指标可不适用",
+        "仅基础指标填写：能否判定为不适用（是/否）；为“是”时须同时允许不适用并写明条件",
+        "bool",
+        width=10,
+        field=("basic", "na_allowed"),
+        required=False,
+    ),
+    Col(
+        "basic_veto_below",
+        "否决线",
+        "仅基础指标填写：得分低于此值为未达标（否决）；留空为满分",
+        "number",
+        width=8,
+        field=("basic", "veto_below"),
+        required=False,
+    ),
 )
 
 LEVEL_COLS = (

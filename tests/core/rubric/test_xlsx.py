@@ -20,6 +20,7 @@ from assessor.core.rubric.xlsx import rubric_from_xlsx, rubric_to_xlsx
 SHEETS = [
     "说明",
     "标准信息",
+    "依据文件",
     "等级规则",
     "不适用规则",
     "核查参数",
@@ -27,6 +28,7 @@ SHEETS = [
     "项目",
     "指标",
     "评分档次",
+    "修订记录",
 ]
 
 
