@@ -223,11 +223,15 @@ def small_rubric_v2_data() -> dict[str, Any]:
     for dim in data["dimensions"]:
         for item in dim["items"]:
             for ind in item["indicators"]:
-                ind["basis"] = grounds.get(item["id"]) or grounds.get(dim["id"]) or {
-                    "refs": [],
-                    "project": True,
-                    "note": "由测试拟定",
-                }
+                ind["basis"] = (
+                    grounds.get(item["id"])
+                    or grounds.get(dim["id"])
+                    or {
+                        "refs": [],
+                        "project": True,
+                        "note": "由测试拟定",
+                    }
+                )
     params = data["check_parameters"]
     for name in ("health_fulltime_from_children", "indoor_m2_per_child", "outdoor_m2_per_child"):
         del params[name]

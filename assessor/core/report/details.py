@@ -25,7 +25,9 @@ from assessor.core.report.styles import (
 )
 from assessor.core.report.summary import CHECK_COLOURS
 from assessor.core.report.text import GAP, markup, paragraphs, points
-from assessor.core.rubric.model import CHECK_LABELS, Indicator, ScoreLevel, Source
+from assessor.core.rubric.basis import describe_basis
+from assessor.core.rubric.model import CHECK_LABELS, Indicator, Rubric, ScoreLevel, Source
+from assessor.core.rubric.provenance import grounding_note
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import STATUS_LABELS as CHECK_STATUS_LABELS
 from assessor.core.scoring.checks import Finding, findings_for
@@ -62,6 +64,12 @@ def _score_cell(ind: Indicator, entry: IndicatorScore | None) -> str:
     level = level_at(ind, entry.score)
     text = f"{points(entry.score)} / {points(ind.max)}"
     return f"{text}<br/>{_muted(markup(level.label))}" if level else text
+
+
+def _basis_line(rubric: Rubric, ind: Indicator) -> list[Para]:
+    if ind.basis is None:  # format 1 rubrics state no basis
+        return []
+    return [Para(f"依据：{markup(describe_basis(rubric, ind.basis))}", styles().cell_muted)]
 
 
 def _record_cell(entry: IndicatorScore | None, checks: list[Finding]) -> list[Para]:
@@ -141,6 +149,7 @@ def indicator_section(
             for k, ind in enumerate(item.indicators):
                 entry = entries.get(ind.id)
                 record = _record_cell(entry, findings_for(findings, ind.id))
+                record += _basis_line(rubric.rubric, ind)
                 if k == 0 and _height(record, widths[3]) < FRAME_HEIGHT / 2:
                     # Keeps the item row from ending a page alone. Only for a short first
                     # row: ReportLab cannot split a kept-together pair taller than a page.
@@ -156,17 +165,25 @@ def indicator_section(
                     ]
                 )
         out.append(grid_table(rows, widths, extra=extra))
+    out += [Spacer(1, 8), *(Para(line, st.caption) for line in _provenance_lines(rubric))]
+    return out
+
+
+def _provenance_lines(rubric: LoadedRubric) -> list[str]:
+    """What the indicators rest on and what is drafted, under the indicator table."""
+    lines = []
+    grounded = grounding_note(rubric)
+    if grounded:
+        lines.append(
+            f"依据：本报告所用评估标准数据（版本 {markup(rubric.rubric.version)}）{grounded}"
+        )
     drafted = sum(1 for ind in rubric.indicators if ind.source is Source.drafted)
     if drafted:
-        out += [
-            Spacer(1, 8),
-            Para(
-                f"说明：本报告所用评估标准数据中，有 {drafted} 项指标的文字系依据公开资料起草，"
-                "尚待与标准原文核对，以标准原文为准。",
-                st.caption,
-            ),
-        ]
-    return out
+        lines.append(
+            f"说明：本报告所用评估标准数据中，有 {drafted} 项指标的文字系依据公开资料起草，"
+            "尚待与标准原文核对，以标准原文为准。"
+        )
+    return lines
 
 
 @dataclass(frozen=True)

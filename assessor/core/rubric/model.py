@@ -152,7 +152,9 @@ class BasicFlag(Strict):
 
     verified: bool
     note: str = ""
-    na_allowed: bool = later(False, description="该基础指标能否判定为不适用（需同时写明不适用条件）")
+    na_allowed: bool = later(
+        False, description="该基础指标能否判定为不适用（需同时写明不适用条件）"
+    )
     veto_below: float | None = later(
         None, gt=0, description="得分低于此值为未达标（否决）；缺省为满分"
     )

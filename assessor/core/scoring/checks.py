@@ -103,7 +103,12 @@ def _classes(centre: Centre, params: CheckParameters) -> list[Raw]:
 
 def _carer_ratio(name: str, group: ClassGroup, limit: ClassLimit) -> Raw:
     if limit.children_per_carer is None:
-        return (CheckId.carer_ratio, "unknown", f"{name}无全国统一配比标准，请按属地规定判断", False)
+        return (
+            CheckId.carer_ratio,
+            "unknown",
+            f"{name}无全国统一配比标准，请按属地规定判断",
+            False,
+        )
     needed = math.ceil(_exact(group.children) / _exact(limit.children_per_carer))
     ratio = f"1:{limit.children_per_carer:g}"
     status: Status = "ok" if group.carers >= needed else "fail"
@@ -149,13 +154,17 @@ def _rooms(centre: Centre, params: CheckParameters) -> list[Raw]:
     activity area 15 ㎡, 托小班/托大班 activity room 35 ㎡); no per-child figure exists."""
     verified = bool(params.room_verified)
     if not centre.classes:
-        return [(CheckId.indoor_area, "unknown", "尚未填写班级设置，无法核对活动用房面积", verified)]
+        return [
+            (CheckId.indoor_area, "unknown", "尚未填写班级设置，无法核对活动用房面积", verified)
+        ]
     out: list[Raw] = []
     for n, group in enumerate(centre.classes, start=1):
         name = _class_name(n, group)
         minimum = params.class_limits[group.kind.value].min_room_m2
         if minimum is None:
-            message = f"评估标准未给出{CLASS_KIND_LABELS[group.kind]}活动用房面积下限，无法核对{name}"
+            message = (
+                f"评估标准未给出{CLASS_KIND_LABELS[group.kind]}活动用房面积下限，无法核对{name}"
+            )
             out.append((CheckId.indoor_area, "unknown", message, False))
         elif group.room_m2 is None:
             message = f"尚未填写{name}的活动用房面积（下限 {minimum:g} m²）"

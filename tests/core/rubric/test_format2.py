@@ -169,7 +169,10 @@ def test_a_format1_rubric_states_no_grounding() -> None:
 def test_a_basis_in_words() -> None:
     rubric = small_rubric_v2().rubric
     basis = rubric.dimensions[0].items[0].indicators[0].basis
-    assert describe_basis(rubric, basis) == "《托育机构设置标准（试行）》（国卫人口发〔2019〕58号）第三条"
+    assert (
+        describe_basis(rubric, basis)
+        == "《托育机构设置标准（试行）》（国卫人口发〔2019〕58号）第三条"
+    )
     std = rubric.dimensions[1].items[0].indicators[0].basis
     assert describe_basis(rubric, std) == "《测试评估标准》（TEST—2024）［未核对原文］"
     own = rubric.dimensions[1].items[1].indicators[0].basis

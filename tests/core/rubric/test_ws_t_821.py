@@ -144,7 +144,11 @@ def _all_text(ind) -> str:
     ("ident", "present", "absent"),
     [
         ("4.1.3", ["县级卫生健康部门现场核查", "自我评价"], ["妇幼保健机构（或属地"]),
-        ("4.2.4", ["乳儿班活动区不少于15平方米", "托小班、托大班活动室不少于35平方米"], ["3平方米"]),
+        (
+            "4.2.4",
+            ["乳儿班活动区不少于15平方米", "托小班、托大班活动室不少于35平方米"],
+            ["3平方米"],
+        ),
         ("4.2.5", ["每托位不少于3平方米", "不少于2平方米"], ["人均户外"]),
         ("5.1.4", ["每收托150名婴幼儿至少配备1名专职", "收托300名配备2名"], []),
         ("5.1.7", ["保安服务公司派驻", "保安员证"], []),
@@ -186,13 +190,12 @@ def test_every_fix_is_in_the_change_log(corrected: LoadedRubric) -> None:
 def test_wording_is_descriptive_and_uses_childcare_terms(corrected: LoadedRubric) -> None:
     banned = ["在园", "入园", "离园", "返园", "学期", "师幼互动", "须", "方可", "防暴钢叉"]
     found = {
-        (ind.id, word)
-        for ind in corrected.indicators
-        for word in banned
-        if word in _all_text(ind)
+        (ind.id, word) for ind in corrected.indicators for word in banned if word in _all_text(ind)
     }
     assert found == set()
-    infants = [ind.id for ind in corrected.indicators if "乳儿" in _all_text(ind).replace("乳儿班", "")]
+    infants = [
+        ind.id for ind in corrected.indicators if "乳儿" in _all_text(ind).replace("乳儿班", "")
+    ]
     assert infants == []
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assessor.core.assessment.model import Centre, CentreKind, ClassGroup, ClassKind, StaffCounts
 import pytest
 
+from assessor.core.assessment.model import Centre, CentreKind, ClassGroup, ClassKind, StaffCounts
 from assessor.core.rubric.model import CheckId
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import findings_for, run_checks, scope_notice
@@ -125,7 +125,13 @@ def test_a_format1_rubric_has_no_room_minima() -> None:
 
 @pytest.mark.parametrize(
     ("area", "constrained", "status"),
-    [(90, False, "ok"), (89.99, False, "fail"), (60, True, "ok"), (60, False, "fail"), (59.5, True, "fail")],
+    [
+        (90, False, "ok"),
+        (89.99, False, "fail"),
+        (60, True, "ok"),
+        (60, False, "fail"),
+        (59.5, True, "fail"),
+    ],
 )
 def test_outdoor_area_per_registered_place(area: float, constrained: bool, status: str) -> None:
     # 30 places but only 12 children enrolled: the area is judged against the places.

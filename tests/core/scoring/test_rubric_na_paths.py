@@ -39,9 +39,7 @@ def test_each_n_a_path_leaves_its_points_out_of_what_is_applicable(ident: str) -
     assessment = scored(RUBRIC, {ident: "na"})
     assert score_problems(RUBRIC, assessment) == []
     result = compute_result(RUBRIC, assessment)
-    item = next(
-        i for d in result.dimensions for i in d.items if i.id == RUBRIC.item_of(ident).id
-    )
+    item = next(i for d in result.dimensions for i in d.items if i.id == RUBRIC.item_of(ident).id)
     assert item.applicable_max == pytest.approx(RUBRIC.item_of(ident).max - ind.max)
     assert item.earned == pytest.approx(item.applicable_max)
     assert result.grade == "A"  # everything applicable at full points
