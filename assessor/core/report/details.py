@@ -25,7 +25,7 @@ from assessor.core.report.styles import (
 )
 from assessor.core.report.summary import CHECK_COLOURS
 from assessor.core.report.text import GAP, markup, paragraphs, points
-from assessor.core.rubric.basis import describe_basis
+from assessor.core.rubric.basis import basis_sources
 from assessor.core.rubric.model import CHECK_LABELS, Indicator, Rubric, ScoreLevel, Source
 from assessor.core.rubric.provenance import grounding_note
 from assessor.core.rubric.validate import LoadedRubric
@@ -67,9 +67,14 @@ def _score_cell(ind: Indicator, entry: IndicatorScore | None) -> str:
 
 
 def _basis_line(rubric: Rubric, ind: Indicator) -> list[Para]:
+    """One line per source and one for the note. ReportLab hangs only one closing mark in the
+    right margin, so two in a row (「）》」「）；」) can start a line: titles go bare, one a line,
+    and the rubric's notes avoid such pairs (tested)."""
     if ind.basis is None:  # format 1 rubrics state no basis
         return []
-    return [Para(f"依据：{markup(describe_basis(rubric, ind.basis))}", styles().cell_muted)]
+    lines = [*basis_sources(rubric, ind.basis, book_marks=False), ind.basis.note.strip()]
+    text = "<br/>".join(markup(line) for line in lines if line)
+    return [Para(f"依据：{text}", styles().cell_muted)]
 
 
 def _record_cell(entry: IndicatorScore | None, checks: list[Finding]) -> list[Para]:

@@ -44,12 +44,12 @@ def grounding(rubric: Rubric, indicator: Indicator) -> Grounding:
     return Grounding.project
 
 
-def _ref_text(rubric: Rubric, ref: BasisRef) -> str:
+def _ref_text(rubric: Rubric, ref: BasisRef, book_marks: bool) -> str:
     doc = next((d for d in rubric.documents if d.id == ref.document), None)
     if doc is None:  # validation refuses unknown ids; a bare model may still hold one
         return ref.document
     # A report's title names the document it reports on in 《》 already.
-    title = doc.title if "《" in doc.title else f"《{doc.title}》"
+    title = doc.title if "《" in doc.title or not book_marks else f"《{doc.title}》"
     if doc.number and doc.number not in doc.title:
         title += f"（{doc.number}）"
     section = ref.section.strip()
@@ -58,12 +58,18 @@ def _ref_text(rubric: Rubric, ref: BasisRef) -> str:
     return title + ("" if doc.verified else "［未核对原文］")
 
 
+def basis_sources(rubric: Rubric, basis: Basis, book_marks: bool = True) -> list[str]:
+    """Each document cited, in words, then 本项目拟定 where the project drafted. Without
+    `book_marks` titles go bare, for one title a line where the line says what it is."""
+    parts = [_ref_text(rubric, ref, book_marks) for ref in basis.refs]
+    if basis.project:
+        parts.append(PROJECT_BASIS_LABEL)
+    return parts
+
+
 def describe_basis(rubric: Rubric, basis: Basis | None) -> str:
     """One line in Chinese: the documents cited, 本项目拟定 where the project drafted, the note."""
     if basis is None:
         return "未注明"
-    parts = [_ref_text(rubric, ref) for ref in basis.refs]
-    if basis.project:
-        parts.append(PROJECT_BASIS_LABEL)
-    text = "；".join(parts)
+    text = "；".join(basis_sources(rubric, basis))
     return f"{text}。{basis.note.strip()}" if basis.note.strip() else text

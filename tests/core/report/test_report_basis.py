@@ -9,8 +9,9 @@ import re
 import pytest
 
 from assessor.core.assessment.model import CentreKind
+from assessor.core.report.fonts import CHINESE_CANNOT_START
 from assessor.core.report.render import HOME_SCOPE_NOTICE
-from assessor.core.rubric.basis import describe_basis
+from assessor.core.rubric.basis import basis_sources
 from assessor.core.rubric.registry import default_rubric
 from tests.core.report.helpers import Rendered, render, scored_assessment
 
@@ -45,7 +46,8 @@ def test_every_indicator_shows_its_basis(institution: Rendered) -> None:
     missing = [
         ind.id
         for ind in rubric.indicators
-        if flat("依据：" + describe_basis(rubric.rubric, ind.basis))[:30] not in text
+        if flat("依据：" + "".join(basis_sources(rubric.rubric, ind.basis, book_marks=False)))[:30]
+        not in text
     ]
     assert missing == []
 
@@ -63,3 +65,17 @@ def test_a_home_report_carries_the_rubric_scope_on_the_cover_and_every_page(
     assert all(HOME_SCOPE_NOTICE in page for page in pages)
     assert HOME_SCOPE_NOTICE not in institution.text()
     assert "适用范围：" not in institution.text()
+
+
+def test_basis_notes_never_hold_two_closing_marks_in_a_row() -> None:
+    # ReportLab hangs one closing mark in the margin, not two: such a pair can start a line.
+    rubric = default_rubric()
+    pairs = {
+        (ind.id, note[k : k + 2])
+        for ind in rubric.indicators
+        if ind.basis is not None
+        for note in [ind.basis.note]
+        for k in range(len(note) - 1)
+        if note[k] in CHINESE_CANNOT_START and note[k + 1] in CHINESE_CANNOT_START
+    }
+    assert pairs == set()
