@@ -16,9 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assessor.core.assessment.model import CLASS_KIND_LABELS, Centre, CentreKind, ClassGroup
+from assessor.core.assessment.model import Centre, CentreKind, ClassGroup
 from assessor.core.rubric.model import CheckId, CheckParameters, ClassLimit
 from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.vocabulary import CLASS_KIND_LABELS
 
 Status = Literal["ok", "fail", "unknown"]
 
