@@ -7,12 +7,18 @@ import json
 from pydantic import BaseModel
 
 from assessor.core.document.model import AssessmentDocument
+from assessor.core.export.evidence_package import EvidenceManifest
 from assessor.core.rubric.model import Rubric
 
-SCHEMAS: dict[str, type[BaseModel]] = {"assessment": AssessmentDocument, "rubric": Rubric}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "assessment": AssessmentDocument,
+    "evidence": EvidenceManifest,
+    "rubric": Rubric,
+}
 
 _IDS = {
     "assessment": "assessor.assessment/1",
+    "evidence": "assessor.evidence/1",
     "rubric": "assessor.rubric/2",
 }
 

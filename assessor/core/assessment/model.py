@@ -74,14 +74,8 @@ class ClassGroup(Strict):
     kind: ClassKind
     children: int = Field(ge=0, le=200)
     carers: int = Field(ge=0, le=50)
-    # Left out of the data while unset, so records written before the field existed keep
-    # their exact form.
     room_m2: float | None = Field(
-        default=None,
-        ge=0,
-        le=10000,
-        description="本班活动用房（乳儿班为活动区）使用面积，平方米",
-        exclude_if=lambda value: value is None,
+        default=None, ge=0, le=10000, description="本班活动用房（乳儿班为活动区）使用面积，平方米"
     )
 
 
@@ -123,7 +117,6 @@ class Centre(Strict):
     outdoor_constrained: bool = Field(
         default=False,
         description="城市人口密集地区改、扩建，设置户外场地确有困难（户外面积按较低下限核查）",
-        exclude_if=lambda value: value is False,
     )
 
     @field_validator("uscc")
