@@ -209,5 +209,7 @@ def render_tree(loaded: LoadedRubric) -> str:
                 marks = ("［基础指标］" if ind.basic else "") + (
                     "［可不适用］" if ind.na_allowed else ""
                 )
+                if ind.basic is not None and ind.basic.veto_below is not None:
+                    marks += f"［低于 {ind.basic.veto_below:g} 分否决］"
                 lines.append(f"    {ind.id} {ind.short}（{ind.max:g} 分；档次 {levels}）{marks}")
     return "\n".join(lines)

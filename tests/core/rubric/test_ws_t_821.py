@@ -218,3 +218,13 @@ def test_check_parameters_name_their_basis_and_flags(corrected: LoadedRubric) ->
     mixed = params.class_limits["mixed"]
     assert (mixed.max_children, mixed.verified, mixed.ratio_is_verified()) == (18, True, False)
     assert "家庭托育点不在 WS/T 821—2023 的适用范围内" in params.home_care_scope
+
+
+def test_the_tree_marks_the_veto_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["rubric", "show", str(REAL_RUBRIC)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "5.1.3 各班保育人员与婴幼儿配比达标（10 分；档次 10/5/0）［基础指标］［低于 5 分否决］"
+        in out
+    )
+    assert "4.1.1 登记证书有效且经营范围含托育服务（6 分；档次 6/0）［基础指标］\n" in out
