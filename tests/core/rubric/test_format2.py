@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 
+from assessor.core.assessment.model import RubricRef
 from assessor.core.canonical import canonical_sha256
 from assessor.core.problems import ProblemsError
 from assessor.core.rubric.basis import Grounding, describe_basis, grounding
 from assessor.core.rubric.model import Rubric
 from assessor.core.rubric.provenance import grounding_note, provenance_notes
+from assessor.core.rubric.registry import default_rubric, known_rubrics, rubric_for
 from assessor.core.rubric.validate import LoadedRubric, load_rubric, parse_rubric
 from tests.factories import small_rubric_data, small_rubric_v2, small_rubric_v2_data
 
@@ -177,3 +179,12 @@ def test_a_basis_in_words() -> None:
     assert describe_basis(rubric, std) == "《测试评估标准》（TEST—2024）［未核对原文］"
     own = rubric.dimensions[1].items[1].indicators[0].basis
     assert describe_basis(rubric, own) == "本项目拟定。由测试拟定"
+
+
+def test_new_assessments_use_the_corrected_rubric_and_old_ones_find_theirs() -> None:
+    assert default_rubric().rubric.version == "2026.1-draft"
+    old = rubric_for(
+        RubricRef(code="WS/T 821—2023", version="2024.1-draft", sha256=DRAFT_2024_CONTENT_SHA256)
+    )
+    assert old.rubric.version == "2024.1-draft"
+    assert {r.rubric.version for r in known_rubrics()} >= {"2024.1-draft", "2026.1-draft"}
