@@ -36,6 +36,7 @@ from assessor.gui.home.home_view import HomeView
 from assessor.gui.signing.keys_dialog import KeysDialog
 from assessor.gui.signing.sign_dialog import SignDialog
 from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.settings import restore_geometry, save_geometry
 from assessor.gui.widgets.style import ems, tone
 
 if TYPE_CHECKING:
@@ -91,8 +92,10 @@ class MainWindow(QMainWindow):
         self.keys_dialog: KeysDialog | None = None
 
         self.setWindowTitle("托育机构质量评估")
-        self.setMinimumSize(1024, 600)
-        self.resize(1366, 768)
+        # Small enough for a 1366×768 screen at 150% scaling (911×512 logical pixels); every
+        # screen scrolls or splits below its comfortable size rather than being cut off.
+        self.setMinimumSize(640, 400)
+        restore_geometry(self, store.root)
 
         self.banner = SaveBanner()
         self.banner.retry.clicked.connect(self._retry_save)
@@ -125,7 +128,7 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help)
-        self.resizeDocks([self.help], [ems(self, 20)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.help], [ems(self, 16)], Qt.Orientation.Horizontal)
         self.help.hide()
         bind(self, "通用", "help", self.toggle_help, Qt.ShortcutContext.WindowShortcut)
         self.home.focus_list()
@@ -208,6 +211,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         if self.close_assessment():
+            save_geometry(self, self.store.root)
             event.accept()
         else:
             event.ignore()

@@ -98,7 +98,7 @@ class IndicatorPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(ems(self, 28))
+        self.setMinimumWidth(ems(self, 20))
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -148,6 +148,9 @@ class IndicatorPanel(QScrollArea):
         self.veto.setAutoFillBackground(True)
         self._alarmed: bool | None = None
         detail_layout.addWidget(self.veto)
+        self.conflicts = _label(name="conflict")
+        self.conflicts.hide()
+        detail_layout.addWidget(self.conflicts)
 
         self.findings_title = _label(
             "核查提示（依据机构信息自动计算，仅供参考，由评估员判断）", "sectionTitle"
@@ -325,6 +328,7 @@ class IndicatorPanel(QScrollArea):
             self._alarm(veto.status == "unmet")
         if entry.note != self.note.toPlainText() and not self._note_pending:
             self._load_note()
+        self.refresh_conflicts()
         self._show_evidence(entry.evidence)
         self._apply_read_only()
 
@@ -342,7 +346,23 @@ class IndicatorPanel(QScrollArea):
         """Whether the shown indicator's veto consequence is on screen."""
         return bool(self._alarmed) and self.veto.isVisibleTo(self)
 
+    def refresh_conflicts(self) -> None:
+        """The consistency warnings on this indicator, and whether a note explains them."""
+        if self.indicator is None:
+            return
+        mine = [w for w in self.controller.session.warnings() if w.indicator == self.indicator.id]
+        self.conflicts.setVisible(bool(mine))
+        if not mine:
+            return
+        lines = [f"！一致性提示：{w.message}" for w in mine]
+        if all(w.resolved for w in mine):
+            lines.append("已在备注中说明理由，可以完成评估。")
+        else:
+            lines.append("请更正评分，或在下方备注中说明保留该评分的理由；否则不能完成评估。")
+        _set_text(self.conflicts, "\n".join(lines))
+
     def refresh_findings(self) -> None:
+        self.refresh_conflicts()
         if self.indicator is None:
             return
         found = self.controller.session.findings_for(self.indicator.id)

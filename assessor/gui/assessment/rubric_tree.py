@@ -15,7 +15,7 @@ INDICATOR_ROLE = Qt.ItemDataRole.UserRole + 1  # the indicator id, on indicator 
 _UNSCORED = "○"
 _SCORED = "●"
 _NA = "—"
-_BASIC = "【基础】"
+_BASIC = "★"  # one character: the tooltip and the panel say 基础指标（否决项）
 _TEXT = "#1f2937"
 
 

@@ -22,7 +22,7 @@ from assessor.gui.assessment.indicator_panel import IndicatorPanel
 from assessor.gui.assessment.rubric_tree import RubricTreeModel, indicator_at
 from assessor.gui.assessment.shortcuts_help import LEVEL_KEYS, bind, bind_keys, binding, shown_keys
 from assessor.gui.widgets.dialogs import Dialogs
-from assessor.gui.widgets.style import points
+from assessor.gui.widgets.style import ems, points
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．。", "0123456789..")
 
@@ -55,7 +55,10 @@ class ScoringView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, self.tree.fontMetrics().horizontalAdvance("未评/100  ") + 8)
         self.tree.expandAll()
-        self.tree.setMinimumWidth(260)
+        # Three levels deep: Qt's default indentation alone would take the width of a name.
+        self.tree.setIndentation(ems(self, 0.9))
+        # Wide enough for a clause number and the start of its name at any window size.
+        self.tree.setMinimumWidth(ems(self, 17))
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
 
         self.panel = IndicatorPanel(controller, dialogs)
@@ -90,6 +93,7 @@ class ScoringView(QWidget):
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([440, 560])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)

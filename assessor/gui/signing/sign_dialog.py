@@ -12,8 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,23 +37,18 @@ from assessor.gui.signing.keys_dialog import KeyChoice, import_key_file, key_cho
 from assessor.gui.signing.signature_pad import SignaturePad
 from assessor.gui.widgets.background import BackgroundTask, Progress
 from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.settings import settings
 from assessor.gui.widgets.style import ems, tone
 
 if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles
 
-SETTINGS_FILE = "gui.ini"
 FOLDER_SETTING = "export/folder"
-
-
-def settings(store: Store) -> QSettings:
-    """GUI preferences kept with the data they belong to, not in the user's profile."""
-    return QSettings(str(store.root / SETTINGS_FILE), QSettings.Format.IniFormat)
 
 
 def default_folder(store: Store) -> Path:
     """The folder last exported to, else the user's Documents folder."""
-    last = settings(store).value(FOLDER_SETTING, "")
+    last = settings(store.root).value(FOLDER_SETTING, "")
     if isinstance(last, str) and last and Path(last).is_dir():
         return Path(last)
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -409,7 +404,7 @@ class SignDialog(QDialog):
         self._running = False
         self.result = files
         self.passphrase.clear()
-        settings(self.store).setValue(FOLDER_SETTING, str(files.json_path.parent))
+        settings(self.store.root).setValue(FOLDER_SETTING, str(files.json_path.parent))
         signature = files.document.signature
         if signature is not None:
             self.signed_by.setText(
@@ -445,6 +440,14 @@ class SignDialog(QDialog):
             self.dialogs.error(
                 "无法打开文件夹", f"请在文件管理器中打开：{self.result.json_path.parent}"
             )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Word-wrapped notes ask for height only once laid out at their width; grow to fit
+        # them so the signature pad is never squeezed under its hint line.
+        needed = self.sizeHint().height()
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     # ---- not closable while the worker writes ----------------------------------------------
 

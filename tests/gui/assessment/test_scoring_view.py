@@ -14,7 +14,7 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store
 from assessor.gui.main_window import MainWindow
-from tests.gui.helpers import FakeDialogs, focus, press
+from tests.gui.helpers import USCC, FakeDialogs, focus, press
 
 Ctrl = Qt.KeyboardModifier.ControlModifier
 CtrlShift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -300,3 +300,41 @@ def test_after_a_jump_the_next_key_scores_and_the_popup_is_gone(
     press(qtbot, Qt.Key.Key_1)
     assert scoring.jump_edit.text() == ""
     assert stored(store, window, "5.1.2")[0] is not None
+
+
+def test_a_contradicting_score_is_flagged_at_the_indicator_and_before_finalising(
+    qtbot: QtBot, window: MainWindow, dialogs: FakeDialogs
+) -> None:
+    controller, workspace = window.controller, window.workspace
+    controller.update_centre(
+        name="阳光托育中心",
+        uscc=USCC,
+        address="北京市朝阳区幸福路 1 号",
+        division_code="110105",
+        care_types=["full_day"],
+        classes=[{"name": "小一班", "kind": "toddler_small", "children": 12, "carers": 3}],
+    )
+    controller.update_visit(date="2024-05-06", assessors=[{"name": "王芳", "assessor_id": "BJ-1"}])
+    for ind in controller.session.rubric.indicators:
+        controller.set_score(ind.id, ind.max)
+    workspace.show_indicator("5.1.2")
+    panel = workspace.scoring.panel
+    assert panel.conflicts.isHidden()
+    press(qtbot, Qt.Key.Key_N)  # meals are served, yet the meal indicator is marked N/A
+    assert panel.conflicts.isVisible() and "机构提供膳食" in panel.conflicts.text()
+
+    press(qtbot, Qt.Key.Key_F, CtrlShift)
+    assert not controller.session.is_final and not dialogs.asked
+    texts = [workspace.missing.list.item(r).text() for r in range(workspace.missing.list.count())]
+    assert texts == [
+        "一致性提示：5.1.2 标为不适用，但机构信息填写为“机构提供膳食”（更正评分或在备注中说明）"
+    ]
+    assert "1 项一致性提示未处理" in workspace.missing.title.text()
+
+    workspace.show_indicator("5.1.2")
+    panel.focus_note()
+    panel.note.setPlainText("午餐由家长自备，机构仅提供饮水")
+    qtbot.waitUntil(lambda: "已在备注中说明理由" in panel.conflicts.text(), timeout=1000)
+    assert workspace.missing.isHidden() or workspace.missing.list.count() == 0
+    press(qtbot, Qt.Key.Key_F, CtrlShift)
+    assert controller.session.is_final
