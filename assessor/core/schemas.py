@@ -21,7 +21,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 _IDS = {
     "assessment": "assessor.assessment/1",
     "evidence": "assessor.evidence/1",
-    "rubric": "assessor.rubric/1",
+    "rubric": "assessor.rubric/2",
     "statistics": "assessor.statistics/1",
 }
 # Formats the app writes and never reads describe what it writes (computed fields included).
