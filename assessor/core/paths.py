@@ -25,7 +25,7 @@ def assets_dir() -> Path:
 
 
 def default_rubric_path() -> Path:
-    return rubrics_dir() / "ws-t-821-2023.json"
+    return rubrics_dir() / "ws-t-821-2023-v2.json"
 
 
 def font_path() -> Path:

@@ -8,23 +8,29 @@ from pydantic import BaseModel
 
 from assessor.core.document.model import AssessmentDocument
 from assessor.core.export.evidence_package import EvidenceManifest
+from assessor.core.register.stats_model import Statistics
 from assessor.core.rubric.model import Rubric
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "assessment": AssessmentDocument,
     "evidence": EvidenceManifest,
     "rubric": Rubric,
+    "statistics": Statistics,
 }
 
 _IDS = {
     "assessment": "assessor.assessment/1",
     "evidence": "assessor.evidence/1",
-    "rubric": "assessor.rubric/1",
+    "rubric": "assessor.rubric/2",
+    "statistics": "assessor.statistics/1",
 }
+# Formats the app writes and never reads describe what it writes (computed fields included).
+_OUTPUT_ONLY = {"statistics"}
 
 
 def schema_json(name: str) -> str:
-    schema = SCHEMAS[name].model_json_schema(mode="validation")
+    mode = "serialization" if name in _OUTPUT_ONLY else "validation"
+    schema = SCHEMAS[name].model_json_schema(mode=mode)
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": _IDS[name],
