@@ -8,12 +8,18 @@ from pydantic import BaseModel
 
 from assessor.core.export.document import AssessmentDocument
 from assessor.core.rubric.model import Rubric
+from assessor.core.training.sample import SAMPLE_FORMAT, SampleCentre
 
-SCHEMAS: dict[str, type[BaseModel]] = {"assessment": AssessmentDocument, "rubric": Rubric}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "assessment": AssessmentDocument,
+    "rubric": Rubric,
+    "sample": SampleCentre,
+}
 
 _IDS = {
     "assessment": "assessor.assessment/1",
     "rubric": "assessor.rubric/1",
+    "sample": SAMPLE_FORMAT,
 }
 
 
