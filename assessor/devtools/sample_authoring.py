@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assessor.core.assessment.create import rubric_ref
-from assessor.core.paths import assets_dir
+from assessor.core.paths import samples_dir
 from assessor.core.problems import Problem, ProblemsError, problems_from_validation
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.rubric.validate import LoadedRubric, load_rubric
@@ -30,10 +30,6 @@ from assessor.core.training.sample import SampleCentre, sample_json
 
 SOURCES = Path(__file__).resolve().parent / "sample_sources"
 _FIELDS = 4
-
-
-def samples_dir() -> Path:
-    return assets_dir() / "samples"
 
 
 def read_table(path: Path) -> list[dict[str, object]]:
