@@ -105,7 +105,8 @@ def _dossier_problems(sample: SampleCentre, rubric: LoadedRubric, where: str) ->
             )
         seen.setdefault(entry.indicator, n)
         if problem := level_problem(ind, references[n]):
-            problems.append(Problem(where, f"{path}.reference", problem))
+            field = "na" if entry.reference.na else "score"
+            problems.append(Problem(where, f"{path}.reference.{field}", problem))
         for k, level in enumerate(ind.levels):
             part = restated_part(entry.found, level.criterion)
             if part is not None:
