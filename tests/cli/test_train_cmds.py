@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from assessor.cli.main import run_cli
 from assessor.core.training.reference import reference_assessment
@@ -76,14 +77,12 @@ def test_to_xlsx_then_from_xlsx_gives_back_the_same_file(tmp_path: Path, capsys:
 def test_from_xlsx_with_problems_writes_nothing_and_names_the_cell(
     tmp_path: Path, capsys: Capsys
 ) -> None:
-    from openpyxl import load_workbook
-
     table, back = tmp_path / "s.xlsx", tmp_path / "s.json"
     run(capsys, "train", "to-xlsx", SAMPLES[0], "-o", table)
     wb = load_workbook(table)
     wb["档案"]["E2"] = 5
     wb.save(table)
-    code, out, err = run(capsys, "train", "from-xlsx", table, "-o", back)
+    code, _, err = run(capsys, "train", "from-xlsx", table, "-o", back)
     assert code == 1 and not back.exists()
     assert "未写入" in err and "工作表「档案」: 第 2 行 E 列（参考分值）" in err
 
