@@ -12,10 +12,10 @@ from typing import Literal
 from assessor.core.assessment.model import (
     CARE_TYPE_LABELS,
     CENTRE_KIND_LABELS,
-    CLASS_KIND_LABELS,
     OPERATOR_LABELS,
     STAFF_LABELS,
 )
+from assessor.core.vocabulary import CLASS_KIND_LABELS
 
 README = "说明"
 INFO = "样例信息"
