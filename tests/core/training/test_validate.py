@@ -94,6 +94,14 @@ def _mostly(data: dict[str, Any]) -> None:
     )
 
 
+def _terse(data: dict[str, Any]) -> None:
+    entry(data, "6.2.4")["found"] = "情况良好。"
+
+
+def _repeated(data: dict[str, Any]) -> None:
+    entry(data, "10.2.2")["found"] = entry(data, "10.2.1")["found"]
+
+
 def _rubric_version(data: dict[str, Any]) -> None:
     data["rubric"]["version"] = "2099.1"
 
@@ -113,6 +121,8 @@ BREAKS: list[tuple[Callable[[dict[str, Any]], None], str, str]] = [
     (_veto, "expected_grade", "9.4.3"),
     (_verbatim, "dossier[85].found", "照抄了第 1 档"),
     (_mostly, "dossier[68].found", "照抄了第 1 档"),
+    (_terse, "dossier[46].found", "档案过于简略"),
+    (_repeated, "dossier[125].found", "与 dossier[124] 的档案内容相同"),
     (_rubric_version, "rubric", "2099.1"),
     (_rubric_hash, "rubric.sha256", "找不到"),
 ]
