@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from assessor.core.problems import Problem, ProblemsError, UserError
@@ -146,10 +147,17 @@ def _text_problems(found: str, n: int, texts: dict[str, int], where: str) -> lis
     return problems
 
 
+def total_as_decimal(total: float | Decimal | Fraction) -> Decimal:
+    """The engine's total as the two-decimal number a sample declares (half-up, once), whether
+    the engine hands it over as a rounded float or as an exact fraction."""
+    if isinstance(total, Fraction):
+        total = Decimal(total.numerator) / Decimal(total.denominator)
+    return Decimal(str(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def _declared_result_problems(sample: SampleCentre, result: Result, where: str) -> list[Problem]:
     problems: list[Problem] = []
-    # The engine rounds its total to two decimals once; compare that exact decimal.
-    computed_total = Decimal(f"{result.total:.2f}")
+    computed_total = total_as_decimal(result.total)
     if computed_total != sample.expected_total:
         problems.append(
             Problem(
