@@ -44,8 +44,9 @@ def command(
 
     通过时退出码为 0，并显示签名人、签名时间、评估编号和版本；未通过时退出码为 1，并列出原因。
     """
+    from assessor.core.clock import beijing_text
     from assessor.core.signing.training import training_ca
-    from assessor.core.signing.verification import beijing_time, load_trust_roots
+    from assessor.core.signing.verification import load_trust_roots
 
     kind = file.suffix.lower()
     if kind not in (".json", ".pdf"):
@@ -63,7 +64,7 @@ def command(
         roots = [training_ca()]
 
     if kind == ".json":
-        from assessor.core.signing.json_signature import verify_json
+        from assessor.core.document.verify import verify_json
 
         result = verify_json(raw, roots, allow_training, rubrics=rubric_paths)
     else:
@@ -77,7 +78,7 @@ def command(
     if result.signer:
         click.echo(f"签名人：{result.signer}（评估员编号 {result.assessor_id}）")
     if result.signed_at:
-        click.echo(f"签名时间：{beijing_time(result.signed_at)}")
+        click.echo(f"签名时间：{beijing_text(result.signed_at)}")
     if result.assessment_id:
         click.echo(f"评估编号：{result.assessment_id}，第 {result.version} 版")
     if result.fingerprint:

@@ -24,10 +24,10 @@ from assessor.core.assessment.model import (
     Visit,
 )
 from assessor.core.canonical import sha256_hex
+from assessor.core.document.verify import verify_json
 from assessor.core.export.signed_export import sign_assessment
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession
-from assessor.core.signing.json_signature import verify_json
 from assessor.core.signing.keys import training_signer
 from assessor.core.signing.pdf_signature import verify_pdf
 from assessor.core.signing.training import training_ca

@@ -8,22 +8,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from assessor.core.assessment.model import Assessment, Status
 from assessor.core.audit import AuditEntry
 from assessor.core.clock import now_utc
 from assessor.core.document.build import build_document
-from assessor.core.document.model import AssessmentDocument
+from assessor.core.document.model import AssessmentDocument, parse_assessment
+from assessor.core.document.signed import document_bytes, sign_document
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.report.render import render_report
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.signing.json_signature import document_bytes, sign_document
 from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.pdf_signature import sign_pdf
 from assessor.core.storage.atomic import atomic_write_bytes
-from assessor.core.storage.store import Store
+from assessor.core.storage.store import Signing, Store, current_signing
 
 Progress = Callable[[int, str], None]
 
@@ -49,16 +50,22 @@ def _no_progress(_percent: int, _step: str) -> None:
 
 
 def sign_json(
-    rubric: LoadedRubric, assessment: Assessment, audit: list[AuditEntry], signer: SigningKey
+    rubric: LoadedRubric,
+    assessment: Assessment,
+    audit: list[AuditEntry],
+    signer: SigningKey,
+    signed_at: datetime | None = None,
 ) -> AssessmentDocument:
     """The signed document of a final assessment."""
     if assessment.status is not Status.final:
         raise UserError("只有已定稿的评估才能签名导出，请先定稿")
-    problem = signer.info.problem_at(now_utc())
+    signed_at = signed_at or now_utc()
+    problem = signer.info.problem_at(signed_at)
     if problem:
         raise UserError(problem)
     training = assessment.training or signer.info.training
-    return sign_document(build_document(rubric, assessment, audit, training=training), signer)
+    document = build_document(rubric, assessment, audit, training=training)
+    return sign_document(document, signer, signed_at)
 
 
 def sign_files(
@@ -70,9 +77,10 @@ def sign_files(
     signature_image: bytes | None = None,
     progress: Progress = _no_progress,
 ) -> SignedFiles:
-    """The signed JSON and signed PDF of a final assessment."""
+    """The signed JSON and signed PDF of a final assessment, signed at one moment."""
+    signed_at = now_utc()
     progress(15, "计算得分并签名 JSON 文件")
-    signed = sign_json(rubric, assessment, audit, signer)
+    signed = sign_json(rubric, assessment, audit, signer, signed_at)
     progress(40, "生成 PDF 报告")
     report = render_report(
         rubric,
@@ -93,10 +101,33 @@ def sign_files(
         page=report.signature_page,
         assessment_id=assessment.id,
         version=assessment.version,
+        signed_at=signed_at,
         signature_image=signature_image,
         training=signed.training,
     )
     return SignedFiles(signed, document_bytes(signed), pdf_bytes)
+
+
+def kept_files(signing: Signing) -> SignedFiles:
+    """The files of an earlier signing, as they were written then."""
+    try:
+        json_bytes = signing.json_path.read_bytes()
+        pdf_bytes = signing.pdf_path.read_bytes() if signing.pdf_path.is_file() else b""
+    except OSError as exc:
+        raise UserError(f"无法读取已保存的签名文件 {signing.folder}：{os_error_text(exc)}") from exc
+    document = parse_assessment(json_bytes, str(signing.json_path))
+    if not isinstance(document, AssessmentDocument):
+        raise UserError(f"已保存的签名文件 {signing.json_path} 不是评估文件")
+    return SignedFiles(document, json_bytes, pdf_bytes)
+
+
+def reusable_signing(store: Store, key: str, signer_is_training: bool) -> Signing | None:
+    """The kept signing an export should write again instead of signing anew, if any: an
+    official signing always; a training signing unless a real key now signs."""
+    signing = current_signing(store.signings(key))
+    if signing is None or (signing.training and not signer_is_training):
+        return None
+    return signing
 
 
 def sign_assessment(
@@ -108,15 +139,26 @@ def sign_assessment(
     rubric: LoadedRubric | None = None,
     progress: Progress = _no_progress,
 ) -> SignedFiles:
-    """Sign a stored final record and keep both files in the record's folder."""
+    """The signed files of a stored final record: the kept ones when it is already signed
+    (see `reusable_signing`), else a new signing, recorded in the record and its audit chain."""
     progress(5, "读取评估记录")
+    kept = reusable_signing(store, key, signer.info.training)
+    if kept is not None:
+        progress(90, "该版本已签名，写出已保存的签名文件")
+        return kept_files(kept)
     assessment, audit = store.load_with_audit(key)
     rubric = rubric or rubric_for(assessment.rubric)
     files = sign_files(
         rubric, assessment, audit, signer, signature_image=signature_image, progress=progress
     )
     progress(92, "保存签名文件")
-    store.keep_signed(key, files.json_bytes, files.pdf_bytes)
+    store.record_signing(
+        key,
+        files.json_bytes,
+        files.pdf_bytes,
+        training=signer.info.training,
+        signed_at=files.document.signature.signed_at if files.document.signature else now_utc(),
+    )
     return files
 
 

@@ -2,8 +2,16 @@
 
     <root>/assessments/<id>-v<version>/record.json   TinyDB tables: assessment, audit, seal
     <root>/assessments/<id>-v<version>/evidence/     files attached to scores
-    <root>/assessments/<id>-v<version>/signed/       the signed JSON and PDF of a final record
+    <root>/assessments/<id>-v<version>/signed/<n>/   the n-th signing of a final record: the
+                                                     signed JSON and PDF, as exported
     <root>/bin/<id>-v<version>/                      deleted records, with deleted.json
+
+A version is signed once. The signing is an event in the record's audit chain (action
+`signed`, with the signed JSON's sha256): the files are written first and the audit entry is
+the commit point, so a crash in between leaves files no entry names, which the next signing
+replaces. The one exception: a version signed with the training key may be signed again with a
+real key; both signings stay. Records signed before signings were numbered keep their pair
+directly in `signed/`.
 
 One small database per assessment version, so an autosave rewrites only its own record. The
 assessment, its audit chain and the seal binding the two are written in one atomic file write.
@@ -33,7 +41,7 @@ from pydantic import ValidationError
 from tinydb import TinyDB
 
 from assessor.core.assessment.model import Assessment, Evidence, Status
-from assessor.core.audit import GENESIS, AuditEntry, entry_hash, verify_chain
+from assessor.core.audit import GENESIS, AuditEntry, append, entry_hash, verify_chain
 from assessor.core.canonical import sha256_hex
 from assessor.core.clock import now_utc
 from assessor.core.problems import problems_from_validation
@@ -53,6 +61,7 @@ SIGNED_JSON = "assessment.json"
 SIGNED_PDF = "report.pdf"
 DELETED_FILE = "deleted.json"
 FINALISE_ACTION = "finalise"
+SIGN_ACTION = "signed"
 
 _KEY = re.compile(r"^[0-9a-f]{32}-v[1-9][0-9]*$")
 # Folders being created or purged carry these prefixes until the operation's final rename.
@@ -94,11 +103,37 @@ class RecordSummary:
     updated_at: datetime | None = None
     training: bool = False
     signed: bool = False
+    training_signed: bool = False
+    """Signed, but so far only with the built-in training key (培训/样例)."""
     problem: str | None = None
 
     @property
     def broken(self) -> bool:
         return self.problem is not None
+
+
+@dataclass(frozen=True)
+class Signing:
+    """One signing of a final version: where its files are kept and what the chain says."""
+
+    sha256: str
+    training: bool
+    signed_at: datetime
+    folder: Path
+
+    @property
+    def json_path(self) -> Path:
+        return self.folder / SIGNED_JSON
+
+    @property
+    def pdf_path(self) -> Path:
+        return self.folder / SIGNED_PDF
+
+
+def current_signing(signings: list[Signing]) -> Signing | None:
+    """The signing that stands for the version: the official one, else the last training one."""
+    official = [s for s in signings if not s.training]
+    return (official or signings or [None])[-1]
 
 
 @dataclass(frozen=True)
@@ -213,6 +248,11 @@ def _audit_entries(path: Path, docs: dict[str, dict[str, Any]]) -> list[AuditEnt
     return entries
 
 
+def _signing_docs(audit: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    ordered = sorted(audit.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0)
+    return [doc for _, doc in ordered if doc.get("action") == SIGN_ACTION]
+
+
 def _new_file(stored: _Stored) -> dict[str, dict[str, Any]]:
     return {
         "assessment": {_SINGLE_DOC: stored.assessment},
@@ -275,6 +315,10 @@ class Store:
                     shutil.rmtree(staging, ignore_errors=True)
                     raise
                 fsync_dir(self._records)
+
+    def exists(self, key: str) -> bool:
+        """Whether a record with this key is in use: stored, or in the recycle bin."""
+        return (self._records / _checked_key(key)).exists() or (self._bin / key).exists()
 
     def load(self, key: str) -> Assessment:
         return self.load_with_audit(key)[0]
@@ -357,24 +401,79 @@ class Store:
 
     # ---- signed exports ------------------------------------------------------------------
 
-    def keep_signed(self, key: str, json_bytes: bytes, pdf_bytes: bytes) -> None:
-        """Keep the signed files of a final record, so an amendment can cite them later."""
+    def record_signing(
+        self,
+        key: str,
+        json_bytes: bytes,
+        pdf_bytes: bytes,
+        *,
+        training: bool,
+        signed_at: datetime,
+    ) -> Signing:
+        """Keep the signed files of a final record and write the signing into its audit chain."""
         with self._lock:
             path = self._record_file(key)
-            if self._current(path, key).assessment.get("status") != Status.final:
-                raise StoreError("只有已定稿的评估才能保存签名文件")
-            folder = path.parent / SIGNED_DIR
+            stored, _, entries = self._verified(path, key)
+            if stored.assessment.get("status") != Status.final:
+                raise StoreError("只有已定稿的评估才能签名")
+            signings = self._signings(path.parent, entries)
+            if any(not s.training for s in signings):
+                raise StoreError("该版本已经签名，每个版本只签名一次；如需更正，请新建修订版本")
+            if training and signings:
+                raise StoreError("该版本已用培训密钥签名；只能再用正式密钥签名一次")
+            folder = path.parent / SIGNED_DIR / str(len(signings) + 1)
+            sha256 = sha256_hex(json_bytes)
+            entry = append(
+                entries,
+                SIGN_ACTION,
+                new={"sha256": sha256, "training": training, "folder": folder.name},
+                at=signed_at,
+            )
+            audit = {**stored.audit, str(entry.seq): entry.model_dump(mode="json")}
+            content = _Stored(stored.assessment, audit, _seal(stored.assessment, audit))
             with _disk(f"保存签名文件 {key}"):
-                folder.mkdir(exist_ok=True)
+                if folder.exists():  # files of a signing that never reached the chain
+                    shutil.rmtree(folder)
+                folder.mkdir(parents=True)
+                fsync_dir(folder.parent)
                 atomic_write_bytes(folder / SIGNED_PDF, pdf_bytes)
-                # The JSON goes last: its presence says the pair is complete.
                 atomic_write_bytes(folder / SIGNED_JSON, json_bytes)
+                self._storage(path).write(_new_file(content))
+            self._remember(key, path, content)
+            return Signing(sha256, training, signed_at, folder)
+
+    def signings(self, key: str) -> list[Signing]:
+        """Every signing of a record, oldest first."""
+        with self._lock:
+            path = self._record_file(key)
+            _, _, entries = self._verified(path, key)
+            return self._signings(path.parent, entries)
 
     def signed_json(self, key: str) -> bytes | None:
-        """The last signed JSON kept for a record, or None if it was never signed."""
-        path = self._records / _checked_key(key) / SIGNED_DIR / SIGNED_JSON
+        """The signed JSON that stands for a record (see `current_signing`), or None."""
+        signing = current_signing(self.signings(key))
+        if signing is None:
+            return None
         with _disk(f"读取签名文件 {key}"):
-            return path.read_bytes() if path.is_file() else None
+            return signing.json_path.read_bytes()
+
+    @staticmethod
+    def _signings(folder: Path, entries: list[AuditEntry]) -> list[Signing]:
+        signings = [
+            Signing(e.new["sha256"], e.new["training"], e.at, folder / SIGNED_DIR / e.new["folder"])
+            for e in entries
+            if e.action == SIGN_ACTION and isinstance(e.new, dict)
+        ]
+        legacy = folder / SIGNED_DIR / SIGNED_JSON
+        if not signings and legacy.is_file():
+            raw = legacy.read_bytes()
+            try:
+                training = bool(json.loads(raw).get("training"))
+            except (ValueError, AttributeError):
+                training = False
+            moment = datetime.fromtimestamp(legacy.stat().st_mtime, UTC)
+            signings = [Signing(sha256_hex(raw), training, moment, legacy.parent)]
+        return signings
 
     # ---- recycle bin ---------------------------------------------------------------------
 
@@ -499,11 +598,18 @@ class Store:
         record_id, version = key.rsplit("-v", 1)
         path = folder / RECORD_FILE
         try:
-            assessment = _assessment(path, key, _stored(path, self._read(path, key)).assessment)
+            stored = _stored(path, self._read(path, key))
+            assessment = _assessment(path, key, stored.assessment)
+            # Only the signing entries: the list must not pay for verifying every chain.
+            signed = [AuditEntry.model_validate(d) for d in _signing_docs(stored.audit)]
+            signings = self._signings(folder, signed)
         except StorageError as exc:
             return RecordSummary(key, record_id, int(version), problem=str(exc))
         except OSError as exc:
             return RecordSummary(key, record_id, int(version), problem=exc.strerror or str(exc))
+        except ValidationError:
+            problem = f"评估记录文件 {path} 已损坏或被改动：签名记录格式不正确"
+            return RecordSummary(key, record_id, int(version), problem=problem)
         return RecordSummary(
             key=key,
             id=record_id,
@@ -513,7 +619,8 @@ class Store:
             visit_date=assessment.visit.date,
             updated_at=assessment.updated_at,
             training=assessment.training,
-            signed=(folder / SIGNED_DIR / SIGNED_JSON).is_file(),
+            signed=bool(signings),
+            training_signed=bool(signings) and all(s.training for s in signings),
         )
 
     @staticmethod
