@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from pathlib import Path
 
 from assessor.core.problems import Problem, ProblemsError, UserError
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.engine import compute_result, level_problem, score_problems
+from assessor.core.scoring.exact import cut, exact
 from assessor.core.scoring.result import Result
 from assessor.core.training.reference import reference_assessment
 from assessor.core.training.restatement import plain_text, restated_part
@@ -147,17 +146,10 @@ def _text_problems(found: str, n: int, texts: dict[str, int], where: str) -> lis
     return problems
 
 
-def total_as_decimal(total: float | Decimal | Fraction) -> Decimal:
-    """The engine's total as the two-decimal number a sample declares (half-up, once), whether
-    the engine hands it over as a rounded float or as an exact fraction."""
-    if isinstance(total, Fraction):
-        total = Decimal(total.numerator) / Decimal(total.denominator)
-    return Decimal(str(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def _declared_result_problems(sample: SampleCentre, result: Result, where: str) -> list[Problem]:
     problems: list[Problem] = []
-    computed_total = total_as_decimal(result.total)
+    # The engine's stored total, in its one rounding rule (cut to 0.01), as an exact decimal.
+    computed_total = cut(exact(result.total))
     if computed_total != sample.expected_total:
         problems.append(
             Problem(

@@ -5,8 +5,6 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ from assessor.core.paths import samples_dir
 from assessor.core.problems import ProblemsError
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.training.sample import bundled_sample_paths, load_sample
-from assessor.core.training.validate import check_sample_file, total_as_decimal
+from assessor.core.training.validate import check_sample_file
 
 BASE = samples_dir() / "gulou-public-a.json"
 
@@ -159,18 +157,3 @@ def test_na_where_the_rubric_allows_it_is_scored_by_rescaling(
     assert checked.result.dimensions[3].applicable_max == 202
     assert checked.result.grade == "A"
     assert load_sample(path).dossier[75].reference.na
-
-
-@pytest.mark.parametrize(
-    ("total", "expected"),
-    [
-        (842.51, "842.51"),
-        (975.0, "975.00"),
-        (Decimal("741"), "741.00"),
-        (Fraction(199, 202) * 210 + 768, "974.88"),  # 974.8811… rounds down
-        (Fraction(1949, 2), "974.50"),
-        (Fraction(194975, 200), "974.88"),  # exactly 974.875: half-up, not half-even
-    ],
-)
-def test_engine_totals_compare_as_two_decimal_numbers(total, expected: str) -> None:
-    assert total_as_decimal(total) == Decimal(expected)
