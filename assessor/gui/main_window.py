@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from assessor import __version__
 from assessor.core.assessment.model import Assessment
+from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
 from assessor.core.rubric.provenance import provenance_notes
 from assessor.core.rubric.registry import rubric_for
@@ -28,14 +29,15 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession, FinaliseHook
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, record_key
-from assessor.gui.controller import AssessmentController
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.home_view import HomeView
-from assessor.gui.keys_dialog import KeysDialog
-from assessor.gui.shortcuts_help import ShortcutsHelp, bind
-from assessor.gui.sign_dialog import SignDialog
-from assessor.gui.style import ems, tone
-from assessor.gui.workspace import Workspace
+from assessor.gui.assessment.controller import AssessmentController
+from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
+from assessor.gui.assessment.workspace import Workspace
+from assessor.gui.home.home_view import HomeView
+from assessor.gui.signing.keys_dialog import KeysDialog
+from assessor.gui.signing.sign_dialog import SignDialog
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.settings import restore_geometry, save_geometry
+from assessor.gui.widgets.style import ems, tone
 
 if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles
@@ -90,8 +92,10 @@ class MainWindow(QMainWindow):
         self.keys_dialog: KeysDialog | None = None
 
         self.setWindowTitle("托育机构质量评估")
-        self.setMinimumSize(1024, 600)
-        self.resize(1366, 768)
+        # Small enough for a 1366×768 screen at 150% scaling (911×512 logical pixels); every
+        # screen scrolls or splits below its comfortable size rather than being cut off.
+        self.setMinimumSize(640, 400)
+        restore_geometry(self, store.root)
 
         self.banner = SaveBanner()
         self.banner.retry.clicked.connect(self._retry_save)
@@ -119,13 +123,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_state)
 
         self.help = QDockWidget("快捷键（F1）")
-        self.help.setWidget(ShortcutsHelp())
         self.help.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help)
-        self.resizeDocks([self.help], [ems(self, 20)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.help], [ems(self, 16)], Qt.Orientation.Horizontal)
         self.help.hide()
         bind(self, "通用", "help", self.toggle_help, Qt.ShortcutContext.WindowShortcut)
         self.home.focus_list()
@@ -165,7 +168,7 @@ class MainWindow(QMainWindow):
         self.workspace.homeRequested.connect(self.go_home)
         self.workspace.notice.connect(self.show_notice)
         self.stack.addWidget(self.workspace)
-        self.stack.setCurrentWidget(self.workspace)
+        self.show_screen(self.workspace)
         self._save_state_changed()
         if self.workspace.tabs.currentIndex() == 1:
             self.workspace.show_scoring()
@@ -198,7 +201,7 @@ class MainWindow(QMainWindow):
     def go_home(self) -> None:
         key = self.controller.session.key if self.controller else None
         if self.close_assessment():
-            self.stack.setCurrentWidget(self.home)
+            self.show_screen(self.home)
             self.home.reload(select=key)
             self.home.focus_list()
 
@@ -208,6 +211,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         if self.close_assessment():
+            save_geometry(self, self.store.root)
             event.accept()
         else:
             event.ignore()
@@ -252,11 +256,24 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         """Who made the rubric data and what in it is drafted or unverified (SPEC §2)."""
         notes = "\n\n".join(provenance_notes(self.rubric))
-        self.dialogs.inform("关于", f"托育机构质量评估 {__version__}（离线评估工具）\n\n{notes}")
+        self.dialogs.inform(
+            "关于",
+            f"托育机构质量评估 {__version__}（离线评估工具）\n\n"
+            f"数据文件夹（评估记录、证据文件和签名密钥都在这里，备份时请复制整个文件夹）：\n"
+            f"{self.store.root}\n\n{notes}",
+        )
 
     # ---- status ----------------------------------------------------------------------------
 
+    def show_screen(self, screen: QWidget) -> None:
+        """Switch screens; a message about the screen left behind would mislead on the next."""
+        self.statusBar().clearMessage()
+        self.stack.setCurrentWidget(screen)
+
     def toggle_help(self) -> None:
+        if self.help.widget() is None:
+            # Built on first use: laying out the whole key table would slow every start.
+            self.help.setWidget(ShortcutsHelp())
         self.help.setVisible(not self.help.isVisible())
 
     def show_notice(self, text: str) -> None:
@@ -276,4 +293,6 @@ class MainWindow(QMainWindow):
             return
         self.banner.hide()
         saved = session.last_saved_at
-        self.save_state.setText(f"已自动保存 {saved.astimezone():%H:%M:%S}" if saved else "")
+        self.save_state.setText(
+            f"已自动保存 {beijing_text(saved, '%H:%M:%S', suffix=False)}" if saved else ""
+        )

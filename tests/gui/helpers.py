@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from assessor.core.assessment.uscc import check_character
-from assessor.gui.dialogs import Dialogs
+from assessor.gui.widgets.dialogs import Dialogs
 
 USCC_BODY = "91110105MA01ABCD2"
 USCC = USCC_BODY + check_character(USCC_BODY)
@@ -37,6 +37,7 @@ class FakeDialogs(Dialogs):
         self.folder: Path | None = None
         self.secret: str | None = None  # a typed passphrase; None cancels
         self.text: str | None = None  # a typed reason; None cancels
+        self.texts: list[str | None] = []  # answers given before `text`, one per question
         self.presented: list[QDialog] = []
         self.opened: list[Path] = []
 
@@ -63,9 +64,9 @@ class FakeDialogs(Dialogs):
         self.asked.append((title, label))
         return self.secret
 
-    def ask_text(self, title: str, label: str) -> str | None:
+    def ask_text(self, title: str, label: str, current: str = "") -> str | None:
         self.asked.append((title, label))
-        return self.text
+        return self.texts.pop(0) if self.texts else self.text
 
     def present(self, dialog: QDialog) -> None:
         """Shown without window modality, so the test keeps driving both windows."""

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from assessor.core.assessment.model import Assessment, Status
@@ -17,7 +18,9 @@ from assessor.core.clock import now_utc
 from assessor.core.document.build import build_document
 from assessor.core.document.model import AssessmentDocument, parse_assessment
 from assessor.core.document.signed import document_bytes, sign_document
+from assessor.core.export.evidence_package import write_evidence_package
 from assessor.core.problems import UserError, os_error_text
+from assessor.core.report.evidence import EvidenceFiles
 from assessor.core.report.render import render_report
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.rubric.validate import LoadedRubric
@@ -43,6 +46,7 @@ class ExportedFiles:
     json_path: Path
     pdf_path: Path | None
     document: AssessmentDocument
+    evidence_path: Path | None = None  # the evidence package, when there is evidence
 
 
 def _no_progress(_percent: int, _step: str) -> None:
@@ -75,9 +79,11 @@ def sign_files(
     signer: SigningKey,
     *,
     signature_image: bytes | None = None,
+    evidence: EvidenceFiles | None = None,
     progress: Progress = _no_progress,
 ) -> SignedFiles:
-    """The signed JSON and signed PDF of a final assessment, signed at one moment."""
+    """The signed JSON and signed PDF of a final assessment, signed at one moment; with
+    `evidence` (where the attached files are) the PDF has an appendix of them."""
     signed_at = now_utc()
     progress(15, "计算得分并签名 JSON 文件")
     signed = sign_json(rubric, assessment, audit, signer, signed_at)
@@ -92,6 +98,7 @@ def sign_files(
         signature_image=signature_image,
         training=signed.training,
         audit_head=signed.audit_head,
+        evidence=evidence,
     )
     progress(80, "签名 PDF 报告")
     pdf_bytes = sign_pdf(
@@ -149,7 +156,13 @@ def sign_assessment(
     assessment, audit = store.load_with_audit(key)
     rubric = rubric or rubric_for(assessment.rubric)
     files = sign_files(
-        rubric, assessment, audit, signer, signature_image=signature_image, progress=progress
+        rubric,
+        assessment,
+        audit,
+        signer,
+        signature_image=signature_image,
+        evidence=partial(store.evidence_path, key),
+        progress=progress,
     )
     progress(92, "保存签名文件")
     store.record_signing(
@@ -171,8 +184,11 @@ def export_names(document: AssessmentDocument) -> tuple[str, str]:
     return f"{stem}.json", f"{stem}.pdf"
 
 
-def write_signed(files: SignedFiles, out_dir: Path) -> ExportedFiles:
-    """Write the JSON, and the PDF when there is one, each atomically."""
+def write_signed(
+    files: SignedFiles, out_dir: Path, evidence: EvidenceFiles | None = None
+) -> ExportedFiles:
+    """Write the JSON, and the PDF when there is one, each atomically; with `evidence`
+    (where the attached files are), the evidence package beside them."""
     json_name, pdf_name = export_names(files.document)
     pdf_path = out_dir / pdf_name if files.pdf_bytes else None
     try:
@@ -182,7 +198,12 @@ def write_signed(files: SignedFiles, out_dir: Path) -> ExportedFiles:
         atomic_write_bytes(out_dir / json_name, files.json_bytes)
     except OSError as exc:
         raise UserError(f"无法写入导出文件夹 {out_dir}：{os_error_text(exc)}") from exc
-    return ExportedFiles(out_dir / json_name, pdf_path, files.document)
+    package = (
+        write_evidence_package(files.document, out_dir / json_name, files.json_bytes, evidence)
+        if evidence is not None
+        else None
+    )
+    return ExportedFiles(out_dir / json_name, pdf_path, files.document, package)
 
 
 def export_signed(
@@ -198,6 +219,7 @@ def export_signed(
     files = sign_assessment(
         store, key, signer, signature_image=signature_image, rubric=rubric, progress=progress
     )
-    exported = write_signed(files, out_dir)
+    progress(95, "写入文件与证据包")
+    exported = write_signed(files, out_dir, partial(store.evidence_path, key))
     progress(100, "完成")
     return exported

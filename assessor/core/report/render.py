@@ -11,6 +11,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from assessor.core.assessment.model import Assessment
 from assessor.core.report.cover import cover
 from assessor.core.report.details import improvement_section, indicator_section
+from assessor.core.report.evidence import EvidenceFiles, evidence_section
 from assessor.core.report.fonts import register_fonts
 from assessor.core.report.pages import NumberedCanvas, PageDecor
 from assessor.core.report.signature import SignatureArea, signature_section
@@ -25,11 +26,12 @@ from assessor.core.report.styles import (
 from assessor.core.report.summary import dimension_section, findings_section, veto_section
 from assessor.core.rubric.model import Source
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.scoring.checks import Finding
+from assessor.core.scoring.checks import Finding, scope_notice
 from assessor.core.scoring.result import Result
 
 PROVISIONAL_RULE_NOTICE = "等级划分规则为默认参数，以标准原文及属地细则为准"
 DRAFTED_TEXT_NOTICE = "部分指标文字依据公开资料起草，以标准原文为准"
+HOME_SCOPE_NOTICE = "家庭托育点：适用范围见封面"
 
 
 def centre_name(assessment: Assessment) -> str:
@@ -49,6 +51,8 @@ def _decor(rubric: LoadedRubric, assessment: Assessment, training: bool) -> Page
         notices.append(PROVISIONAL_RULE_NOTICE)
     if any(ind.source is Source.drafted for ind in rubric.indicators):
         notices.append(DRAFTED_TEXT_NOTICE)
+    if scope_notice(rubric, assessment.centre):
+        notices.append(HOME_SCOPE_NOTICE)
     return PageDecor(
         header=f"托育机构质量评估报告 · {centre_name(assessment)}",
         footer_left=f"评估编号 {assessment.id[:8]} · 版本 v{assessment.version}",
@@ -68,8 +72,12 @@ def render_report(
     signature_image: bytes | None = None,
     training: bool,
     audit_head: str,
+    evidence: EvidenceFiles | None = None,
 ) -> RenderedReport:
-    """Render the A4 report; the signature box is left empty for the PAdES stamp."""
+    """Render the A4 report; the signature box is left empty for the PAdES stamp.
+
+    With `evidence` (where the attached files are), an appendix shows every photo.
+    """
     font = register_fonts()
     decor = _decor(rubric, assessment, training)
     area = SignatureArea(signer_name, signer_id, signature_image)
@@ -81,6 +89,7 @@ def render_report(
         *indicator_section(rubric, assessment, result, findings),
         *improvement_section(rubric, assessment),
         *signature_section(rubric, assessment, area, training=training, audit_head=audit_head),
+        *evidence_section(assessment, evidence),
     ]
     out = io.BytesIO()
     frame = Frame(

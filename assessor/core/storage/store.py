@@ -5,6 +5,7 @@
     <root>/assessments/<id>-v<version>/signed/<n>/   the n-th signing of a final record: the
                                                      signed JSON and PDF, as exported
     <root>/bin/<id>-v<version>/                      deleted records, with deleted.json
+    <root>/index.json                                what the home list shows (see index.py)
 
 A version is signed once. The signing is an event in the record's audit chain (action
 `signed`, with the signed JSON's sha256): the files are written first and the audit entry is
@@ -31,7 +32,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,15 @@ from assessor.core.storage.atomic import (
     copy_file_atomic,
     fsync_dir,
     remove_stale_temps,
+)
+from assessor.core.storage.index import (
+    INDEX_FILE,
+    IndexEntry,
+    Overview,
+    Place,
+    RecordIndex,
+    Stamp,
+    file_stamp,
 )
 
 RECORD_FILE = "record.json"
@@ -91,14 +101,28 @@ def record_key(assessment: Assessment) -> str:
 
 
 @dataclass(frozen=True)
+class SigningState:
+    """Whether a record was signed, and whether only with the built-in training key."""
+
+    signed: bool = False
+    training: bool = False
+
+
+@dataclass(frozen=True)
 class RecordSummary:
-    """One line of the drafts list; `problem` says why a broken record cannot be opened."""
+    """One line of the drafts list; `problem` says why a broken record cannot be opened.
+
+    `overview` is the progress and grade the index remembers (None until computed for the
+    record as it now is); `stamp` identifies the files the summary was read from.
+    """
 
     key: str
     id: str
     version: int
     status: Status | None = None
     centre_name: str = ""
+    uscc: str = ""
+    address: str = ""
     visit_date: date | None = None
     updated_at: datetime | None = None
     training: bool = False
@@ -106,10 +130,33 @@ class RecordSummary:
     training_signed: bool = False
     """Signed, but so far only with the built-in training key (培训/样例)."""
     problem: str | None = None
+    overview: Overview | None = None
+    stamp: Stamp | None = field(default=None, compare=False)
 
     @property
     def broken(self) -> bool:
         return self.problem is not None
+
+
+def _summary_of(entry: IndexEntry) -> RecordSummary:
+    record_id, version = entry.key.rsplit("-v", 1)
+    return RecordSummary(
+        key=entry.key,
+        id=record_id,
+        version=int(version),
+        status=entry.status,
+        centre_name=entry.centre_name,
+        uscc=entry.uscc,
+        address=entry.address,
+        visit_date=entry.visit_date,
+        updated_at=entry.updated_at,
+        training=entry.training,
+        signed=entry.signed,
+        training_signed=entry.training_signed,
+        problem=entry.problem,
+        overview=entry.overview,
+        stamp=entry.stamp,
+    )
 
 
 @dataclass(frozen=True)
@@ -248,17 +295,24 @@ def _audit_entries(path: Path, docs: dict[str, dict[str, Any]]) -> list[AuditEnt
     return entries
 
 
-def _signing_docs(audit: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    ordered = sorted(audit.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0)
-    return [doc for _, doc in ordered if doc.get("action") == SIGN_ACTION]
-
-
 def _new_file(stored: _Stored) -> dict[str, dict[str, Any]]:
     return {
         "assessment": {_SINGLE_DOC: stored.assessment},
         "audit": stored.audit,
         "seal": {_SINGLE_DOC: stored.seal},
     }
+
+
+def _signing_docs(audit: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    ordered = sorted(audit.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0)
+    return [doc for _, doc in ordered if doc.get("action") == SIGN_ACTION]
+
+
+def _stamp(folder: str | Path, signed: bool = True) -> Stamp:
+    return file_stamp(
+        os.path.join(folder, RECORD_FILE),
+        os.path.join(folder, SIGNED_DIR, SIGNED_JSON) if signed else None,
+    )
 
 
 def _evidence_name(source: Path) -> str:
@@ -284,6 +338,7 @@ class Store:
         # Per key, the record file as this store last wrote or fully verified it, so that an
         # autosave need not re-read and re-verify a growing audit chain it wrote itself.
         self._known: dict[str, tuple[tuple[int, int, int], _Stored]] = {}
+        self._index = RecordIndex(root / INDEX_FILE)
         with _disk(f"打开数据文件夹 {root}"):
             self._records.mkdir(parents=True, exist_ok=True)
             self._bin.mkdir(exist_ok=True)
@@ -315,6 +370,7 @@ class Store:
                     shutil.rmtree(staging, ignore_errors=True)
                     raise
                 fsync_dir(self._records)
+            self._index_record(key, assessment, {})
 
     def exists(self, key: str) -> bool:
         """Whether a record with this key is in use: stored, or in the recycle bin."""
@@ -358,11 +414,15 @@ class Store:
                 self._storage(path).write(_new_file(content))
             self._remember(key, path, content)
             assessment.updated_at = saved_at
+            self._index_record(key, assessment, audit)
 
     def list(self) -> list[RecordSummary]:
-        """Every record, newest change first; broken ones last, each with its problem."""
+        """Every record, newest change first; broken ones last, each with its problem.
+
+        Read from the index; only records written behind this store's back are read in full.
+        """
         with self._lock:
-            summaries = [self._summary(folder) for folder in self._folders(self._records)]
+            summaries = [_summary_of(e) for e in self._indexed(Place.records)]
         healthy = sorted(
             (s for s in summaries if not s.broken),
             key=lambda s: s.updated_at or _EPOCH,
@@ -440,7 +500,25 @@ class Store:
                 atomic_write_bytes(folder / SIGNED_JSON, json_bytes)
                 self._storage(path).write(_new_file(content))
             self._remember(key, path, content)
+            self._index_record(key, Assessment.model_validate(stored.assessment), audit)
             return Signing(sha256, training, signed_at, folder)
+
+    def signing_state(self, key: str) -> SigningState:
+        """Whether a record was signed and whether only with the training key."""
+        with self._lock:
+            stored = self._current(self._record_file(key), key)
+            return self._signing_state(self._records / key, stored.audit)
+
+    def remember_overviews(self, computed: list[tuple[RecordSummary, Overview]]) -> None:
+        """Keep progress and grade computed for listed records, unless they changed since."""
+        with self._lock:
+            updates = []
+            for summary, overview in computed:
+                entry = self._index.get(Place.records, summary.key)
+                if entry is not None and entry.stamp == summary.stamp:
+                    updates.append(entry.model_copy(update={"overview": overview}))
+            if updates:
+                self._index.put(*updates)
 
     def signings(self, key: str) -> list[Signing]:
         """Every signing of a record, oldest first."""
@@ -497,13 +575,11 @@ class Store:
                 fsync_dir(self._records)
                 fsync_dir(self._bin)
             self._known.pop(key, None)
+            self._move_entry(key, Place.records, Place.bin, target)
 
     def bin_list(self) -> list[BinEntry]:
         with self._lock:
-            entries = [
-                BinEntry(self._summary(folder), self._deleted_at(folder))
-                for folder in self._folders(self._bin)
-            ]
+            entries = [BinEntry(_summary_of(e), e.deleted_at) for e in self._indexed(Place.bin)]
         return sorted(entries, key=lambda e: e.deleted_at or _EPOCH, reverse=True)
 
     def restore(self, key: str) -> None:
@@ -519,6 +595,7 @@ class Store:
                 fsync_dir(self._bin)
                 fsync_dir(self._records)
                 (target / DELETED_FILE).unlink(missing_ok=True)
+            self._move_entry(key, Place.bin, Place.records, target)
 
     def purge(self, key: str) -> None:
         """Delete a record from the recycle bin forever."""
@@ -531,6 +608,7 @@ class Store:
                 # Renamed first so an interrupted removal never looks like a damaged record.
                 os.rename(source, doomed)
                 fsync_dir(self._bin)
+                self._index.drop(Place.bin, key)
                 shutil.rmtree(doomed)
 
     # ---- internals -----------------------------------------------------------------------
@@ -588,39 +666,104 @@ class Store:
         if entry.hash != entry_hash(entry):
             raise StoreError("审计记录的哈希值与内容不符")
 
-    @staticmethod
-    def _folders(parent: Path) -> list[Path]:
-        with _disk(f"读取文件夹 {parent}"):
-            return sorted(p for p in parent.iterdir() if p.is_dir() and _KEY.fullmatch(p.name))
+    # ---- the index -----------------------------------------------------------------------
 
-    def _summary(self, folder: Path) -> RecordSummary:
+    def _indexed(self, place: Place) -> list[IndexEntry]:
+        """The index entries of every folder in `place`, re-read where a record changed."""
+        parent = self._records if place is Place.records else self._bin
+        # Plain strings and os.scandir: with hundreds of records, pathlib's object creation
+        # costs more than the stat calls themselves.
+        with _disk(f"读取文件夹 {parent}"), os.scandir(parent) as listing:
+            names = sorted(e.name for e in listing if e.is_dir() and _KEY.fullmatch(e.name))
+        dropped = self._index.keep_only(place, set(names))
+        entries, fresh = [], []
+        for name in names:
+            folder = os.path.join(parent, name)
+            entry = self._index.get(place, name)
+            # A draft cannot hold signed files, so its record file alone is stamped.
+            draft = entry is not None and entry.status is Status.draft
+            stamp = _stamp(folder, signed=not draft)
+            if entry is None or entry.stamp != stamp:
+                entry = self._read_entry(place, Path(folder), stamp)
+                fresh.append(entry)
+            entries.append(entry)
+        if fresh:
+            self._index.put(*fresh)
+        elif dropped:
+            self._index.write()
+        return entries
+
+    def _read_entry(self, place: Place, folder: Path, stamp: Stamp) -> IndexEntry:
         key = folder.name
-        record_id, version = key.rsplit("-v", 1)
         path = folder / RECORD_FILE
+        deleted_at = self._deleted_at(folder) if place is Place.bin else None
         try:
             stored = _stored(path, self._read(path, key))
             assessment = _assessment(path, key, stored.assessment)
-            # Only the signing entries: the list must not pay for verifying every chain.
-            signed = [AuditEntry.model_validate(d) for d in _signing_docs(stored.audit)]
-            signings = self._signings(folder, signed)
+            signing = self._signing_state(folder, stored.audit)
         except StorageError as exc:
-            return RecordSummary(key, record_id, int(version), problem=str(exc))
+            problem = str(exc)
         except OSError as exc:
-            return RecordSummary(key, record_id, int(version), problem=exc.strerror or str(exc))
+            problem = exc.strerror or str(exc)
         except ValidationError:
             problem = f"评估记录文件 {path} 已损坏或被改动：签名记录格式不正确"
-            return RecordSummary(key, record_id, int(version), problem=problem)
-        return RecordSummary(
-            key=key,
-            id=record_id,
-            version=assessment.version,
+        else:
+            return self._entry(place, folder, assessment, signing, stamp, deleted_at)
+        return IndexEntry(
+            key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at
+        )
+
+    def _entry(
+        self,
+        place: Place,
+        folder: Path,
+        assessment: Assessment,
+        signing: SigningState,
+        stamp: Stamp,
+        deleted_at: datetime | None = None,
+    ) -> IndexEntry:
+        return IndexEntry(
+            key=folder.name,
+            place=place,
+            stamp=stamp,
             status=assessment.status,
             centre_name=assessment.centre.name,
+            uscc=assessment.centre.uscc,
+            address=assessment.centre.address,
             visit_date=assessment.visit.date,
             updated_at=assessment.updated_at,
             training=assessment.training,
-            signed=bool(signings),
-            training_signed=bool(signings) and all(s.training for s in signings),
+            signed=signing.signed,
+            training_signed=signing.training,
+            deleted_at=deleted_at,
+        )
+
+    def _index_record(
+        self, key: str, assessment: Assessment, audit: dict[str, dict[str, Any]]
+    ) -> None:
+        folder = self._records / key
+        signing = self._signing_state(folder, audit)
+        self._index.put(self._entry(Place.records, folder, assessment, signing, _stamp(folder)))
+
+    def _move_entry(self, key: str, source: Place, target: Place, folder: Path) -> None:
+        entry = self._index.get(source, key)
+        self._index.drop(source, key)
+        if entry is not None and entry.problem is None:
+            deleted_at = self._deleted_at(folder) if target is Place.bin else None
+            self._index.put(
+                entry.model_copy(
+                    update={"place": target, "stamp": _stamp(folder), "deleted_at": deleted_at}
+                )
+            )
+
+    def _signing_state(self, folder: Path, audit: dict[str, dict[str, Any]]) -> SigningState:
+        """The one place that reads "signed" and "training-signed": from the signing entries
+        of the record's audit chain (or a pair kept before signings were recorded there).
+        Raises ValidationError for a malformed signing entry."""
+        entries = [AuditEntry.model_validate(d) for d in _signing_docs(audit)]
+        signings = self._signings(folder, entries)
+        return SigningState(
+            signed=bool(signings), training=bool(signings) and all(s.training for s in signings)
         )
 
     @staticmethod
