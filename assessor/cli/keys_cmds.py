@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assessor.cli.common import FILE, PASSPHRASE_HELP, read_passphrase
+from assessor.cli.common import FILE, FOLDER, PASSPHRASE_HELP, read_passphrase
 from assessor.core.signing import ASSESSOR_DAYS, CA_DAYS
 
 
@@ -25,7 +25,7 @@ def command() -> None:
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER,
     help="CA 文件写入的目录（ca-cert.pem 与口令保护的 ca-key.pem）",
 )
 @click.option("--name", required=True, help="卫生健康委名称，如“XX市卫生健康委员会”")
@@ -52,7 +52,7 @@ def init_ca_command(out_dir: Path, name: str, days: int, passphrase_file: Path |
     "--ca",
     "ca_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER,
     help="CA 目录（由 keys init-ca 创建）",
 )
 @click.option("--name", required=True, help="评估员姓名")

@@ -113,6 +113,7 @@ class RecordOverview:
     started: bool = False  # any indicator scored or marked N/A
     complete: bool = False
     problem: str | None = None
+    pending: bool = False  # progress and grade not computed yet (see `record_overviews`)
 
     @property
     def key(self) -> str:
@@ -130,11 +131,14 @@ def overview_of(result: Result) -> Overview:
     )
 
 
-def record_overviews(store: Store, known: Sequence[LoadedRubric] = ()) -> list[RecordOverview]:
+def record_overviews(
+    store: Store, known: Sequence[LoadedRubric] = (), *, compute: bool = True
+) -> list[RecordOverview]:
     """Every stored record with its progress and predicted grade, in the store's order.
 
     Progress and grade come from the store's index; only records changed since they were
-    last computed are loaded and scored, and what is computed is remembered.
+    last computed are loaded and scored, and what is computed is remembered. With
+    `compute=False` nothing is loaded: such records come back `pending`.
     """
     out: list[RecordOverview] = []
     computed: list[tuple[RecordSummary, Overview]] = []
@@ -143,6 +147,9 @@ def record_overviews(store: Store, known: Sequence[LoadedRubric] = ()) -> list[R
             out.append(RecordOverview(summary, problem=summary.problem))
             continue
         overview = summary.overview
+        if overview is None and not compute:
+            out.append(RecordOverview(summary, pending=True))
+            continue
         if overview is None:
             try:
                 assessment = store.load(summary.key)
@@ -212,6 +219,7 @@ class EditingSession:
         self._redo: list[Change] = []
         self._result: Result | None = None
         self._findings: list[Finding] | None = None
+        self._warnings: list[ConsistencyWarning] | None = None  # until the next change
         self.save_error: str | None = None
         self.last_saved_at: datetime | None = assessment.updated_at
 
@@ -294,7 +302,9 @@ class EditingSession:
 
     def warnings(self) -> list[ConsistencyWarning]:
         """Scores that contradict the profile, the checks or the calendar (see consistency)."""
-        return consistency_warnings(self.rubric, self.assessment, self.findings)
+        if self._warnings is None:
+            self._warnings = consistency_warnings(self.rubric, self.assessment, self.findings)
+        return self._warnings
 
     def unresolved_warnings(self) -> list[ConsistencyWarning]:
         return [w for w in self.warnings() if not w.resolved]
@@ -585,6 +595,7 @@ class EditingSession:
         reason: str,
     ) -> None:
         self._chain.append(audit.append(self._chain, action, indicator, old, new, reason))
+        self._warnings = None
         self._flush()
 
     def _flush(self) -> None:

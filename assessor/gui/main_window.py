@@ -36,13 +36,14 @@ from assessor.gui.home.home_view import HomeView
 from assessor.gui.signing.keys_dialog import KeysDialog
 from assessor.gui.signing.sign_dialog import SignDialog
 from assessor.gui.widgets.dialogs import Dialogs
-from assessor.gui.widgets.settings import restore_geometry, save_geometry
+from assessor.gui.widgets.settings import restore_geometry, save_geometry, settings
 from assessor.gui.widgets.style import ems, tone
 
 if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles
 
 NOTICE_MS = 6000
+LAST_INDICATOR = "last_indicator/"
 
 
 class SaveBanner(QWidget):
@@ -170,6 +171,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.workspace)
         self.show_screen(self.workspace)
         self._save_state_changed()
+        last = settings(self.store.root).value(LAST_INDICATOR + session.key, "")
+        if isinstance(last, str) and last in session.rubric.by_id:
+            # Back where the assessor stopped, not at the first unscored indicator.
+            self.workspace.scoring.select(last)
         if self.workspace.tabs.currentIndex() == 1:
             self.workspace.show_scoring()
         else:
@@ -181,6 +186,9 @@ class MainWindow(QMainWindow):
             return True
         self.workspace.flush()
         session = self.controller.session
+        current = self.workspace.scoring.current()
+        if current is not None:
+            settings(self.store.root).setValue(LAST_INDICATOR + session.key, current)
         if not self.controller.retry_save() and not self.dialogs.confirm(
             "修改未能保存",
             f"有 {session.unsaved} 项修改未能写入磁盘：{session.save_error}\n\n"

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -33,6 +34,7 @@ from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.store import Store, record_key
+from assessor.gui.signing.drives import removable_roots
 from assessor.gui.signing.keys_dialog import KeyChoice, import_key_file, key_choices
 from assessor.gui.signing.signature_pad import SignaturePad
 from assessor.gui.widgets.background import BackgroundTask, Progress
@@ -177,8 +179,12 @@ class SignDialog(QDialog):
         self.folder.setReadOnly(True)
         self.folder_button = QPushButton("选择文件夹…")
         self.folder_button.clicked.connect(self._choose_folder)
+        self.drive_button = QPushButton("U 盘…")
+        self.drive_button.setToolTip("导出到插入的 U 盘或移动硬盘")
+        self.drive_button.clicked.connect(self._choose_drive)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.drive_button)
         folder_row.addWidget(self.folder_button)
 
         form = QFormLayout()
@@ -351,6 +357,16 @@ class SignDialog(QDialog):
         chosen = self.dialogs.choose_folder("选择导出文件夹", Path(self.folder.text()))
         if chosen is not None:
             self.folder.setText(str(chosen))
+
+    def _choose_drive(self) -> None:
+        drives = removable_roots()
+        if not drives:
+            self._show_error("没有找到可写入的 U 盘或移动硬盘。插入后再点一次，或选择文件夹。")
+            return
+        menu = QMenu(self)
+        for drive in drives:
+            menu.addAction(str(drive), lambda d=drive: self.folder.setText(str(d)))
+        menu.exec(self.drive_button.mapToGlobal(self.drive_button.rect().bottomLeft()))
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -338,3 +338,52 @@ def test_a_contradicting_score_is_flagged_at_the_indicator_and_before_finalising
     assert workspace.missing.isHidden() or workspace.missing.list.count() == 0
     press(qtbot, Qt.Key.Key_F, CtrlShift)
     assert controller.session.is_final
+
+
+def test_reopening_returns_to_the_indicator_last_worked_on(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    key = window.controller.session.key
+    window.workspace.show_indicator("4.2.1")
+    window.go_home()
+    window.open_assessment(key)
+    assert window.workspace.scoring.current() == "4.2.1"
+
+
+def test_the_tree_marks_notes_and_evidence_and_filters_by_them(
+    qtbot: QtBot, window: MainWindow, dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    scoring = window.workspace.scoring
+    controller = window.controller
+    controller.set_note("4.1.2", "消防通道畅通")
+    photo = tmp_path / "p.png"
+    image = QImage(20, 20, QImage.Format.Format_RGB32)
+    image.fill(QColor("green"))
+    image.save(str(photo))
+    controller.attach_evidence("4.2.1", [photo])
+    controller.set_score("4.1.1", 3)  # below full marks
+    name = lambda ind: scoring.model.index_of(ind).data()  # noqa: E731
+    assert name("4.1.2").startswith("○ 4.1.2 ※ ") and name("4.2.1").startswith("○ 4.2.1 ◇ ")
+    assert "※" not in name("4.1.1")
+
+    def shown() -> list[str]:
+        return [
+            ind
+            for ind in scoring._order
+            if not scoring.tree.isRowHidden(
+                scoring.model.index_of(ind).row(), scoring.model.index_of(ind).parent()
+            )
+            and not scoring.tree.isRowHidden(
+                scoring.model.index_of(ind).parent().row(),
+                scoring.model.index_of(ind).parent().parent(),
+            )
+        ]
+
+    scoring.filter.setCurrentIndex(scoring.filter.findData("noted"))
+    assert shown() == ["4.1.2"] and scoring.current() == "4.1.2"
+    scoring.filter.setCurrentIndex(scoring.filter.findData("lost"))
+    assert shown() == ["4.1.1"]
+    scoring.filter.setCurrentIndex(scoring.filter.findData("unscored"))
+    assert "4.1.1" not in shown() and "4.1.2" in shown()
+    scoring.filter.setCurrentIndex(scoring.filter.findData(""))
+    assert len(shown()) == len(scoring._order)

@@ -74,9 +74,10 @@ def status_of(window: MainWindow, name: str, version: int = 1) -> str:
     for row in range(proxy.rowCount()):
         cells = [proxy.index(row, c).data() for c in range(proxy.columnCount())]
         listed = re.findall(r"第 (\d+) 版", cells[2])
-        if cells[0].removeprefix(SUPERSEDED_MARK) == name and (
-            int(listed[-1]) if listed else 1
-        ) == version:
+        if (
+            cells[0].removeprefix(SUPERSEDED_MARK) == name
+            and (int(listed[-1]) if listed else 1) == version
+        ):
             return cells[2]
     raise AssertionError(f"{name} v{version} is not listed")
 
@@ -357,3 +358,31 @@ def test_a_training_signed_version_may_be_signed_again_with_a_real_key(
     assert window.home.sign_button.isEnabled()
     window.home.status_filter.setCurrentIndex(window.home.status_filter.findData("training"))
     assert status_of(window, "阳光托育中心") == "已签名（培训密钥）"
+
+
+def test_an_imported_key_can_be_removed_but_not_the_training_key(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    small_rubric: LoadedRubric,
+    dialogs: FakeDialogs,
+    pki: Pki,
+) -> None:
+    window = make_window(small_rubric)
+    qtbot.mouseClick(window.home.keys_button, Left)
+    keys = window.keys_dialog
+    dialogs.key_file, dialogs.secret = pki.key_path, KEY_PASSPHRASE
+    qtbot.mouseClick(keys.import_button, Left)
+    assert keys.table.rowCount() == 2 and list(window.keys_dir.glob("*.p12"))
+
+    keys.table.selectRow(0)
+    dialogs.answer = False
+    qtbot.mouseClick(keys.remove_button, Left)
+    assert keys.table.rowCount() == 2, "nothing removed without confirmation"
+    dialogs.answer = True
+    qtbot.mouseClick(keys.remove_button, Left)
+    assert "张三（评估员编号 T-001）" in dialogs.asked[-1][1]
+    assert keys.table.rowCount() == 1 and not list(window.keys_dir.iterdir())
+
+    keys.table.selectRow(0)
+    qtbot.mouseClick(keys.remove_button, Left)
+    assert dialogs.errors[-1][0] == "不能删除" and keys.table.rowCount() == 1
