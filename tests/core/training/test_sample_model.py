@@ -111,5 +111,5 @@ def test_sample_files_are_read_as_untrusted_input(tmp_path: Path) -> None:
     duplicate.write_text('{"id": "a", "id": "b"}', encoding="utf-8")
     with pytest.raises(ProblemsError, match="出现了不止一次"):
         load_sample(duplicate)
-    with pytest.raises(ProblemsError, match="不是普通文件|文件夹"):
+    with pytest.raises(ProblemsError, match=r"不是普通文件|文件夹"):
         load_sample(tmp_path)
