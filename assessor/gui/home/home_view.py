@@ -130,6 +130,7 @@ class HomeView(QWidget):
     signRequested = Signal(str)
     keysRequested = Signal()
     aboutRequested = Signal()
+    registerRequested = Signal()
     notice = Signal(str)
 
     def __init__(
@@ -180,6 +181,9 @@ class HomeView(QWidget):
         self.search.setMinimumWidth(ems(self.search, 14))
         heading.addWidget(self.search, 1)
         heading.addWidget(self.status_filter)
+        self.register_button = self._button(
+            heading, "登记库…", "register", self.registerRequested.emit
+        )
         self.keys_button = self._button(heading, "签名密钥…", "keys", self.keysRequested.emit)
         self.about_button = self._button(heading, "关于", "about", self.aboutRequested.emit)
 
