@@ -26,6 +26,7 @@ _COMMAND_MODULES = (
     "assessor.cli.register_import_cmd",
     "assessor.cli.register_review_cmds",
     "assessor.cli.register_stats_cmds",
+    "assessor.cli.train_cmds",
 )
 
 
