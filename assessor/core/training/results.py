@@ -1,0 +1,111 @@
+"""Trainees' results, kept in the data folder: `<root>/training/results.json` (TinyDB).
+
+One small database for a class: a result is a few kilobytes and a class has tens of trainees,
+so every submission rewriting the file (atomically, see `storage/atomic.py`) stays cheap.
+A result keeps the trainee's scores, so the trainer view can recompute what was mis-scored
+against the sample as it is now.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from tinydb import TinyDB
+
+from assessor.core.assessment.model import IndicatorScore, new_id
+from assessor.core.clock import now_utc
+from assessor.core.problems import problems_from_validation
+from assessor.core.storage.atomic import AtomicJSONStorage, StorageError
+from assessor.core.training.comparison import Comparison
+
+RESULTS_FILE = "results.json"
+_TABLE = "results"
+
+
+class Trainee(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=40)
+    trainee_id: str = Field(min_length=1, max_length=40, description="学员编号")
+
+
+class TraineeResult(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(default_factory=new_id)
+    trainee: Trainee
+    sample_id: str
+    mode: Literal["practice", "test"]
+    submitted_at: AwareDatetime = Field(default_factory=now_utc)
+    agreed: int = Field(ge=0, description="与参考完全一致的指标数")
+    compared: int = Field(gt=0, description="比较的指标数")
+    basic_agreement: bool
+    same_grade: bool
+    grade: str
+    reference_grade: str
+    passed: bool
+    scores: list[IndicatorScore]
+
+    @property
+    def exact(self) -> Fraction:
+        return Fraction(self.agreed, self.compared)
+
+
+def result_of(
+    trainee: Trainee, comparison: Comparison, at: datetime | None = None
+) -> TraineeResult:
+    return TraineeResult(
+        trainee=trainee,
+        sample_id=comparison.sample_id,
+        mode=comparison.mode,
+        submitted_at=at or now_utc(),
+        agreed=comparison.agreed,
+        compared=len(comparison.indicators),
+        basic_agreement=not comparison.basic_disagreements,
+        same_grade=comparison.same_grade,
+        grade=comparison.trainee_result.grade,
+        reference_grade=comparison.reference_result.grade,
+        passed=comparison.passed,
+        scores=[c.trainee for c in comparison.indicators],
+    )
+
+
+class ResultStore:
+    """Results of every trainee in one data folder, oldest first."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / "training"
+        self.path = self.folder / RESULTS_FILE
+        self._lock = threading.Lock()
+
+    def add(self, result: TraineeResult) -> None:
+        with self._lock, self._open() as db:
+            db.table(_TABLE).insert(result.model_dump(mode="json"))
+
+    def all(self) -> list[TraineeResult]:
+        if not self.path.exists() and not self.path.with_name(RESULTS_FILE + ".bak").exists():
+            return []
+        with self._lock, self._open() as db:
+            rows = db.table(_TABLE).all()
+        results = []
+        for n, row in enumerate(rows):
+            try:
+                results.append(TraineeResult.model_validate(row))
+            except ValidationError as exc:
+                problems = problems_from_validation(str(self.path), exc)
+                raise StorageError(f"培训成绩文件第 {n + 1} 条记录无法读取：{problems[0]}") from exc
+        return sorted(results, key=lambda r: r.submitted_at)
+
+    def _open(self) -> TinyDB:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"无法创建培训数据文件夹 {self.folder}：{exc.strerror or exc}"
+            ) from exc
+        return TinyDB(self.path, storage=AtomicJSONStorage)
