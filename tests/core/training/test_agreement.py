@@ -38,16 +38,12 @@ def test_linear_kappa_matches_scikit_learn(seed: int) -> None:
     n = rng.randint(5, 140)
     reference = [rng.randrange(categories) for _ in range(n)]
     # Mostly agreeing raters, as trainees are, with some noise.
-    trainee = [
-        r if rng.random() < 0.7 else rng.randrange(categories) for r in reference
-    ]
+    trainee = [r if rng.random() < 0.7 else rng.randrange(categories) for r in reference]
     ours = linear_weighted_kappa(list(zip(reference, trainee, strict=True)), categories)
     if len(set(reference)) == len(set(trainee)) == 1 and reference[0] == trainee[0]:
         assert ours is None
         return
-    theirs = cohen_kappa_score(
-        reference, trainee, labels=list(range(categories)), weights="linear"
-    )
+    theirs = cohen_kappa_score(reference, trainee, labels=list(range(categories)), weights="linear")
     assert ours is not None
     assert float(ours) == pytest.approx(theirs, abs=1e-12)
 
