@@ -19,6 +19,7 @@ _COMMAND_MODULES = (
     "assessor.cli.selftest_cmd",
     "assessor.cli.keys_cmds",
     "assessor.cli.verify_cmd",
+    "assessor.cli.train_cmds",
 )
 
 
