@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication
 
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.storage.store import Store
-from assessor.gui.fonts import install_font
 from assessor.gui.main_window import MainWindow
+from assessor.gui.widgets.fonts import install_font
 
 TARGET_MS = 16.0
 SETTLE_MS = 60

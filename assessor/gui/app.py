@@ -15,8 +15,8 @@ from assessor.core.rubric.registry import default_rubric
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, default_root
 from assessor.devtools.samples import create_newcomer_sample
-from assessor.gui.fonts import install_font, install_translations
 from assessor.gui.main_window import MainWindow
+from assessor.gui.widgets.fonts import install_font, install_translations
 
 SMOKE_ENV = "ASSESSOR_SMOKE_TEST"
 SMOKE_FLAG = "--smoke-test"

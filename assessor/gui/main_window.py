@@ -28,14 +28,14 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession, FinaliseHook
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, record_key
-from assessor.gui.controller import AssessmentController
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.home_view import HomeView
-from assessor.gui.keys_dialog import KeysDialog
-from assessor.gui.shortcuts_help import ShortcutsHelp, bind
-from assessor.gui.sign_dialog import SignDialog
-from assessor.gui.style import ems, tone
-from assessor.gui.workspace import Workspace
+from assessor.gui.assessment.controller import AssessmentController
+from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
+from assessor.gui.assessment.workspace import Workspace
+from assessor.gui.home.home_view import HomeView
+from assessor.gui.signing.keys_dialog import KeysDialog
+from assessor.gui.signing.sign_dialog import SignDialog
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.style import ems, tone
 
 if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles

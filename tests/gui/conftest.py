@@ -18,8 +18,8 @@ from pytestqt.qtbot import QtBot
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.store import Store
-from assessor.gui.fonts import install_font
 from assessor.gui.main_window import MainWindow
+from assessor.gui.widgets.fonts import install_font
 from tests.gui.helpers import FakeDialogs
 
 

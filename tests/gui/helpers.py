@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from assessor.core.assessment.uscc import check_character
-from assessor.gui.dialogs import Dialogs
+from assessor.gui.widgets.dialogs import Dialogs
 
 USCC_BODY = "91110105MA01ABCD2"
 USCC = USCC_BODY + check_character(USCC_BODY)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from assessor.gui.style import ems, tone
+from assessor.gui.widgets.style import ems, tone
 
 
 @dataclass(frozen=True)

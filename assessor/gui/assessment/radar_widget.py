@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from assessor.gui.style import BLUE, BORDER
+from assessor.gui.widgets.style import BLUE, BORDER
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.core.session import FinaliseBlocked
-from assessor.gui.controller import AssessmentController
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.missing_panel import MissingPanel
-from assessor.gui.profile_form import ProfileForm
-from assessor.gui.scoring_view import ScoringView
-from assessor.gui.shortcuts_help import bind, binding, shown_keys
-from assessor.gui.style import points, tone
-from assessor.gui.summary_panel import SummaryPanel
+from assessor.gui.assessment.controller import AssessmentController
+from assessor.gui.assessment.missing_panel import MissingPanel
+from assessor.gui.assessment.profile_form import ProfileForm
+from assessor.gui.assessment.scoring_view import ScoringView
+from assessor.gui.assessment.shortcuts_help import bind, binding, shown_keys
+from assessor.gui.assessment.summary_panel import SummaryPanel
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.style import points, tone
 
 PROFILE_TAB, SCORING_TAB = 0, 1
 

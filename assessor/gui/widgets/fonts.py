@@ -7,7 +7,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from assessor.core.paths import font_path
-from assessor.gui.style import BASE_POINT_SIZE
+from assessor.gui.widgets.style import BASE_POINT_SIZE
 
 
 def install_font(app: QApplication) -> str:

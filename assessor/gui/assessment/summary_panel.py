@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.result import Result
-from assessor.gui.meter import MeterBar
-from assessor.gui.radar_widget import Axis, RadarWidget
-from assessor.gui.style import GRADE_COLOURS, GREY, RED, points, tone
+from assessor.gui.assessment.meter import MeterBar
+from assessor.gui.assessment.radar_widget import Axis, RadarWidget
+from assessor.gui.widgets.style import GRADE_COLOURS, GREY, RED, points, tone
 
 _VETO_LABELS = {"met": "达标", "unmet": "未达标", "unscored": "未评分", "na": "不适用"}
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from assessor.gui.style import RED_LIGHT
+from assessor.gui.widgets.style import RED_LIGHT
 
 Index = QModelIndex | QPersistentModelIndex
 CellErrors = dict[tuple[int, str], str]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from assessor.gui.style import BLUE, BORDER
+from assessor.gui.widgets.style import BLUE, BORDER
 
 
 class MeterBar(QWidget):

@@ -14,7 +14,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from assessor.gui.style import BORDER, GREY, ems, tone
+from assessor.gui.widgets.style import BORDER, GREY, ems, tone
 
 INK = QColor("#15245e")
 INK_WIDTH = 2.6

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store
-from assessor.gui.indicator_panel import NOTE_DEBOUNCE_MS
+from assessor.gui.assessment.indicator_panel import NOTE_DEBOUNCE_MS
 from assessor.gui.main_window import MainWindow
 from tests.gui.helpers import FakeDialogs, focus, press
 
@@ -268,3 +268,21 @@ def test_finalise_is_blocked_with_a_list_that_jumps(
     press(qtbot, Qt.Key.Key_Return)
     assert workspace.tabs.currentWidget() is workspace.profile
     assert focus(qtbot) is workspace.profile.fields["name"].edit
+
+
+def test_after_a_jump_the_next_key_scores_and_the_popup_is_gone(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
+    scoring = window.workspace.scoring
+    press(qtbot, Qt.Key.Key_Slash)
+    qtbot.keyClicks(scoring.jump_edit, "5.1.2")
+    popup = scoring.jump_edit.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    press(qtbot, Qt.Key.Key_Return)
+    assert scoring.current() == "5.1.2"
+    assert not popup.isVisible() and scoring.jump_edit.text() == ""
+    assert focus(qtbot) is scoring.tree
+    assert "没有条款" not in window.statusBar().currentMessage()
+    press(qtbot, Qt.Key.Key_1)
+    assert scoring.jump_edit.text() == ""
+    assert stored(store, window, "5.1.2")[0] is not None

@@ -41,9 +41,9 @@ from assessor.core.assessment.model import (
     ClassKind,
 )
 from assessor.core.problems import ProblemsError
-from assessor.gui.controller import AssessmentController
-from assessor.gui.record_table import CellErrors, ChoiceDelegate, Column, RecordTableModel
-from assessor.gui.style import tone
+from assessor.gui.assessment.controller import AssessmentController
+from assessor.gui.home.record_table import CellErrors, ChoiceDelegate, Column, RecordTableModel
+from assessor.gui.widgets.style import tone
 
 REQUIRED_HINT = "完成评估前需填写"
 _LIST_PATH = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")

@@ -24,8 +24,8 @@ from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
 from assessor.core.signing.keys import KeyInfo, StoredKey, import_key, inspect_p12, list_keys
 from assessor.core.signing.training import TRAINING_PASSPHRASE, training_key_path
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.style import GREEN, RED, ems
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.style import GREEN, RED, ems
 
 TRAINING_LABEL = "培训密钥（内置，签名标记为培训/样例）"
 

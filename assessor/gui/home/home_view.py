@@ -41,10 +41,10 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import RecordOverview, record_overviews
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import BinEntry, RecordSummary, Store, record_key
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.meter import paint_meter
-from assessor.gui.shortcuts_help import bind, binding, shown_keys
-from assessor.gui.style import GRADE_COLOURS, GREY, RED, ems, tone
+from assessor.gui.assessment.meter import paint_meter
+from assessor.gui.assessment.shortcuts_help import bind, binding, shown_keys
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.style import GRADE_COLOURS, GREY, RED, ems, tone
 
 Index = QModelIndex | QPersistentModelIndex
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1

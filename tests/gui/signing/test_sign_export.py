@@ -32,9 +32,9 @@ from assessor.core.signing.keys import training_signer
 from assessor.core.signing.pdf_signature import verify_pdf
 from assessor.core.signing.training import training_ca
 from assessor.core.storage.store import Store
-from assessor.gui.keys_dialog import TRAINING_LABEL
 from assessor.gui.main_window import MainWindow
-from assessor.gui.sign_dialog import SignDialog
+from assessor.gui.signing.keys_dialog import TRAINING_LABEL
+from assessor.gui.signing.sign_dialog import SignDialog
 from tests.core.signing.pki import KEY_PASSPHRASE, Pki, make_pki
 from tests.gui.helpers import USCC, FakeDialogs, press, type_into
 

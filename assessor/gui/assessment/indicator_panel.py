@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from assessor.core.assessment.model import Evidence
 from assessor.core.rubric.model import METHOD_LABELS, Indicator, Source
 from assessor.core.scoring.checks import STATUS_LABELS
-from assessor.gui.controller import AssessmentController
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.style import (
+from assessor.gui.assessment.controller import AssessmentController
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.style import (
     BLUE,
     BLUE_LIGHT,
     RED,

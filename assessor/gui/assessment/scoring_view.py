@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.gui.controller import AssessmentController
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.indicator_panel import IndicatorPanel
-from assessor.gui.rubric_tree import RubricTreeModel, indicator_at
-from assessor.gui.shortcuts_help import LEVEL_KEYS, bind, bind_keys, binding, shown_keys
-from assessor.gui.style import points
+from assessor.gui.assessment.controller import AssessmentController
+from assessor.gui.assessment.indicator_panel import IndicatorPanel
+from assessor.gui.assessment.rubric_tree import RubricTreeModel, indicator_at
+from assessor.gui.assessment.shortcuts_help import LEVEL_KEYS, bind, bind_keys, binding, shown_keys
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.style import points
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．。", "0123456789..")
 
@@ -72,6 +72,8 @@ class ScoringView(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.jump_edit.setCompleter(completer)
         self.jump_edit.returnPressed.connect(self._jump_entered)
+        # Choosing a suggestion (Enter or click in the popup) jumps at once.
+        completer.activated.connect(self._jump_entered)
         bar.addWidget(self.jump_edit, 1)
         for text, section_key, slot in (
             ("上一个", "previous", self.previous),
@@ -197,9 +199,13 @@ class ScoringView(QWidget):
         else:
             self.next_unscored()
 
-    def _jump_entered(self) -> None:
-        text = self.jump_edit.text()
-        if self.jump_to(text):
+    def _jump_entered(self, chosen: str = "") -> None:
+        text = chosen or self.jump_edit.text()
+        # Empty when the popup's choice already jumped and cleared the box.
+        if text.strip() and self.jump_to(text):
+            # Back to scoring: the popup would otherwise keep the keyboard, so the next
+            # level key would be typed into the box instead of scoring the indicator.
+            self.jump_edit.completer().popup().hide()
             self.jump_edit.clear()
             self.focus_tree()
 

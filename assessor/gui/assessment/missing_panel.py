@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.core.session import EditingSession
-from assessor.gui.style import tone
+from assessor.gui.widgets.style import tone
 
 _KIND_ROLE = Qt.ItemDataRole.UserRole
 _TARGET_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -32,11 +32,11 @@ from assessor.core.assessment.model import Assessment
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.store import Store, record_key
-from assessor.gui.background import BackgroundTask, Progress
-from assessor.gui.dialogs import Dialogs
-from assessor.gui.keys_dialog import KeyChoice, import_key_file, key_choices
-from assessor.gui.signature_pad import SignaturePad
-from assessor.gui.style import ems, tone
+from assessor.gui.signing.keys_dialog import KeyChoice, import_key_file, key_choices
+from assessor.gui.signing.signature_pad import SignaturePad
+from assessor.gui.widgets.background import BackgroundTask, Progress
+from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.style import ems, tone
 
 if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles

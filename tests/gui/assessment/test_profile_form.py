@@ -9,8 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.store import Store
+from assessor.gui.assessment.profile_form import REQUIRED_HINT
 from assessor.gui.main_window import MainWindow
-from assessor.gui.profile_form import REQUIRED_HINT
 from tests.gui.helpers import USCC, edit_cell, type_into
 
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.result import DimensionResult, Result
 from assessor.core.session import EditingSession
-from assessor.gui.style import GREEN, GREY, ORANGE, RED, points
+from assessor.gui.widgets.style import GREEN, GREY, ORANGE, RED, points
 
 INDICATOR_ROLE = Qt.ItemDataRole.UserRole + 1  # the indicator id, on indicator rows only
 

@@ -1,0 +1,1 @@
+"""The assessment screen: profile, scoring, summary and what is still missing."""

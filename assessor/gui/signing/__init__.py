@@ -1,0 +1,1 @@
+"""Signing: the sign dialog, the handwritten signature pad and key management."""

@@ -1,0 +1,1 @@
+"""Widgets, style, fonts and dialogs shared by every screen."""
