@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from assessor.core.assessment.model import Assessment, Centre, IndicatorScore, RubricRef
+from assessor.core.assessment.create import rubric_ref
+from assessor.core.assessment.model import Assessment, Centre, IndicatorScore
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.training.sample import SampleCentre
 
@@ -18,11 +19,6 @@ SMALL_REFERENCE: dict[str, float | None] = {
     "5.1.1": 5,
     "5.1.2": None,
 }
-
-
-def rubric_ref(rubric: LoadedRubric) -> RubricRef:
-    r = rubric.rubric
-    return RubricRef(code=r.code, version=r.version, sha256=rubric.sha256)
 
 
 def small_sample(

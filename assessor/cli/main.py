@@ -20,6 +20,8 @@ _COMMAND_MODULES = (
     "assessor.cli.keys_cmds",
     "assessor.cli.verify_cmd",
     "assessor.cli.train_cmds",
+    # Adds list/report/trainees to the `train` group above.
+    "assessor.cli.train_report_cmds",
 )
 
 

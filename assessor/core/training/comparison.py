@@ -26,6 +26,7 @@ from assessor.core.training.agreement import (
     linear_weighted_kappa,
     within_one_agreement,
 )
+from assessor.core.training.reference import reference_assessment
 from assessor.core.training.rule import ReliabilityRule
 from assessor.core.training.sample import SampleCentre
 
@@ -195,24 +196,7 @@ class Comparison:
 
 
 def reference_scores(sample: SampleCentre) -> dict[str, IndicatorScore]:
-    return {
-        entry.indicator: IndicatorScore(
-            indicator=entry.indicator,
-            score=None if entry.reference.score is None else float(entry.reference.score),
-            na=entry.reference.na,
-        )
-        for entry in sample.dossier
-    }
-
-
-def reference_assessment(sample: SampleCentre) -> Assessment:
-    """The sample's reference scoring as an assessment, so the scoring engine computes it."""
-    return Assessment(
-        training=True,
-        rubric=sample.rubric,
-        centre=sample.centre,
-        scores=list(reference_scores(sample).values()),
-    )
+    return {entry.indicator: entry for entry in reference_assessment(sample).scores}
 
 
 def compare(

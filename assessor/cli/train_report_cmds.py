@@ -1,0 +1,115 @@
+"""`assessor train list|report|trainees`: samples, a trainee's file against a sample, and the
+trainer's class list. Attached to the `train` group of `train_cmds.py`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from assessor.cli.common import FILE, data_dir_option
+from assessor.cli.train_cmds import command as train
+from assessor.core.assessment.model import CENTRE_KIND_LABELS
+from assessor.core.clock import beijing_text, now_utc
+from assessor.core.storage.store import default_root
+from assessor.core.training.catalogue import all_samples, find_sample
+from assessor.core.training.comparison import Comparison
+from assessor.core.training.figures import comparison_figures, disagreements
+from assessor.core.training.numbers import percent_text
+from assessor.core.training.results import ResultStore
+from assessor.core.training.rule import load_rule
+from assessor.core.training.trainer import trainee_summaries
+
+MODE_LABELS = {"practice": "练习", "test": "测试"}
+DIFFICULTY_LABELS = {"easy": "容易", "medium": "中等", "hard": "较难"}
+
+
+@train.command("list")
+@data_dir_option
+def list_samples(data_dir: Path | None) -> None:
+    """列出样例机构（内置的与数据文件夹 training/samples 中的）。"""
+    samples = all_samples(data_dir or default_root())
+    if not samples:
+        click.echo("没有样例。")
+    for s in samples:
+        kind = CENTRE_KIND_LABELS[s.centre.kind]
+        click.echo(
+            f"{s.id}  {MODE_LABELS[s.mode]}  {DIFFICULTY_LABELS[s.difficulty]}  {kind}  {s.title}"
+        )
+
+
+@train.command("report")
+@click.option("--sample", "sample_name", required=True, help="样例编号（或样例文件路径）")
+@click.option(
+    "--scores", "scores_file", type=FILE, required=True, help="学员的评估文件（导出的 JSON）"
+)
+@click.option(
+    "--rubric", "rubric_path", type=FILE, help="评估标准文件（默认按样例记录的哈希查找）"
+)
+@click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON")
+@data_dir_option
+def report(
+    sample_name: str,
+    scores_file: Path,
+    rubric_path: Path | None,
+    as_json: bool,
+    data_dir: Path | None,
+) -> None:
+    """把学员的评分与样例的参考评分比较，给出与练习界面相同的一致性结果。"""
+    from assessor.core.export.document import read_assessment
+    from assessor.core.rubric.registry import rubric_for
+    from assessor.core.training.comparison import compare
+
+    root = data_dir or default_root()
+    sample = find_sample(sample_name, root)
+    rubric = rubric_for(sample.rubric, [rubric_path] if rubric_path else [])
+    comparison = compare(rubric, sample, read_assessment(scores_file), load_rule(root))
+    click.echo(render_json(comparison) if as_json else render_text(comparison))
+
+
+def render_text(c: Comparison) -> str:
+    lines = [f"{f.label}：{f.value}" for f in comparison_figures(c)]
+    worst = disagreements(c)
+    if worst:
+        lines.append("")
+        lines.append("差异最大的指标（附参考理由）：")
+        for d in worst:
+            lines.append(f"  {d.indicator} {d.short}：你的评分 {d.trainee}，参考 {d.reference}")
+            lines.append(f"    理由：{d.rationale}")
+    return "\n".join(lines)
+
+
+def render_json(c: Comparison) -> str:
+    data = {
+        "sample": c.sample_id,
+        "mode": c.mode,
+        "passed": c.passed,
+        "figures": [vars(f) for f in comparison_figures(c)],
+        "disagreements": [vars(d) for d in disagreements(c)],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@train.command("trainees")
+@data_dir_option
+def trainees(data_dir: Path | None) -> None:
+    """列出学员的成绩走势、认证状态与有效期。"""
+    root = data_dir or default_root()
+    rows = trainee_summaries(ResultStore(root).all(), load_rule(root), now_utc())
+    if not rows:
+        click.echo("还没有学员成绩。")
+    for row in rows:
+        trend = " → ".join(percent_text(x) for x in row.trend[-5:])
+        click.echo(
+            f"{row.trainee.trainee_id}  {row.trainee.name}  {row.certification.label}"
+            f"{_until(row.certification.expires_at)}  测试 {row.certification.tests} 次  走势 {trend}"
+        )
+
+
+def _until(moment: datetime | None) -> str:
+    return f"（有效期至 {beijing_text(moment, '%Y-%m-%d')}）" if moment else ""
+
+
+commands = (train,)
