@@ -34,6 +34,7 @@ from assessor.gui.assessment.workspace import Workspace
 from assessor.gui.home.home_view import HomeView
 from assessor.gui.signing.keys_dialog import KeysDialog
 from assessor.gui.signing.sign_dialog import SignDialog
+from assessor.gui.training.training_screen import TrainingScreen
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.style import ems, tone
 
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.sign_dialog: SignDialog | None = None
         self.keys_dialog: KeysDialog | None = None
+        self.training: TrainingScreen | None = None
 
         self.setWindowTitle("托育机构质量评估")
         self.setMinimumSize(1024, 600)
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.home.signRequested.connect(self.sign_record)
         self.home.keysRequested.connect(self.show_keys)
         self.home.aboutRequested.connect(self.show_about)
+        self.home.trainingRequested.connect(self.show_training)
         self.home.notice.connect(self.show_notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
@@ -207,10 +210,32 @@ class MainWindow(QMainWindow):
             self.show_notice("正在签名并导出，请等待完成后再关闭")
             event.ignore()
             return
+        if self.training is not None:
+            self.training.flush()
         if self.close_assessment():
             event.accept()
         else:
             event.ignore()
+
+    # ---- training --------------------------------------------------------------------------
+
+    def show_training(self) -> None:
+        """「培训练习」: practice drafts and results stay in the data folder's training part."""
+        if self.training is None:
+            try:
+                self.training = TrainingScreen(self.store.root, self.rubric, self.dialogs)
+            except UserError as exc:
+                self.dialogs.error("无法打开培训练习", str(exc))
+                return
+            self.training.homeRequested.connect(self._leave_training)
+            self.training.notice.connect(self.show_notice)
+            self.stack.addWidget(self.training)
+        self.training.show_picker()
+        self.stack.setCurrentWidget(self.training)
+
+    def _leave_training(self) -> None:
+        self.stack.setCurrentWidget(self.home)
+        self.home.focus_list()
 
     # ---- signing ---------------------------------------------------------------------------
 

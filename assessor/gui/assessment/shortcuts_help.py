@@ -53,6 +53,10 @@ SECTIONS: dict[str, dict[str, Binding]] = {
         "bin": Binding(("Ctrl+B",), "打开或关闭回收站"),
         "keys": Binding(("Ctrl+K",), "管理签名密钥（导入评估员密钥文件）"),
         "about": Binding(("Ctrl+I",), "关于本程序与评估标准数据（哪些内容为拟定、未经核实）"),
+        "training": Binding(("Ctrl+T",), "培训练习：用样例机构练习评分，查看一致性结果"),
+    },
+    "培训练习": {
+        "submit": Binding(("Ctrl+Shift+Return",), "提交评分，与参考评分比较（须全部评完）"),
     },
     "通用": {
         "help": Binding(("F1",), "显示或隐藏本快捷键说明"),

@@ -238,6 +238,7 @@ class HomeView(QWidget):
     signRequested = Signal(str)
     keysRequested = Signal()
     aboutRequested = Signal()
+    trainingRequested = Signal()
     notice = Signal(str)
 
     def __init__(
@@ -283,6 +284,9 @@ class HomeView(QWidget):
         # the selected record.
         heading = QHBoxLayout()
         heading.addWidget(title, 1)
+        self.training_button = self._button(
+            heading, "培训练习", "training", self.trainingRequested.emit
+        )
         self.keys_button = self._button(heading, "签名密钥…", "keys", self.keysRequested.emit)
         self.about_button = self._button(heading, "关于", "about", self.aboutRequested.emit)
 
