@@ -14,8 +14,11 @@ import unicodedata
 MIN_CRITERION_CHARS = 8
 # A clause of the criterion this long, copied whole, is a copy and not an observation.
 MIN_CLAUSE_CHARS = 12
-# Share of the criterion's three-character sequences that a restatement reuses.
-MOSTLY = 0.6
+# Share of the criterion's three-character sequences that a restatement reuses. Only for
+# criteria long enough that sharing their nouns is not enough to reach it: a short criterion
+# ("未参加负责人岗位培训") shares most of its words with any honest note on the same topic.
+MOSTLY = 0.5
+MIN_MOSTLY_CHARS = 20
 
 _CLAUSE_BREAKS = re.compile(r"[，,；;。：:、（）()“”\"]")
 
@@ -39,7 +42,7 @@ def restated_part(found: str, criterion: str) -> str | None:
     if crit in text:
         return criterion
     grams = _trigrams(crit)
-    if grams and len(grams & _trigrams(text)) / len(grams) >= MOSTLY:
+    if len(crit) >= MIN_MOSTLY_CHARS and len(grams & _trigrams(text)) / len(grams) >= MOSTLY:
         return criterion
     for clause in _CLAUSE_BREAKS.split(criterion):
         plain = _plain(clause)

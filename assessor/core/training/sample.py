@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, model_validator
 
 from assessor.core.assessment.model import Centre, RubricRef
+from assessor.core.paths import samples_dir
 from assessor.core.problems import (
     ProblemsError,
     parse_json,
@@ -99,3 +100,8 @@ def sample_json(sample: SampleCentre) -> bytes:
     """The canonical file form: key order of the model, two-space indent, UTF-8, final newline."""
     data = sample.model_dump(mode="json")
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def bundled_sample_paths() -> list[Path]:
+    """The sample centre files shipped with the app, in file name order."""
+    return sorted(samples_dir().glob("*.json"))
