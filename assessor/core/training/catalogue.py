@@ -5,26 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assessor.core.paths import assets_dir
 from assessor.core.problems import UserError
-from assessor.core.training.rule import RULE_FILE
-from assessor.core.training.sample import SampleCentre, load_sample
-
-
-def sample_folders(data_root: Path | None) -> list[Path]:
-    folders = [assets_dir() / "samples"]
-    if data_root is not None:
-        folders.append(data_root / "training" / "samples")
-    return folders
+from assessor.core.training.sample import SampleCentre, bundled_sample_paths, load_sample
 
 
 def sample_files(data_root: Path | None) -> list[Path]:
-    return [
-        path
-        for folder in sample_folders(data_root)
-        for path in sorted(folder.glob("*.json"))
-        if path.name != RULE_FILE
-    ]
+    """Bundled samples first, then the trainer's own."""
+    own = sorted((data_root / "training" / "samples").glob("*.json")) if data_root else []
+    return [*bundled_sample_paths(), *own]
 
 
 def all_samples(data_root: Path | None) -> list[SampleCentre]:

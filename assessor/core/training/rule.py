@@ -1,7 +1,8 @@
 """The reliability rule as data: when one comparison passes, and when a trainee is certified.
 
-The bundled rule is `assets/samples/rule.json`; a trainer who keeps a class's data apart can put
-a `training/rule.json` of their own in the data folder, which then wins.
+The bundled rule is `assets/training/reliability-rule.json` (beside the training key, outside
+`assets/samples/`, which holds sample files only); a trainer who keeps a class's data apart can
+put a `training/rule.json` of their own in the data folder, which then wins.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class ReliabilityRule(BaseModel):
 
 
 def bundled_rule_path() -> Path:
-    return assets_dir() / "samples" / RULE_FILE
+    return assets_dir() / "training" / "reliability-rule.json"
 
 
 def load_rule(data_root: Path | None = None) -> ReliabilityRule:
