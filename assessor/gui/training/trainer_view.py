@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from assessor.core.clock import beijing_text
@@ -63,7 +63,7 @@ class TrainerView(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.group_note)
         layout.addWidget(self.mis_scored, 2)
-        layout.addWidget(back)
+        layout.addWidget(back, 0, Qt.AlignmentFlag.AlignLeft)
 
     def show_data(
         self,
