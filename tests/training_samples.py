@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from assessor.core.assessment.create import rubric_ref
 from assessor.core.assessment.model import Assessment, Centre, IndicatorScore
+from assessor.core.document.new import rubric_ref
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.training.sample import SampleCentre
 

@@ -26,7 +26,7 @@ _STATUS = {"met": "达标", "unmet": "未达标", "unscored": "未评分", "na":
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON")
 def command(file: Path, rubric_path: Path | None, as_json: bool) -> None:
     """重新计算评估文件（已签名或未签名）的得分、否决项和等级，并说明理由。"""
-    from assessor.core.export.document import read_assessment
+    from assessor.core.document.model import read_assessment
 
     assessment = read_assessment(file)
     rubric = rubric_for(assessment.rubric, [rubric_path] if rubric_path else [])

@@ -58,7 +58,7 @@ def report(
     data_dir: Path | None,
 ) -> None:
     """把学员的评分与样例的参考评分比较，给出与练习界面相同的一致性结果。"""
-    from assessor.core.export.document import read_assessment
+    from assessor.core.document.model import read_assessment
     from assessor.core.rubric.registry import rubric_for
     from assessor.core.training.comparison import compare
 

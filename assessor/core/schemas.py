@@ -6,7 +6,7 @@ import json
 
 from pydantic import BaseModel
 
-from assessor.core.export.document import AssessmentDocument
+from assessor.core.document.model import AssessmentDocument
 from assessor.core.rubric.model import Rubric
 from assessor.core.training.sample import SAMPLE_FORMAT, SampleCentre
 

@@ -19,7 +19,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, JsonValue, ValidationError
 
 from assessor.core import audit
-from assessor.core.assessment.create import new_assessment
 from assessor.core.assessment.model import (
     Assessment,
     Centre,
@@ -31,6 +30,7 @@ from assessor.core.assessment.model import (
 )
 from assessor.core.audit import AuditEntry
 from assessor.core.clock import now_utc
+from assessor.core.document.new import new_assessment
 from assessor.core.problems import ProblemsError, UserError, problems_from_validation
 from assessor.core.rubric.model import Indicator
 from assessor.core.rubric.registry import rubric_for

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assessor.core.assessment.create import rubric_ref
+from assessor.core.document.new import rubric_ref
 from assessor.core.paths import samples_dir
 from assessor.core.problems import Problem, ProblemsError, problems_from_validation
 from assessor.core.rubric.registry import default_rubric

@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from assessor.core.assessment.create import new_assessment
 from assessor.core.assessment.model import (
     Assessment,
     AssessorRef,
@@ -16,17 +15,18 @@ from assessor.core.assessment.model import (
     Centre,
     CentreKind,
     ClassGroup,
-    ClassKind,
     IndicatorScore,
     Operator,
     StaffCounts,
     Visit,
 )
 from assessor.core.assessment.uscc import CHARSET, check_character
+from assessor.core.document.new import new_assessment
 from assessor.core.rubric.model import Indicator
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession
 from assessor.core.storage.store import Store
+from assessor.core.vocabulary import ClassKind
 
 # 福州市 districts, so the commission statistics have realistic division codes to group by.
 DISTRICTS = {

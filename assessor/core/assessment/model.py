@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from assessor.core.assessment.uscc import uscc_problem
 from assessor.core.clock import now_utc
+from assessor.core.vocabulary import ClassKind
 
 ASSESSMENT_FORMAT = "assessor.assessment/1"
 
@@ -40,21 +41,6 @@ CARE_TYPE_LABELS = {
     CareType.half_day: "半日托",
     CareType.hourly: "计时托",
     CareType.temporary: "临时托",
-}
-
-
-class ClassKind(StrEnum):
-    infant = "infant"
-    toddler_small = "toddler_small"
-    toddler_large = "toddler_large"
-    mixed = "mixed"
-
-
-CLASS_KIND_LABELS = {
-    ClassKind.infant: "乳儿班",
-    ClassKind.toddler_small: "托小班",
-    ClassKind.toddler_large: "托大班",
-    ClassKind.mixed: "混龄班",
 }
 
 

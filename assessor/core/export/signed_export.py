@@ -13,8 +13,8 @@ from pathlib import Path
 from assessor.core.assessment.model import Assessment, Status
 from assessor.core.audit import AuditEntry
 from assessor.core.clock import now_utc
-from assessor.core.export.build import build_document
-from assessor.core.export.document import AssessmentDocument
+from assessor.core.document.build import build_document
+from assessor.core.document.model import AssessmentDocument
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.report.render import render_report
 from assessor.core.rubric.registry import rubric_for

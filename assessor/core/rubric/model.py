@@ -137,9 +137,16 @@ class GradeRule(Strict):
 
 
 class NaRule(Strict):
-    """How a dimension is scored when some of its indicators are not applicable."""
+    """How scores are converted when some indicators are not applicable (合理缺项).
 
-    method: Literal["rescale_dimension"] = "rescale_dimension"
+    At every level (item, dimension, total) the result states the points earned on applicable
+    indicators and the applicable maximum; both add up level by level. The conversion to the
+    full scale is applied once: `rescale_total` converts only the total
+    (earned ÷ applicable × total), `rescale_dimension` converts each dimension
+    (earned ÷ applicable × dimension maximum) and adds the converted dimensions.
+    """
+
+    method: Literal["rescale_dimension", "rescale_total"] = "rescale_dimension"
     text: str = Field(min_length=1)
 
 

@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
-from assessor.core.assessment.model import RubricRef
 from assessor.core.paths import default_rubric_path, rubrics_dir
 from assessor.core.problems import ProblemsError, UserError
 from assessor.core.rubric.validate import LoadedRubric, load_rubric
+
+
+class NamedRubric(Protocol):
+    """How a record names its rubric: code and version for people, the hash to find it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
 
 
 @lru_cache(maxsize=16)
@@ -46,7 +57,7 @@ def known_rubrics(extra: Iterable[str | Path | LoadedRubric] = ()) -> list[Loade
     return found
 
 
-def rubric_for(ref: RubricRef, extra: Iterable[str | Path | LoadedRubric] = ()) -> LoadedRubric:
+def rubric_for(ref: NamedRubric, extra: Iterable[str | Path | LoadedRubric] = ()) -> LoadedRubric:
     for rubric in known_rubrics(extra):
         if rubric.sha256 == ref.sha256:
             return rubric

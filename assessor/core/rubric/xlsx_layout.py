@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from assessor.core.assessment.model import CLASS_KIND_LABELS
 from assessor.core.rubric.model import (
     CHECK_LABELS,
     METHOD_LABELS,
@@ -17,6 +16,7 @@ from assessor.core.rubric.model import (
     CheckId,
     Source,
 )
+from assessor.core.vocabulary import CLASS_KIND_LABELS
 
 README = "说明"
 INFO = "标准信息"

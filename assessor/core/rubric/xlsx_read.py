@@ -19,7 +19,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
-from assessor.core.assessment.model import CLASS_KIND_LABELS
 from assessor.core.problems import Problem, ProblemsError, format_loc, translate_error
 from assessor.core.rubric.model import Rubric
 from assessor.core.rubric.validate import LoadedRubric, structural_problems
@@ -47,6 +46,7 @@ from assessor.core.rubric.xlsx_layout import (
     YES,
     Col,
 )
+from assessor.core.vocabulary import CLASS_KIND_LABELS
 
 _TRUE_WORDS = {YES, "true", "1"}
 _FALSE_WORDS = {NO, "false", "0"}

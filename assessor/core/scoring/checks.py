@@ -11,9 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assessor.core.assessment.model import CLASS_KIND_LABELS, Centre, CentreKind
+from assessor.core.assessment.model import Centre, CentreKind
 from assessor.core.rubric.model import CheckId, CheckParameters
 from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.vocabulary import CLASS_KIND_LABELS
 
 Status = Literal["ok", "fail", "unknown"]
 

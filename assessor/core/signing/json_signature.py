@@ -38,7 +38,7 @@ from pydantic import ValidationError
 from assessor.core.assessment.model import Status
 from assessor.core.canonical import canonical_bytes
 from assessor.core.clock import now_utc
-from assessor.core.export.document import (
+from assessor.core.document.model import (
     MAX_DOCUMENT_BYTES,
     AssessmentDocument,
     SignatureBlock,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assessor.core.assessment.create import new_assessment
 from assessor.core.assessment.model import Assessment, IndicatorScore, Visit
+from assessor.core.document.new import new_assessment
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.training.sample import SampleCentre
 

@@ -34,13 +34,12 @@ from PySide6.QtWidgets import (
 from assessor.core.assessment.model import (
     CARE_TYPE_LABELS,
     CENTRE_KIND_LABELS,
-    CLASS_KIND_LABELS,
     OPERATOR_LABELS,
     STAFF_LABELS,
     CareType,
-    ClassKind,
 )
 from assessor.core.problems import ProblemsError
+from assessor.core.vocabulary import CLASS_KIND_LABELS, ClassKind
 from assessor.gui.assessment.controller import AssessmentController
 from assessor.gui.home.record_table import CellErrors, ChoiceDelegate, Column, RecordTableModel
 from assessor.gui.widgets.style import tone

@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from assessor.core.assessment.create import new_assessment
 from assessor.core.assessment.model import Centre, IndicatorScore, Supersedes, profile_gaps
 from assessor.core.assessment.uscc import CHARSET, check_character, uscc_problem
+from assessor.core.document.new import new_assessment
 from assessor.core.problems import problems_from_validation
 from tests.factories import small_rubric
 

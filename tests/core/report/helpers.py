@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assessor.core.assessment.create import new_assessment
 from assessor.core.assessment.model import (
     AssessorRef,
     CareType,
@@ -28,6 +27,7 @@ from assessor.core.assessment.model import (
     Visit,
 )
 from assessor.core.assessment.uscc import check_character
+from assessor.core.document.new import new_assessment
 from assessor.core.report.render import RenderedReport, render_report
 from assessor.core.rubric.validate import LoadedRubric, parse_rubric
 from assessor.core.scoring.checks import run_checks

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessor.core.assessment.create import new_assessment
 from assessor.core.assessment.model import Assessment, IndicatorScore
+from assessor.core.document.new import new_assessment
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.engine import compute_result, score_problems

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.core.export.document import AssessmentDocument
+from assessor.core.document.model import AssessmentDocument
 from assessor.core.rubric.validate import LoadedRubric, load_rubric
 from assessor.core.signing.keys import SigningKey, load_signer, training_signer
 from tests.core.signing.pki import (

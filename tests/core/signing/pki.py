@@ -14,10 +14,10 @@ from cryptography import x509
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from assessor.core.assessment.create import new_assessment
 from assessor.core.assessment.model import AssessorRef, Centre, Status, Visit
 from assessor.core.clock import now_utc
-from assessor.core.export.document import AssessmentDocument
+from assessor.core.document.model import AssessmentDocument
+from assessor.core.document.new import new_assessment
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import run_checks
 from assessor.core.scoring.engine import compute_result

@@ -18,7 +18,7 @@ from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from assessor.core.assessment.model import Status
 from assessor.core.canonical import canonical_bytes
 from assessor.core.clock import now_utc
-from assessor.core.export.document import AssessmentDocument, parse_assessment
+from assessor.core.document.model import AssessmentDocument, parse_assessment
 from assessor.core.problems import UserError
 from assessor.core.signing.json_signature import (
     NOT_CANONICAL,

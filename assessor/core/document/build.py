@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assessor.core.assessment.model import Assessment
 from assessor.core.audit import AuditEntry, head
-from assessor.core.export.document import AssessmentDocument
+from assessor.core.document.model import AssessmentDocument
 from assessor.core.problems import ProblemsError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import run_checks

@@ -1,4 +1,4 @@
-"""Starting a new assessment against a rubric."""
+"""Starting a new assessment against a rubric: one empty score entry per indicator."""
 
 from __future__ import annotations
 
