@@ -39,6 +39,7 @@ from assessor.core.scoring.checks import Finding, findings_for, run_checks
 from assessor.core.scoring.engine import compute_result, level_problem
 from assessor.core.scoring.result import Result
 from assessor.core.storage.atomic import StorageError
+from assessor.core.storage.index import Overview
 from assessor.core.storage.store import FINALISE_ACTION, RecordSummary, Store, record_key
 
 PROFILE_FORM = "机构信息"
@@ -96,6 +97,8 @@ class RecordOverview:
     percent: int | None = None
     grade: str | None = None
     grade_label: str = ""
+    started: bool = False  # any indicator scored or marked N/A
+    complete: bool = False
     problem: str | None = None
 
     @property
@@ -103,27 +106,51 @@ class RecordOverview:
         return self.summary.key
 
 
+def overview_of(result: Result) -> Overview:
+    c = result.completeness
+    return Overview(
+        scored=c.scored,
+        total=c.total,
+        percent=c.percent,
+        grade=result.grade,
+        grade_label=result.explanation.label,
+    )
+
+
 def record_overviews(store: Store, known: Sequence[LoadedRubric] = ()) -> list[RecordOverview]:
-    """Every stored record with its progress and predicted grade, in the store's order."""
+    """Every stored record with its progress and predicted grade, in the store's order.
+
+    Progress and grade come from the store's index; only records changed since they were
+    last computed are loaded and scored, and what is computed is remembered.
+    """
     out: list[RecordOverview] = []
+    computed: list[tuple[RecordSummary, Overview]] = []
     for summary in store.list():
         if summary.broken:
             out.append(RecordOverview(summary, problem=summary.problem))
             continue
-        try:
-            assessment = store.load(summary.key)
-            result = compute_result(rubric_for(assessment.rubric, known), assessment)
-        except (StorageError, UserError) as exc:
-            out.append(RecordOverview(summary, problem=str(exc)))
-            continue
+        overview = summary.overview
+        if overview is None:
+            try:
+                assessment = store.load(summary.key)
+                result = compute_result(rubric_for(assessment.rubric, known), assessment)
+            except (StorageError, UserError) as exc:
+                out.append(RecordOverview(summary, problem=str(exc)))
+                continue
+            overview = overview_of(result)
+            computed.append((summary, overview))
         out.append(
             RecordOverview(
                 summary,
-                percent=result.completeness.percent,
-                grade=result.grade,
-                grade_label=result.explanation.label,
+                percent=overview.percent,
+                grade=overview.grade,
+                grade_label=overview.grade_label,
+                started=overview.scored > 0,
+                complete=overview.scored == overview.total,
             )
         )
+    if computed:
+        store.remember_overviews(computed)
     return out
 
 
@@ -303,14 +330,20 @@ class EditingSession:
             return False
         return self._change_score(indicator_id, ScoreState(None, na), "na")
 
-    def set_note(self, indicator_id: str, text: str) -> bool:
+    def set_note(self, indicator_id: str, text: str, *, continued: bool = False) -> bool:
+        """Save the note; `continued` folds it into the previous note change on the same
+        indicator, so a note saved every few keystrokes is still undone as one step."""
         self._refuse_if_final()
         entry = self.entry(self._known(indicator_id))
         if entry.note == text:
             return False
         change = Change(indicator_id, "note", entry.note, text)
         self._apply(change, "")
-        self._undo.append(change)
+        last = self._undo[-1] if self._undo else None
+        if continued and last and last.kind == "note" and last.indicator == indicator_id:
+            self._undo[-1] = Change(indicator_id, "note", last.old, text)
+        else:
+            self._undo.append(change)
         self._redo.clear()
         return True
 

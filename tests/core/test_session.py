@@ -290,3 +290,20 @@ def test_a_failing_finalise_hook_leaves_the_assessment_final(session: EditingSes
     with pytest.raises(RuntimeError, match="签名失败"):
         session.finalise()
     assert reopened(session).assessment.status is Status.final
+
+
+def test_a_note_saved_in_pieces_is_one_undo_step_and_every_piece_is_on_disk(
+    session: EditingSession,
+) -> None:
+    session.set_score("4.1.1", 6)
+    session.set_note("4.1.1", "营业")
+    session.set_note("4.1.1", "营业执照", continued=True)
+    session.set_note("4.1.1", "营业执照齐全", continued=True)
+    assert reopened(session).entry("4.1.1").note == "营业执照齐全"
+    assert [e.action for e in session.audit_trail] == ["score", "note", "note", "note"]
+    assert session.undo() == "4.1.1"
+    assert session.entry("4.1.1").note == "" and session.entry("4.1.1").score == 6
+    session.set_note("4.1.2", "另一条")
+    session.set_note("4.1.1", "换了指标", continued=True)
+    session.undo()
+    assert session.entry("4.1.1").note == "" and session.entry("4.1.2").note == "另一条"

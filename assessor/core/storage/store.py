@@ -4,6 +4,7 @@
     <root>/assessments/<id>-v<version>/evidence/     files attached to scores
     <root>/assessments/<id>-v<version>/signed/       the signed JSON and PDF of a final record
     <root>/bin/<id>-v<version>/                      deleted records, with deleted.json
+    <root>/index.json                                what the home list shows (see index.py)
 
 One small database per assessment version, so an autosave rewrites only its own record. The
 assessment, its audit chain and the seal binding the two are written in one atomic file write.
@@ -23,7 +24,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,15 @@ from assessor.core.storage.atomic import (
     copy_file_atomic,
     fsync_dir,
     remove_stale_temps,
+)
+from assessor.core.storage.index import (
+    INDEX_FILE,
+    IndexEntry,
+    Overview,
+    Place,
+    RecordIndex,
+    Stamp,
+    file_stamp,
 )
 
 RECORD_FILE = "record.json"
@@ -82,23 +92,61 @@ def record_key(assessment: Assessment) -> str:
 
 
 @dataclass(frozen=True)
+class SigningState:
+    """Whether a record was signed, and whether only with the built-in training key."""
+
+    signed: bool = False
+    training: bool = False
+
+
+@dataclass(frozen=True)
 class RecordSummary:
-    """One line of the drafts list; `problem` says why a broken record cannot be opened."""
+    """One line of the drafts list; `problem` says why a broken record cannot be opened.
+
+    `overview` is the progress and grade the index remembers (None until computed for the
+    record as it now is); `stamp` identifies the files the summary was read from.
+    """
 
     key: str
     id: str
     version: int
     status: Status | None = None
     centre_name: str = ""
+    uscc: str = ""
+    address: str = ""
     visit_date: date | None = None
     updated_at: datetime | None = None
     training: bool = False
     signed: bool = False
+    signed_training: bool = False
     problem: str | None = None
+    overview: Overview | None = None
+    stamp: Stamp | None = field(default=None, compare=False)
 
     @property
     def broken(self) -> bool:
         return self.problem is not None
+
+
+def _summary_of(entry: IndexEntry) -> RecordSummary:
+    record_id, version = entry.key.rsplit("-v", 1)
+    return RecordSummary(
+        key=entry.key,
+        id=record_id,
+        version=int(version),
+        status=entry.status,
+        centre_name=entry.centre_name,
+        uscc=entry.uscc,
+        address=entry.address,
+        visit_date=entry.visit_date,
+        updated_at=entry.updated_at,
+        training=entry.training,
+        signed=entry.signed,
+        signed_training=entry.signed_training,
+        problem=entry.problem,
+        overview=entry.overview,
+        stamp=entry.stamp,
+    )
 
 
 @dataclass(frozen=True)
@@ -221,6 +269,10 @@ def _new_file(stored: _Stored) -> dict[str, dict[str, Any]]:
     }
 
 
+def _stamp(folder: Path) -> Stamp:
+    return file_stamp(folder / RECORD_FILE, folder / SIGNED_DIR / SIGNED_JSON)
+
+
 def _evidence_name(source: Path) -> str:
     # Keep the original name readable (Chinese included) but free of anything a file system or
     # a later export could trip on; the random prefix makes it unique.
@@ -244,6 +296,7 @@ class Store:
         # Per key, the record file as this store last wrote or fully verified it, so that an
         # autosave need not re-read and re-verify a growing audit chain it wrote itself.
         self._known: dict[str, tuple[tuple[int, int, int], _Stored]] = {}
+        self._index = RecordIndex(root / INDEX_FILE)
         with _disk(f"打开数据文件夹 {root}"):
             self._records.mkdir(parents=True, exist_ok=True)
             self._bin.mkdir(exist_ok=True)
@@ -275,6 +328,7 @@ class Store:
                     shutil.rmtree(staging, ignore_errors=True)
                     raise
                 fsync_dir(self._records)
+            self._index_record(key, assessment)
 
     def load(self, key: str) -> Assessment:
         return self.load_with_audit(key)[0]
@@ -314,11 +368,15 @@ class Store:
                 self._storage(path).write(_new_file(content))
             self._remember(key, path, content)
             assessment.updated_at = saved_at
+            self._index_record(key, assessment)
 
     def list(self) -> list[RecordSummary]:
-        """Every record, newest change first; broken ones last, each with its problem."""
+        """Every record, newest change first; broken ones last, each with its problem.
+
+        Read from the index; only records written behind this store's back are read in full.
+        """
         with self._lock:
-            summaries = [self._summary(folder) for folder in self._folders(self._records)]
+            summaries = [_summary_of(e) for e in self._indexed(Place.records)]
         healthy = sorted(
             (s for s in summaries if not s.broken),
             key=lambda s: s.updated_at or _EPOCH,
@@ -369,6 +427,23 @@ class Store:
                 atomic_write_bytes(folder / SIGNED_PDF, pdf_bytes)
                 # The JSON goes last: its presence says the pair is complete.
                 atomic_write_bytes(folder / SIGNED_JSON, json_bytes)
+            self._index_record(key, Assessment.model_validate(self._current(path, key).assessment))
+
+    def signing_state(self, key: str) -> SigningState:
+        """Whether a record was signed and whether only with the training key: the one place
+        that knows how a signing is recorded."""
+        return self._signing_state(self._records / _checked_key(key))
+
+    def remember_overviews(self, computed: list[tuple[RecordSummary, Overview]]) -> None:
+        """Keep progress and grade computed for listed records, unless they changed since."""
+        with self._lock:
+            updates = []
+            for summary, overview in computed:
+                entry = self._index.get(Place.records, summary.key)
+                if entry is not None and entry.stamp == summary.stamp:
+                    updates.append(entry.model_copy(update={"overview": overview}))
+            if updates:
+                self._index.put(*updates)
 
     def signed_json(self, key: str) -> bytes | None:
         """The last signed JSON kept for a record, or None if it was never signed."""
@@ -398,13 +473,11 @@ class Store:
                 fsync_dir(self._records)
                 fsync_dir(self._bin)
             self._known.pop(key, None)
+            self._move_entry(key, Place.records, Place.bin, target)
 
     def bin_list(self) -> list[BinEntry]:
         with self._lock:
-            entries = [
-                BinEntry(self._summary(folder), self._deleted_at(folder))
-                for folder in self._folders(self._bin)
-            ]
+            entries = [BinEntry(_summary_of(e), e.deleted_at) for e in self._indexed(Place.bin)]
         return sorted(entries, key=lambda e: e.deleted_at or _EPOCH, reverse=True)
 
     def restore(self, key: str) -> None:
@@ -420,6 +493,7 @@ class Store:
                 fsync_dir(self._bin)
                 fsync_dir(self._records)
                 (target / DELETED_FILE).unlink(missing_ok=True)
+            self._move_entry(key, Place.bin, Place.records, target)
 
     def purge(self, key: str) -> None:
         """Delete a record from the recycle bin forever."""
@@ -432,6 +506,7 @@ class Store:
                 # Renamed first so an interrupted removal never looks like a damaged record.
                 os.rename(source, doomed)
                 fsync_dir(self._bin)
+                self._index.drop(Place.bin, key)
                 shutil.rmtree(doomed)
 
     # ---- internals -----------------------------------------------------------------------
@@ -494,27 +569,94 @@ class Store:
         with _disk(f"读取文件夹 {parent}"):
             return sorted(p for p in parent.iterdir() if p.is_dir() and _KEY.fullmatch(p.name))
 
-    def _summary(self, folder: Path) -> RecordSummary:
+    # ---- the index -----------------------------------------------------------------------
+
+    def _indexed(self, place: Place) -> list[IndexEntry]:
+        """The index entries of every folder in `place`, re-read where a record changed."""
+        folders = self._folders(self._records if place is Place.records else self._bin)
+        dropped = self._index.keep_only(place, {f.name for f in folders})
+        entries, fresh = [], []
+        for folder in folders:
+            stamp = _stamp(folder)
+            entry = self._index.get(place, folder.name)
+            if entry is None or entry.stamp != stamp:
+                entry = self._read_entry(place, folder, stamp)
+                fresh.append(entry)
+            entries.append(entry)
+        if fresh:
+            self._index.put(*fresh)
+        elif dropped:
+            self._index.write()
+        return entries
+
+    def _read_entry(self, place: Place, folder: Path, stamp: Stamp) -> IndexEntry:
         key = folder.name
-        record_id, version = key.rsplit("-v", 1)
         path = folder / RECORD_FILE
+        deleted_at = self._deleted_at(folder) if place is Place.bin else None
         try:
             assessment = _assessment(path, key, _stored(path, self._read(path, key)).assessment)
         except StorageError as exc:
-            return RecordSummary(key, record_id, int(version), problem=str(exc))
+            problem = str(exc)
         except OSError as exc:
-            return RecordSummary(key, record_id, int(version), problem=exc.strerror or str(exc))
-        return RecordSummary(
-            key=key,
-            id=record_id,
-            version=assessment.version,
+            problem = exc.strerror or str(exc)
+        else:
+            return self._entry(place, folder, assessment, stamp, deleted_at)
+        return IndexEntry(
+            key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at
+        )
+
+    def _entry(
+        self,
+        place: Place,
+        folder: Path,
+        assessment: Assessment,
+        stamp: Stamp,
+        deleted_at: datetime | None = None,
+    ) -> IndexEntry:
+        signing = self._signing_state(folder)
+        return IndexEntry(
+            key=folder.name,
+            place=place,
+            stamp=stamp,
             status=assessment.status,
             centre_name=assessment.centre.name,
+            uscc=assessment.centre.uscc,
+            address=assessment.centre.address,
             visit_date=assessment.visit.date,
             updated_at=assessment.updated_at,
             training=assessment.training,
-            signed=(folder / SIGNED_DIR / SIGNED_JSON).is_file(),
+            signed=signing.signed,
+            signed_training=signing.training,
+            deleted_at=deleted_at,
         )
+
+    def _index_record(self, key: str, assessment: Assessment) -> None:
+        folder = self._records / key
+        self._index.put(self._entry(Place.records, folder, assessment, _stamp(folder)))
+
+    def _move_entry(self, key: str, source: Place, target: Place, folder: Path) -> None:
+        entry = self._index.get(source, key)
+        self._index.drop(source, key)
+        if entry is not None and entry.problem is None:
+            deleted_at = self._deleted_at(folder) if target is Place.bin else None
+            self._index.put(
+                entry.model_copy(
+                    update={"place": target, "stamp": _stamp(folder), "deleted_at": deleted_at}
+                )
+            )
+
+    @staticmethod
+    def _signing_state(folder: Path) -> SigningState:
+        # Today the kept signed JSON says it all: present means signed, and its signature
+        # block says whether the training key signed it.
+        path = folder / SIGNED_DIR / SIGNED_JSON
+        try:
+            signature = json.loads(path.read_bytes()).get("signature") or {}
+        except FileNotFoundError:
+            return SigningState()
+        except (OSError, ValueError, AttributeError):
+            return SigningState(signed=True)
+        return SigningState(signed=True, training=signature.get("training") is True)
 
     @staticmethod
     def _deleted_at(folder: Path) -> datetime | None:

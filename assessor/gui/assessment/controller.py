@@ -9,6 +9,7 @@ back to the caller, because the form and the finalise panel show them in place.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,8 +40,10 @@ class AssessmentController(QObject):
     def set_na(self, indicator: str, na: bool) -> bool:
         return self._indicator_change(indicator, self.session.set_na, indicator, na)
 
-    def set_note(self, indicator: str, text: str) -> bool:
-        return self._indicator_change(indicator, self.session.set_note, indicator, text)
+    def set_note(self, indicator: str, text: str, *, continued: bool = False) -> bool:
+        return self._indicator_change(
+            indicator, partial(self.session.set_note, continued=continued), indicator, text
+        )
 
     def attach_evidence(self, indicator: str, files: Sequence[Path]) -> int:
         attached = 0

@@ -41,7 +41,9 @@ from assessor.gui.widgets.style import (
     tone,
 )
 
-NOTE_DEBOUNCE_MS = 400
+# A note is saved at most this long after the first unsaved keystroke, even while typing
+# goes on (the timer is not restarted per key), so a crash loses only the last keystrokes.
+NOTE_SAVE_MS = 100
 THUMBNAIL = 88
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 _SOURCE_BADGES = {
@@ -86,9 +88,11 @@ class IndicatorPanel(QScrollArea):
         self._clear_button: QPushButton | None = None
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
-        self._note_timer.setInterval(NOTE_DEBOUNCE_MS)
+        self._note_timer.setInterval(NOTE_SAVE_MS)
         self._note_timer.timeout.connect(self.flush_note)
         self._note_pending = False
+        # Saves after the first one of a stretch of typing extend one undo step.
+        self._note_continued = False
 
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -389,6 +393,7 @@ class IndicatorPanel(QScrollArea):
     def _load_note(self) -> None:
         self._note_timer.stop()
         self._note_pending = False
+        self._note_continued = False
         self.note.blockSignals(True)
         self.note.setPlainText(
             self.controller.session.entry(self.indicator.id).note if self.indicator else ""
@@ -396,21 +401,27 @@ class IndicatorPanel(QScrollArea):
         self.note.blockSignals(False)
 
     def _note_typed(self) -> None:
-        if not self.note.isReadOnly():
-            self._note_pending = True
+        if self.note.isReadOnly():
+            return
+        self._note_pending = True
+        if not self._note_timer.isActive():
             self._note_timer.start()
 
     def flush_note(self) -> None:
-        """Save a note that is still waiting for its debounce (indicator change, close…)."""
+        """Save a note typed since the last save (timer, indicator change, focus out, close)."""
         if not self._note_pending or self.indicator is None:
             return
         self._note_timer.stop()
         self._note_pending = False
-        self.controller.set_note(self.indicator.id, self.note.toPlainText())
+        if self.controller.set_note(
+            self.indicator.id, self.note.toPlainText(), continued=self._note_continued
+        ):
+            self._note_continued = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.note and event.type() == QEvent.Type.FocusOut:
             self.flush_note()
+            self._note_continued = False
         return super().eventFilter(watched, event)
 
     # ---- evidence --------------------------------------------------------------------------

@@ -112,7 +112,7 @@ class Workspace(QWidget):
     # ---- actions ---------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Save what is still waiting for a debounce (a note being typed)."""
+        """Save a note typed since its last save."""
         self.scoring.panel.flush_note()
 
     def go_home(self) -> None:

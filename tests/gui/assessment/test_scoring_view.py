@@ -13,7 +13,6 @@ from pytestqt.qtbot import QtBot
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store
-from assessor.gui.assessment.indicator_panel import NOTE_DEBOUNCE_MS
 from assessor.gui.main_window import MainWindow
 from tests.gui.helpers import FakeDialogs, focus, press
 
@@ -151,20 +150,24 @@ def test_undo_and_redo_by_keyboard_are_saved(
     assert workspace.summary.total.text() == "总分 6 / 25"
 
 
-def test_a_note_is_saved_after_a_pause_and_undone_as_one_step(
+def test_a_note_is_saved_while_typing_and_undone_as_one_step(
     qtbot: QtBot, window: MainWindow, store: Store
 ) -> None:
     panel = window.workspace.scoring.panel
     press(qtbot, Qt.Key.Key_E, Ctrl)
     assert focus(qtbot) is panel.note
-    panel.note.setPlainText("营业执照在有效期内")
-    assert stored(store, window, "4.1.1")[2] == "", "not yet: still typing"
-    qtbot.wait(NOTE_DEBOUNCE_MS + 200)
-    assert stored(store, window, "4.1.1")[2] == "营业执照在有效期内"
+    typed = ""
+    for piece in ("营业执照", "在有效期内", "，已核对原件"):
+        typed += piece
+        panel.note.insertPlainText(piece)
+        # Saved while the assessor is still typing, without waiting for a pause.
+        qtbot.waitUntil(lambda t=typed: stored(store, window, "4.1.1")[2] == t, timeout=1000)
     press(qtbot, Qt.Key.Key_Escape)
     assert focus(qtbot) is window.workspace.scoring.tree
     press(qtbot, Qt.Key.Key_Z, Ctrl)
     assert stored(store, window, "4.1.1")[2] == "" and panel.note.toPlainText() == ""
+    press(qtbot, Qt.Key.Key_Y, Ctrl)
+    assert stored(store, window, "4.1.1")[2] == typed
 
 
 def test_a_note_is_saved_at_once_when_moving_on_or_closing(

@@ -1,0 +1,146 @@
+"""A small index of what the home list shows, kept beside the records.
+
+    <root>/index.json   one entry per record folder (live or in the recycle bin)
+
+Opening the home screen must not read every record and audit chain: a record of 400 audit
+entries takes milliseconds to verify, 500 of them seconds. The store updates the entry of a
+record whenever it writes it; each entry also carries the stamp (inode, size, modification
+time) of the files it was read from, so an entry whose record changed behind the store's back,
+a missing entry, or a missing or unreadable index file is rebuilt from the record itself.
+
+The index is a cache, never the truth: it is written atomically but not fsynced (a crash can at
+worst leave an older index, whose stale entries the stamps reveal), and a record is always
+verified in full before it is opened.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+
+from assessor.core.assessment.model import Status
+
+INDEX_FILE = "index.json"
+# Raised whenever an entry's meaning changes, so an old index is rebuilt rather than misread.
+INDEX_FORMAT = 1
+
+Stamp = tuple[int, int, int, int]
+
+
+class Place(StrEnum):
+    records = "assessments"
+    bin = "bin"
+
+
+class Overview(BaseModel):
+    """Progress and predicted grade, as the scoring engine last computed them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scored: int
+    total: int
+    percent: int
+    grade: str | None = None
+    grade_label: str = ""
+
+
+class IndexEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    place: Place
+    stamp: Stamp
+    status: Status | None = None
+    centre_name: str = ""
+    uscc: str = ""
+    address: str = ""
+    visit_date: date | None = None
+    updated_at: AwareDatetime | None = None
+    training: bool = False
+    signed: bool = False
+    signed_training: bool = False
+    deleted_at: AwareDatetime | None = None
+    problem: str | None = None
+    overview: Overview | None = None
+
+
+class IndexFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: int = INDEX_FORMAT
+    entries: list[IndexEntry] = []
+
+
+def file_stamp(*paths: Path) -> Stamp:
+    """What changes whenever the record file or its signed copy is replaced or edited."""
+    try:
+        record = paths[0].stat()
+    except OSError:
+        return (0, 0, 0, 0)
+    signed = 0
+    for extra in paths[1:]:
+        try:
+            signed = extra.stat().st_mtime_ns
+        except OSError:
+            signed = 0
+    return (record.st_ino, record.st_size, record.st_mtime_ns, signed)
+
+
+class RecordIndex:
+    """The entries in memory, read from disk once and written back after every change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._entries: dict[tuple[Place, str], IndexEntry] | None = None
+
+    def _loaded(self) -> dict[tuple[Place, str], IndexEntry]:
+        if self._entries is None:
+            self._entries = {(e.place, e.key): e for e in _read(self.path)}
+        return self._entries
+
+    def get(self, place: Place, key: str) -> IndexEntry | None:
+        return self._loaded().get((place, key))
+
+    def put(self, *entries: IndexEntry) -> None:
+        loaded = self._loaded()
+        for entry in entries:
+            loaded[(entry.place, entry.key)] = entry
+        self._write()
+
+    def drop(self, place: Place, key: str) -> None:
+        if self._loaded().pop((place, key), None) is not None:
+            self._write()
+
+    def keep_only(self, place: Place, keys: set[str]) -> bool:
+        """Forget entries of folders that are gone; True when any was dropped."""
+        loaded = self._loaded()
+        gone = [k for k in loaded if k[0] is place and k[1] not in keys]
+        for k in gone:
+            del loaded[k]
+        return bool(gone)
+
+    def write(self) -> None:
+        self._write()
+
+    def _write(self) -> None:
+        index = IndexFile(entries=sorted(self._loaded().values(), key=lambda e: (e.place, e.key)))
+        payload = index.model_dump_json(exclude_defaults=True).encode("utf-8")
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            temp.write_bytes(payload)
+            os.replace(temp, self.path)
+        except OSError:
+            # A cache that cannot be written is rebuilt next time; the records are unaffected.
+            temp.unlink(missing_ok=True)
+
+
+def _read(path: Path) -> list[IndexEntry]:
+    try:
+        index = IndexFile.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return []
+    return index.entries if index.format == INDEX_FORMAT else []
