@@ -30,14 +30,16 @@ DIFFICULTY_LABELS = {"easy": "容易", "medium": "中等", "hard": "较难"}
 @data_dir_option
 def list_samples(data_dir: Path | None) -> None:
     """列出样例机构（内置的与数据文件夹 training/samples 中的）。"""
-    samples = all_samples(data_dir or default_root())
-    if not samples:
+    catalogue = all_samples(data_dir or default_root())
+    if not catalogue.samples:
         click.echo("没有样例。")
-    for s in samples:
+    for s in catalogue.samples:
         kind = CENTRE_KIND_LABELS[s.centre.kind]
         click.echo(
             f"{s.id}  {MODE_LABELS[s.mode]}  {DIFFICULTY_LABELS[s.difficulty]}  {kind}  {s.title}"
         )
+    for problem in catalogue.broken:
+        click.echo(f"无法读取的样例：{problem}", err=True)
 
 
 @train.command("report")

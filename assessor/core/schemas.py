@@ -8,18 +8,21 @@ from pydantic import BaseModel
 
 from assessor.core.document.model import AssessmentDocument
 from assessor.core.rubric.model import Rubric
+from assessor.core.training.rule import RULE_FORMAT, ReliabilityRule
 from assessor.core.training.sample import SAMPLE_FORMAT, SampleCentre
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "assessment": AssessmentDocument,
     "rubric": Rubric,
     "sample": SampleCentre,
+    "training-rule": ReliabilityRule,
 }
 
 _IDS = {
     "assessment": "assessor.assessment/1",
     "rubric": "assessor.rubric/1",
     "sample": SAMPLE_FORMAT,
+    "training-rule": RULE_FORMAT,
 }
 
 

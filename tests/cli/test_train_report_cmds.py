@@ -92,3 +92,16 @@ def test_list_and_trainees_read_the_data_folder(
     ResultStore(tmp_path).add(result_of(Trainee(name="李静", trainee_id="T001"), comparison, at))
     assert run_cli(["train", "trainees", "--data-dir", str(tmp_path)]) == 0
     assert "T001  李静  未认证  测试 0 次  走势 60.0%" in capsys.readouterr().out
+
+
+def test_list_names_a_broken_sample_file_and_still_lists_the_others(
+    tmp_path: Path, small_rubric: LoadedRubric, capsys
+) -> None:
+    own = tmp_path / "training" / "samples"
+    own.mkdir(parents=True)
+    (own / "good.json").write_bytes(sample_json(small_sample(small_rubric, sample_id="good")))
+    (own / "draft.json").write_text('{"id": "draft"}', encoding="utf-8")
+    assert run_cli(["train", "list", "--data-dir", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "good  练习" in captured.out
+    assert "无法读取的样例" in captured.err and "draft.json" in captured.err

@@ -3,9 +3,10 @@ in `<data folder>/training/samples/`. A sample is named by its id or by its file
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from assessor.core.problems import UserError
+from assessor.core.problems import ProblemsError, UserError
 from assessor.core.training.sample import SampleCentre, bundled_sample_paths, load_sample
 
 
@@ -15,9 +16,23 @@ def sample_files(data_root: Path | None) -> list[Path]:
     return [*bundled_sample_paths(), *own]
 
 
-def all_samples(data_root: Path | None) -> list[SampleCentre]:
-    """Every sample, bundled first; a file that does not load stops with its problems."""
-    return [load_sample(path) for path in sample_files(data_root)]
+@dataclass
+class Catalogue:
+    samples: list[SampleCentre] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # why a file is skipped, in Chinese
+
+
+def all_samples(data_root: Path | None) -> Catalogue:
+    """Every sample that loads; one broken file (a trainer's draft) never hides the others."""
+    catalogue = Catalogue()
+    for path in sample_files(data_root):
+        try:
+            catalogue.samples.append(load_sample(path))
+        except ProblemsError as exc:
+            catalogue.broken.append(
+                f"{path}：{exc.problems[0].message}（共 {len(exc.problems)} 个问题）"
+            )
+    return catalogue
 
 
 def find_sample(name: str, data_root: Path | None) -> SampleCentre:
@@ -25,8 +40,7 @@ def find_sample(name: str, data_root: Path | None) -> SampleCentre:
     path = Path(name)
     if path.suffix == ".json" and path.is_file():
         return load_sample(path)
-    for candidate in sample_files(data_root):
-        sample = load_sample(candidate)
+    for sample in all_samples(data_root).samples:
         if sample.id == name:
             return sample
     raise UserError(f"找不到样例 {name}。用 assessor train list 查看所有样例的编号。")

@@ -19,7 +19,7 @@ from tinydb import TinyDB
 
 from assessor.core.assessment.model import IndicatorScore, new_id
 from assessor.core.clock import now_utc
-from assessor.core.problems import problems_from_validation
+from assessor.core.problems import UserError, problems_from_validation
 from assessor.core.storage.atomic import AtomicJSONStorage, StorageError
 from assessor.core.training.comparison import Comparison
 
@@ -32,6 +32,23 @@ class Trainee(BaseModel):
 
     name: str = Field(min_length=1, max_length=40)
     trainee_id: str = Field(min_length=1, max_length=40, description="学员编号")
+
+
+def trainee_of(name: str, trainee_id: str) -> Trainee:
+    """A trainee from what was typed, or a UserError saying what is missing or too long."""
+    name, trainee_id = name.strip(), trainee_id.strip()
+    if not name or not trainee_id:
+        raise UserError("请填写学员姓名和学员编号：成绩按学员编号记录")
+    try:
+        return Trainee(name=name, trainee_id=trainee_id)
+    except ValidationError as exc:
+        labels = {"name": "学员姓名", "trainee_id": "学员编号"}
+        raise UserError(
+            "；".join(
+                f"{labels.get(p.path, p.path)}{p.message}"
+                for p in problems_from_validation("", exc)
+            )
+        ) from exc
 
 
 class TraineeResult(BaseModel):

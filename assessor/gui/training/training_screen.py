@@ -16,7 +16,7 @@ from assessor.core.storage.atomic import atomic_write_bytes
 from assessor.core.training.catalogue import all_samples
 from assessor.core.training.comparison import Comparison
 from assessor.core.training.practice import start_practice, submit
-from assessor.core.training.results import ResultStore, Trainee
+from assessor.core.training.results import ResultStore, Trainee, trainee_of
 from assessor.core.training.rule import ReliabilityRule, load_rule
 from assessor.core.training.sample import SampleCentre
 from assessor.gui.training.comparison_view import ComparisonView
@@ -57,16 +57,17 @@ class TrainingScreen(QStackedWidget):
         self.show_picker()
 
     def samples(self) -> list[SampleCentre]:
-        """Samples written against the rubric this app scores with; others cannot be practised."""
-        return [s for s in all_samples(self.root) if s.rubric.sha256 == self.rubric.sha256]
+        """Samples written against the rubric this app scores with; others cannot be practised.
+        Files that do not load are named in the status bar and skipped."""
+        catalogue = all_samples(self.root)
+        if catalogue.broken:
+            self.notice.emit(f"有 {len(catalogue.broken)} 个样例文件无法读取：{catalogue.broken[0]}")
+        return [s for s in catalogue.samples if s.rubric.sha256 == self.rubric.sha256]
 
     # ---- pages -----------------------------------------------------------------------------
 
     def show_picker(self) -> None:
-        try:
-            self.picker.set_samples(self.samples())
-        except UserError as exc:
-            self.dialogs.error("无法读取样例", str(exc))
+        self.picker.set_samples(self.samples())
         self.setCurrentWidget(self.picker)
         self.picker.focus()
 
@@ -82,18 +83,15 @@ class TrainingScreen(QStackedWidget):
         self.trainer.trainees.setFocus()
 
     def start(self, sample: SampleCentre) -> None:
-        name = self.picker.trainee_name.text().strip()
-        trainee_id = self.picker.trainee_id.text().strip()
-        if not name or not trainee_id:
-            self.dialogs.error(
-                "请填写学员信息", "开始练习前请填写学员姓名和学员编号，成绩按编号记录。"
-            )
+        try:
+            trainee = trainee_of(self.picker.trainee_name.text(), self.picker.trainee_id.text())
+        except UserError as exc:
+            self.dialogs.error("请填写学员信息", str(exc))
             self.picker.focus()
             return
         try:
-            trainee = Trainee(name=name, trainee_id=trainee_id)
             practice = start_practice(self.root, self.rubric, sample, trainee)
-        except (UserError, ValueError) as exc:
+        except UserError as exc:
             self.dialogs.error("无法开始练习", str(exc))
             return
         self._close_practice()

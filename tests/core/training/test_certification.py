@@ -136,3 +136,26 @@ def test_trainer_view_lists_trends_and_the_group_s_mis_scores(small_rubric: Load
     assert [s.trainee.name for s in summaries] == ["李静", "王芳", "赵敏"]
     assert summaries[0].trend == [Fraction(3, 5), Fraction(4, 5)]
     assert all(s.certification.state == "not_certified" for s in summaries)
+
+
+def test_the_bundled_rule_validates_against_its_published_schema() -> None:
+    import json
+
+    import jsonschema
+
+    from assessor.core.schemas import schema_json
+    from assessor.core.training.rule import bundled_rule_path
+
+    data = json.loads(bundled_rule_path().read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads(schema_json("training-rule")))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data | {"validity_days": 0}, json.loads(schema_json("training-rule")))
+
+
+def test_a_broken_rule_file_is_a_chinese_error_naming_the_field(tmp_path: Path) -> None:
+    from assessor.core.problems import ProblemsError
+
+    (tmp_path / "training").mkdir()
+    (tmp_path / "training" / "rule.json").write_text('{"validity_days": 0}', encoding="utf-8")
+    with pytest.raises(ProblemsError, match="validity_days"):
+        load_rule(tmp_path)

@@ -236,3 +236,33 @@ def test_a_test_sample_never_shows_its_reference(
     assert_hidden(widget_texts(window))  # the comparison screen
     screen.show_trainer()
     assert_hidden(widget_texts(window))  # and the trainer view
+
+
+def test_practice_needs_a_trainee_and_leaving_keeps_the_draft_uncounted(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    full_rubric: LoadedRubric,
+    store: Store,
+    dialogs: FakeDialogs,
+) -> None:
+    window = make_window(full_rubric)
+    press(qtbot, Qt.Key.Key_T, Ctrl)
+    screen = window.training
+    assert screen is not None
+    screen.picker.table.setFocus()
+    press(qtbot, Qt.Key.Key_Return)
+    assert screen.practice is None
+    assert dialogs.errors[-1][1] == "请填写学员姓名和学员编号：成绩按学员编号记录"
+
+    screen.picker.trainee_name.setText("王芳")
+    type_into(qtbot, screen.picker.trainee_id, "FZ-T-003")
+    pick(qtbot, screen, load_sample(SHIPPED).id)
+    practice = screen.practice
+    assert practice is not None
+    press(qtbot, DIGITS[1])  # one score, then leave with Ctrl+W
+    press(qtbot, Qt.Key.Key_W, Ctrl)
+    assert screen.currentWidget() is screen.picker
+    assert ResultStore(store.root).all() == []
+    drafts = Store(store.root / "training").list()
+    assert len(drafts) == 1  # the draft is kept on disk, never counted
+    assert store.list() == []  # and the assessor's own list stays clean
