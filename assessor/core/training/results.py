@@ -88,7 +88,11 @@ def result_of(
         grade=comparison.trainee_result.grade,
         reference_grade=comparison.reference_result.grade,
         passed=comparison.passed,
-        scores=[c.trainee for c in comparison.indicators],
+        # Levels only: notes and evidence belong to the practice draft, not to the class record.
+        scores=[
+            IndicatorScore(indicator=c.indicator.id, score=c.trainee.score, na=c.trainee.na)
+            for c in comparison.indicators
+        ],
     )
 
 
