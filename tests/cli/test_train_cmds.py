@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from assessor.cli.main import run_cli
 from assessor.core.training.reference import reference_assessment
@@ -63,3 +64,34 @@ def test_unreadable_or_malformed_files_are_chinese_errors(
         path.write_bytes(content)
     code, _, err = run(capsys, "train", "check", path)
     assert code == 1 and "错误：" in err and "Traceback" not in err
+
+
+def test_to_xlsx_then_from_xlsx_gives_back_the_same_file(tmp_path: Path, capsys: Capsys) -> None:
+    table, back = tmp_path / "s.xlsx", tmp_path / "s.json"
+    assert run(capsys, "train", "to-xlsx", SAMPLES[0], "-o", table)[0] == 0
+    code, out, _ = run(capsys, "train", "from-xlsx", table, "-o", back)
+    assert code == 0 and "已写入" in out and "检查通过" not in out
+    assert back.read_bytes() == SAMPLES[0].read_bytes()
+
+
+def test_from_xlsx_with_problems_writes_nothing_and_names_the_cell(
+    tmp_path: Path, capsys: Capsys
+) -> None:
+    table, back = tmp_path / "s.xlsx", tmp_path / "s.json"
+    run(capsys, "train", "to-xlsx", SAMPLES[0], "-o", table)
+    wb = load_workbook(table)
+    wb["档案"]["E2"] = 5
+    wb.save(table)
+    code, _, err = run(capsys, "train", "from-xlsx", table, "-o", back)
+    assert code == 1 and not back.exists()
+    assert "未写入" in err and "工作表「档案」: 第 2 行 E 列（参考分值）" in err
+
+
+def test_existing_outputs_are_kept_unless_forced(tmp_path: Path, capsys: Capsys) -> None:
+    table = tmp_path / "s.xlsx"
+    table.write_bytes(b"keep")
+    code, _, err = run(capsys, "train", "to-xlsx", SAMPLES[0], "-o", table)
+    assert code == 1 and "已存在" in err and table.read_bytes() == b"keep"
+    assert run(capsys, "train", "to-xlsx", SAMPLES[0], "-o", table, "--force")[0] == 0
+    code, _, err = run(capsys, "train", "to-xlsx", SAMPLES[0], "-o", tmp_path / "s.csv")
+    assert code == 1 and ".xlsx" in err

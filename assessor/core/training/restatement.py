@@ -23,7 +23,7 @@ MIN_MOSTLY_CHARS = 20
 _CLAUSE_BREAKS = re.compile(r"[，,；;。：:、（）()“”\"]")
 
 
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
     """Letters, digits and CJK characters only, full-width forms folded to ASCII."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if ch.isalnum())
@@ -36,7 +36,7 @@ def _trigrams(text: str) -> set[str]:
 def restated_part(found: str, criterion: str) -> str | None:
     """The part of `criterion` that `found` restates (the whole criterion when it is copied
     verbatim or mostly), or None when `found` reads as its own description."""
-    crit, text = _plain(criterion), _plain(found)
+    crit, text = plain_text(criterion), plain_text(found)
     if len(crit) < MIN_CRITERION_CHARS:
         return None
     if crit in text:
@@ -45,7 +45,7 @@ def restated_part(found: str, criterion: str) -> str | None:
     if len(crit) >= MIN_MOSTLY_CHARS and len(grams & _trigrams(text)) / len(grams) >= MOSTLY:
         return criterion
     for clause in _CLAUSE_BREAKS.split(criterion):
-        plain = _plain(clause)
+        plain = plain_text(clause)
         if len(plain) >= MIN_CLAUSE_CHARS and plain in text:
             return clause.strip()
     return None

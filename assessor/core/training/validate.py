@@ -17,8 +17,11 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.engine import compute_result, level_problem, score_problems
 from assessor.core.scoring.result import Result
 from assessor.core.training.reference import reference_assessment
-from assessor.core.training.restatement import restated_part
+from assessor.core.training.restatement import plain_text, restated_part
 from assessor.core.training.sample import SampleCentre, load_sample
+
+# Fewer characters than this cannot say what was seen, read and heard on the day.
+MIN_FOUND_CHARS = 15
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,11 @@ def _rubric_ref_problems(sample: SampleCentre, rubric: LoadedRubric, where: str)
 def _dossier_problems(sample: SampleCentre, rubric: LoadedRubric, where: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
+    texts: dict[str, int] = {}
     references = reference_assessment(sample).scores
     for n, entry in enumerate(sample.dossier):
         path = f"dossier[{n}]"
+        problems += _text_problems(entry.found, n, texts, where)
         ind = rubric.by_id.get(entry.indicator)
         if ind is None:
             problems.append(
@@ -105,7 +110,8 @@ def _dossier_problems(sample: SampleCentre, rubric: LoadedRubric, where: str) ->
             )
         seen.setdefault(entry.indicator, n)
         if problem := level_problem(ind, references[n]):
-            problems.append(Problem(where, f"{path}.reference", problem))
+            field = "na" if entry.reference.na else "score"
+            problems.append(Problem(where, f"{path}.reference.{field}", problem))
         for k, level in enumerate(ind.levels):
             part = restated_part(entry.found, level.criterion)
             if part is not None:
@@ -122,6 +128,21 @@ def _dossier_problems(sample: SampleCentre, rubric: LoadedRubric, where: str) ->
         for ind in rubric.indicators
         if ind.id not in seen
     ]
+    return problems
+
+
+def _text_problems(found: str, n: int, texts: dict[str, int], where: str) -> list[Problem]:
+    """A dossier entry must describe this centre: a few words, or the same words as another
+    entry, are a template rather than what an assessor found."""
+    path = f"dossier[{n}].found"
+    problems: list[Problem] = []
+    if len(plain_text(found)) < MIN_FOUND_CHARS:
+        problems.append(
+            Problem(where, path, f"档案过于简略（少于 {MIN_FOUND_CHARS} 字），请写具体发现")
+        )
+    earlier = texts.setdefault(plain_text(found), n)
+    if earlier != n:
+        problems.append(Problem(where, path, f"与 dossier[{earlier}] 的档案内容相同"))
     return problems
 
 

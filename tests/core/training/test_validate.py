@@ -94,6 +94,14 @@ def _mostly(data: dict[str, Any]) -> None:
     )
 
 
+def _terse(data: dict[str, Any]) -> None:
+    entry(data, "6.2.4")["found"] = "情况良好。"
+
+
+def _repeated(data: dict[str, Any]) -> None:
+    entry(data, "10.2.2")["found"] = entry(data, "10.2.1")["found"]
+
+
 def _rubric_version(data: dict[str, Any]) -> None:
     data["rubric"]["version"] = "2099.1"
 
@@ -106,13 +114,15 @@ BREAKS: list[tuple[Callable[[dict[str, Any]], None], str, str]] = [
     (_drop, "dossier", "缺少指标 6.4.2"),
     (_duplicate, "dossier[132].indicator", "已在 dossier["),
     (_unknown, "dossier[131].indicator", "没有指标 10.4.9"),
-    (_bad_level, "dossier[7].reference", "不是允许的分值（5、3、0）"),
-    (_na_not_allowed, "dossier[0].reference", "不允许标记为不适用"),
+    (_bad_level, "dossier[7].reference.score", "不是允许的分值（5、3、0）"),
+    (_na_not_allowed, "dossier[0].reference.na", "不允许标记为不适用"),
     (_grade, "expected_grade", "计算为 A"),
     (_total, "expected_total", "计算为 975.00"),
     (_veto, "expected_grade", "9.4.3"),
     (_verbatim, "dossier[85].found", "照抄了第 1 档"),
     (_mostly, "dossier[68].found", "照抄了第 1 档"),
+    (_terse, "dossier[46].found", "档案过于简略"),
+    (_repeated, "dossier[125].found", "与 dossier[124] 的档案内容相同"),
     (_rubric_version, "rubric", "2099.1"),
     (_rubric_hash, "rubric.sha256", "找不到"),
 ]
