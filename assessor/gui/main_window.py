@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from assessor import __version__
 from assessor.core.assessment.model import Assessment
+from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
 from assessor.core.rubric.provenance import provenance_notes
 from assessor.core.rubric.registry import rubric_for
@@ -168,7 +169,7 @@ class MainWindow(QMainWindow):
         self.workspace.homeRequested.connect(self.go_home)
         self.workspace.notice.connect(self.show_notice)
         self.stack.addWidget(self.workspace)
-        self.stack.setCurrentWidget(self.workspace)
+        self.show_screen(self.workspace)
         self._save_state_changed()
         if self.workspace.tabs.currentIndex() == 1:
             self.workspace.show_scoring()
@@ -201,7 +202,7 @@ class MainWindow(QMainWindow):
     def go_home(self) -> None:
         key = self.controller.session.key if self.controller else None
         if self.close_assessment():
-            self.stack.setCurrentWidget(self.home)
+            self.show_screen(self.home)
             self.home.reload(select=key)
             self.home.focus_list()
 
@@ -281,6 +282,11 @@ class MainWindow(QMainWindow):
 
     # ---- status ----------------------------------------------------------------------------
 
+    def show_screen(self, screen: QWidget) -> None:
+        """Switch screens; a message about the screen left behind would mislead on the next."""
+        self.statusBar().clearMessage()
+        self.stack.setCurrentWidget(screen)
+
     def toggle_help(self) -> None:
         self.help.setVisible(not self.help.isVisible())
 
@@ -301,4 +307,6 @@ class MainWindow(QMainWindow):
             return
         self.banner.hide()
         saved = session.last_saved_at
-        self.save_state.setText(f"已自动保存 {saved.astimezone():%H:%M:%S}" if saved else "")
+        self.save_state.setText(
+            f"已自动保存 {beijing_text(saved, '%H:%M:%S', suffix=False)}" if saved else ""
+        )

@@ -37,6 +37,7 @@ class FakeDialogs(Dialogs):
         self.folder: Path | None = None
         self.secret: str | None = None  # a typed passphrase; None cancels
         self.text: str | None = None  # a typed reason; None cancels
+        self.texts: list[str | None] = []  # answers given before `text`, one per question
         self.presented: list[QDialog] = []
         self.opened: list[Path] = []
 
@@ -65,7 +66,7 @@ class FakeDialogs(Dialogs):
 
     def ask_text(self, title: str, label: str) -> str | None:
         self.asked.append((title, label))
-        return self.text
+        return self.texts.pop(0) if self.texts else self.text
 
     def present(self, dialog: QDialog) -> None:
         """Shown without window modality, so the test keeps driving both windows."""

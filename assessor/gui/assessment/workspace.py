@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.core.clock import beijing_text
 from assessor.core.session import FinaliseBlocked
 from assessor.gui.assessment.controller import AssessmentController
 from assessor.gui.assessment.missing_panel import MissingPanel
@@ -204,7 +205,7 @@ class Workspace(QWidget):
         self.title.setText(name + ("　[培训/样例]" if a.training else ""))
         version = f"第 {a.version} 版修订　" if a.version > 1 else ""
         if a.finalised_at is not None:
-            local = a.finalised_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            local = beijing_text(a.finalised_at, "%Y-%m-%d %H:%M")
             self.status.setText(f"{version}已完成（{local}），只读")
         else:
             self.status.setText(f"{version}草稿")

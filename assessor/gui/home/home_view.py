@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -11,11 +9,10 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -38,135 +35,29 @@ from assessor.core.amendment import amend
 from assessor.core.assessment.model import Status
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.session import RecordOverview, record_overviews
+from assessor.core.session import record_overviews
 from assessor.core.storage.atomic import StorageError
-from assessor.core.storage.store import BinEntry, RecordSummary, Store, record_key
+from assessor.core.storage.store import RecordSummary, Store, record_key
 from assessor.gui.assessment.meter import paint_meter
 from assessor.gui.assessment.shortcuts_help import bind, binding, shown_keys
+from assessor.gui.home.record_list import (
+    DATE,
+    GRADE,
+    KEY_ROLE,
+    PERCENT_ROLE,
+    PROGRESS,
+    STATUS,
+    STATUS_FILTERS,
+    UPDATED,
+    BinModel,
+    RecordListModel,
+    Row,
+    name_of,
+)
 from assessor.gui.widgets.dialogs import Dialogs
-from assessor.gui.widgets.style import GRADE_COLOURS, GREY, RED, ems, tone
+from assessor.gui.widgets.style import ems, tone
 
 Index = QModelIndex | QPersistentModelIndex
-KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-PERCENT_ROLE = Qt.ItemDataRole.UserRole + 4
-
-STATUS_FILTERS = {"": "全部状态", "draft": "草稿", "final": "已完成", "training": "培训/样例"}
-
-
-def _local(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def _status_text(summary: RecordSummary) -> str:
-    if summary.broken:
-        return "无法打开"
-    if summary.status is Status.final:
-        text = "已签名" if summary.signed else "已完成，未签名"
-    else:
-        text = "草稿"
-    notes = [f"第 {summary.version} 版"] if summary.version > 1 else []
-    if summary.training:
-        notes.append("培训/样例")
-    return text + (f"（{'，'.join(notes)}）" if notes else "")
-
-
-def _name(summary: RecordSummary) -> str:
-    return summary.centre_name or "（未填写机构名称）"
-
-
-class _ListModel(QAbstractTableModel):
-    """A read-only table of one row per item in `rows()`, with fixed column headers."""
-
-    HEADERS: tuple[str, ...] = ()
-    rows: Callable[[], Sequence[object]]  # each subclass names the list it shows
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        return 0 if parent.isValid() else len(self.rows())
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-
-class RecordListModel(_ListModel):
-    HEADERS = ("机构名称", "评估日期", "状态", "进度", "当前等级", "最后修改")
-
-    def rows(self) -> Sequence[object]:
-        return self.records
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.all: list[RecordOverview] = []
-        self.records: list[RecordOverview] = []  # those that pass the filter
-        self._text = ""
-        self._status = ""
-
-    def set_records(self, records: list[RecordOverview]) -> None:
-        self.all = records
-        self._refilter()
-
-    def set_filter(self, text: str, status: str) -> None:
-        """Search by centre name and filter by status (draft, final, training)."""
-        self._text, self._status = text.strip().lower(), status
-        self._refilter()
-
-    def _refilter(self) -> None:
-        def shown(record: RecordOverview) -> bool:
-            s = record.summary
-            if self._text and self._text not in _name(s).lower():
-                return False
-            if self._status == "training":
-                return s.training
-            return not self._status or (s.status is not None and s.status.value == self._status)
-
-        self.beginResetModel()
-        self.records = [r for r in self.all if shown(r)]
-        self.endResetModel()
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        record = self.records[index.row()]
-        s, column = record.summary, index.column()
-        if role == KEY_ROLE:
-            return s.key
-        if role == PERCENT_ROLE and column == 3:
-            return record.percent
-        if role == Qt.ItemDataRole.ToolTipRole and record.problem:
-            return record.problem
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if s.broken:
-                return QBrush(QColor(RED))
-            if column == 4 and record.grade:
-                return QBrush(QColor(GRADE_COLOURS.get(record.grade, GREY)))
-        if role == SORT_ROLE:
-            return (
-                _name(s),
-                s.visit_date.isoformat() if s.visit_date else "",
-                _status_text(s),
-                record.percent or 0,
-                record.grade or "",
-                s.updated_at.isoformat() if s.updated_at else "",
-            )[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 4 and record.grade:
-                return f"{record.grade}（{record.grade_label}）"
-            return (
-                _name(s),
-                s.visit_date.isoformat() if s.visit_date else "未填写",
-                _status_text(s),
-                f"{record.percent}%" if record.percent is not None else "",
-                "",
-                _local(s.updated_at),
-            )[column]
-        return None
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -185,39 +76,7 @@ class ProgressDelegate(QStyledItemDelegate):
         paint_meter(painter, rect, percent / 100, f"{percent}%")
 
 
-class BinModel(_ListModel):
-    HEADERS = ("机构名称", "评估日期", "状态", "删除时间")
-
-    def rows(self) -> Sequence[object]:
-        return self.entries
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: list[BinEntry] = []
-
-    def set_entries(self, entries: list[BinEntry]) -> None:
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        entry = self.entries[index.row()]
-        s = entry.summary
-        if role == KEY_ROLE:
-            return s.key
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                _name(s),
-                s.visit_date.isoformat() if s.visit_date else "未填写",
-                _status_text(s),
-                _local(entry.deleted_at),
-            )[index.column()]
-        return None
-
-
-def _table(model: QAbstractTableModel | QSortFilterProxyModel) -> QTableView:
+def _table(model: QAbstractTableModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -229,6 +88,32 @@ def _table(model: QAbstractTableModel | QSortFilterProxyModel) -> QTableView:
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return view
+
+
+def _sign_refusal(row: Row | None) -> str | None:
+    """Why 签名导出 cannot succeed on this row, or None when it can."""
+    if row is None:
+        return "请先选择一个评估"
+    s = row.summary
+    if s.broken or s.status is not Status.final:
+        return "只有已完成的评估才能签名导出；请先打开评估并完成评估"
+    if row.superseded_by is not None:
+        return f"该版本已被第 {row.superseded_by} 版取代，请对最新版本签名"
+    if s.signed and not s.signed_training:
+        return "该版本已用正式密钥签名；每个版本只签名一次，签名文件保存在本机评估记录中"
+    return None
+
+
+def _amend_refusal(row: Row | None) -> str | None:
+    """Why 修订 cannot succeed on this row, or None when it can."""
+    if row is None:
+        return "请先选择一个评估"
+    s = row.summary
+    if s.broken or s.status is not Status.final or not s.signed:
+        return "只有已签名导出的评估才能新建修订版本"
+    if row.superseded_by is not None:
+        return f"该版本已被第 {row.superseded_by} 版取代，只能修订最新版本"
+    return None
 
 
 class HomeView(QWidget):
@@ -263,7 +148,7 @@ class HomeView(QWidget):
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(
-            f"搜索机构名称（{shown_keys(binding('评估列表', 'search'))}）"
+            f"搜索机构名称、统一社会信用代码或地址（{shown_keys(binding('评估列表', 'search'))}）"
         )
         self.search.setClearButtonEnabled(True)
         self.status_filter = QComboBox()
@@ -291,16 +176,16 @@ class HomeView(QWidget):
         self.about_button = self._button(heading, "关于", "about", self.aboutRequested.emit)
 
         self.model = RecordListModel()
-        self.proxy = QSortFilterProxyModel()
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setSourceModel(self.model)
-        self.table = _table(self.proxy)
-        self.table.setItemDelegateForColumn(3, ProgressDelegate(self.table))
-        # The bar has no text width of its own to size the column by.
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(3, ems(self.table, 8))
+        self.table = _table(self.model)
+        self.table.setItemDelegateForColumn(PROGRESS, ProgressDelegate(self.table))
+        header = self.table.horizontalHeader()
+        # Measuring every row's text to fit columns would cost more than reading the index;
+        # the columns get fixed widths in characters instead, names take the rest.
+        for column, width in ((DATE, 7), (STATUS, 13), (PROGRESS, 7), (GRADE, 9), (UPDATED, 9)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, ems(self.table, width))
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(UPDATED, Qt.SortOrder.DescendingOrder)
         self.table.activated.connect(lambda _: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(self._update_actions)
         self.empty = QLabel()
@@ -381,8 +266,8 @@ class HomeView(QWidget):
 
     def _select(self, key: str | None) -> None:
         view = self.table
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
+        for row in range(self.model.rowCount()):
+            index = self.model.index(row, 0)
             if key is None or index.data(KEY_ROLE) == key:
                 view.selectRow(row)
                 view.setCurrentIndex(index)
@@ -393,9 +278,9 @@ class HomeView(QWidget):
             self.empty.setText(
                 f"还没有评估记录。按 {shown_keys(binding('评估列表', 'new'))} 新建评估。"
             )
-        elif not self.proxy.rowCount():
+        elif not self.model.rowCount():
             self.empty.setText("没有符合条件的评估。")
-        self.empty.setVisible(not self.proxy.rowCount())
+        self.empty.setVisible(not self.model.rowCount())
 
     def _filter(self) -> None:
         self.model.set_filter(self.search.text(), self.status_filter.currentData())
@@ -403,21 +288,30 @@ class HomeView(QWidget):
         self._update_actions()
 
     def selected_key(self) -> str | None:
+        s = self.selected_record()
+        return s.key if s else None
+
+    def selected_row(self) -> Row | None:
         index = self.table.currentIndex()
-        return index.data(KEY_ROLE) if index.isValid() else None
+        if not index.isValid() or self.pages.currentIndex() != 0:
+            return None
+        return self.model.row(index.row())
 
     def selected_record(self) -> RecordSummary | None:
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.model.records[self.proxy.mapToSource(index).row()].summary
+        row = self.selected_row()
+        return row.summary if row else None
 
     def _update_actions(self) -> None:
-        """Offer signing for final records and amending for signed ones."""
-        s = self.selected_record()
-        final = s is not None and not s.broken and s.status is Status.final
-        self.sign_button.setEnabled(final)
-        self.amend_button.setEnabled(final and s is not None and s.signed)
+        """Offer only what can succeed on the selected record (nothing while in the bin)."""
+        row = self.selected_row()
+        for button in (self.open_button, self.template_button, self.delete_button):
+            button.setEnabled(row is not None)
+        sign_refusal = _sign_refusal(row)
+        amend_refusal = _amend_refusal(row)
+        self.sign_button.setEnabled(sign_refusal is None)
+        self.sign_button.setToolTip(sign_refusal or shown_keys(binding("评估列表", "sign")))
+        self.amend_button.setEnabled(amend_refusal is None)
+        self.amend_button.setToolTip(amend_refusal or shown_keys(binding("评估列表", "amend")))
 
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -435,31 +329,34 @@ class HomeView(QWidget):
 
     def template_selected(self) -> None:
         key = self.selected_key()
-        if key is not None and self.pages.currentIndex() == 0:
+        if key is not None:
             self.templateRequested.emit(key)
 
     def sign_selected(self) -> None:
-        s = self.selected_record()
-        if s is None or self.pages.currentIndex() != 0:
+        row = self.selected_row()
+        if row is None:
             return
-        if s.broken or s.status is not Status.final:
-            self.notice.emit("只有已完成的评估才能签名导出；请先打开评估并完成评估")
+        if refusal := _sign_refusal(row):
+            self.notice.emit(refusal)
             return
-        self.signRequested.emit(s.key)
+        self.signRequested.emit(row.summary.key)
 
     def amend_selected(self) -> None:
-        s = self.selected_record()
-        if s is None or self.pages.currentIndex() != 0:
+        row = self.selected_row()
+        if row is None:
             return
-        if s.broken or s.status is not Status.final or not s.signed:
-            self.notice.emit("只有已签名导出的评估才能新建修订版本")
+        if refusal := _amend_refusal(row):
+            self.notice.emit(refusal)
             return
-        reason = self.dialogs.ask_text(
-            "新建修订版本",
-            f"为“{_name(s)}”第 {s.version} 版新建修订版本（第 {s.version + 1} 版）。\n"
+        s = row.summary
+        prompt = (
+            f"为“{name_of(s)}”第 {s.version} 版新建修订版本（第 {s.version + 1} 版）。\n"
             "原版本及其签名文件保持不变；修订版本从原版本的内容开始，"
-            "修改后需要重新完成评估并签名。\n\n请写明修订原因（必填）：",
+            "修改后需要重新完成评估并签名。\n\n请写明修订原因（必填）："
         )
+        reason = self.dialogs.ask_text("新建修订版本", prompt)
+        while reason is not None and not reason.strip():
+            reason = self.dialogs.ask_text("新建修订版本", "修订原因不能为空。\n\n" + prompt)
         if reason is None:
             return
         try:
@@ -469,14 +366,14 @@ class HomeView(QWidget):
             return
         key = record_key(amended)
         self.reload(select=key)
-        self.notice.emit(f"已新建“{_name(s)}”第 {amended.version} 版（修订）")
+        self.notice.emit(f"已新建“{name_of(s)}”第 {amended.version} 版（修订）")
         self.openRequested.emit(key)
 
     def delete_selected(self) -> None:
-        key = self.selected_key()
-        if key is None or self.pages.currentIndex() != 0:
+        s = self.selected_record()
+        if s is None:
             return
-        name = self.table.currentIndex().siblingAtColumn(0).data()
+        key, name = s.key, name_of(s)
         if not self.dialogs.confirm(
             "删除评估",
             f"将“{name}”移入回收站？\n\n评估内容和证据文件都会保留，可随时从回收站恢复。",
@@ -497,6 +394,7 @@ class HomeView(QWidget):
         if not showing_bin and self.bin_model.entries:
             self.bin_table.selectRow(0)
         (self.table if showing_bin else self.bin_table).setFocus()
+        self._update_actions()
 
     def _bin_key(self) -> tuple[str, str] | None:
         index = self.bin_table.currentIndex()

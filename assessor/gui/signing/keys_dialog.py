@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.core.clock import now_utc
+from assessor.core.clock import beijing_text, now_utc
 from assessor.core.problems import UserError
 from assessor.core.signing.keys import KeyInfo, StoredKey, import_key, inspect_p12, list_keys
 from assessor.core.signing.training import TRAINING_PASSPHRASE, training_key_path
@@ -31,7 +31,7 @@ TRAINING_LABEL = "培训密钥（内置，签名标记为培训/样例）"
 
 
 def _date(info: KeyInfo) -> str:
-    return info.not_after.astimezone().strftime("%Y-%m-%d")
+    return beijing_text(info.not_after, "%Y-%m-%d", suffix=False)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.core.assessment.model import Assessment
+from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.store import Store, record_key
@@ -145,7 +146,7 @@ class SignDialog(QDialog):
         page = QWidget()
         title = _heading(a.centre.name or "（未填写机构名称）")
         visit = a.visit.date.isoformat() if a.visit.date else "未填写"
-        finalised = a.finalised_at.astimezone().strftime("%Y-%m-%d %H:%M") if a.finalised_at else ""
+        finalised = beijing_text(a.finalised_at, "%Y-%m-%d %H:%M") if a.finalised_at else ""
         facts = QLabel(f"评估日期 {visit}　·　第 {a.version} 版　·　完成于 {finalised}")
         tone(facts, "muted")
 
@@ -313,8 +314,8 @@ class SignDialog(QDialog):
         else:
             info = choice.info
             self.key_detail.setText(
-                f"颁发者：{info.issuer}\n有效期：{info.not_before.astimezone():%Y-%m-%d}"
-                f" 至 {info.not_after.astimezone():%Y-%m-%d}"
+                f"颁发者：{info.issuer}\n有效期：{beijing_text(info.not_before, '%Y-%m-%d', suffix=False)}"
+                f" 至 {beijing_text(info.not_after, '%Y-%m-%d', suffix=False)}"
             )
         training = choice is not None and choice.builtin
         self.passphrase.setEnabled(not training)

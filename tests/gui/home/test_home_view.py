@@ -13,7 +13,7 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession
 from assessor.core.storage.store import Store
 from assessor.gui.main_window import MainWindow
-from tests.gui.helpers import FakeDialogs, focus, press
+from tests.gui.helpers import USCC, FakeDialogs, focus, press
 
 Ctrl = Qt.KeyboardModifier.ControlModifier
 
@@ -31,7 +31,7 @@ def draft(store: Store, rubric: LoadedRubric, name: str, scored: int = 0) -> Edi
 
 
 def rows(window: MainWindow) -> list[list[str]]:
-    proxy = window.home.proxy
+    proxy = window.home.model
     return [
         [proxy.index(r, c).data() or "" for c in range(proxy.columnCount())]
         for r in range(proxy.rowCount())
@@ -41,7 +41,7 @@ def rows(window: MainWindow) -> list[list[str]]:
 def select(window: MainWindow, name: str) -> None:
     table = window.home.table
     row = next(r for r, cells in enumerate(rows(window)) if cells[0] == name)
-    table.setCurrentIndex(window.home.proxy.index(row, 0))
+    table.setCurrentIndex(window.home.model.index(row, 0))
     table.setFocus()
 
 
@@ -56,7 +56,8 @@ def test_the_list_shows_progress_and_grade_and_filters(
     window = make_window(small_rubric)
     listed = {cells[0]: cells for cells in rows(window)}
     assert set(listed) == {"阳光托育中心", "彩虹托育园"}
-    assert listed["阳光托育中心"][2:5] == ["草稿", "40%", "D（不合格）"]
+    assert listed["阳光托育中心"][2:5] == ["草稿", "40%", "D（不合格，预测）"]
+    assert listed["彩虹托育园"][2:5] == ["草稿", "0%", ""], "no grade before scoring starts"
     assert listed["彩虹托育园"][1] == "未填写"
 
     press(qtbot, Qt.Key.Key_F, Ctrl)
@@ -254,3 +255,49 @@ def test_about_says_what_in_the_rubric_is_drafted_or_unverified(
     assert "WS/T 821—2023" in text and full_rubric.sha256[:16] in text
     assert "97 项的文字依据公开资料起草" in text
     assert "16 项基础指标" in text and "等级划分规则为默认参数" in text
+
+
+def test_search_finds_credit_code_and_address_and_the_bin_disables_record_actions(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    small_rubric: LoadedRubric,
+    store: Store,
+) -> None:
+    sunny = draft(store, small_rubric, "阳光托育中心", scored=1)
+    sunny.update_centre(uscc=USCC, address="北京市朝阳区幸福路 1 号")
+    draft(store, small_rubric, "彩虹托育园")
+    window = make_window(small_rubric)
+    window.home.search.setText(USCC[:8].lower())
+    assert [cells[0] for cells in rows(window)] == ["阳光托育中心"]
+    window.home.search.setText("幸福路")
+    assert [cells[0] for cells in rows(window)] == ["阳光托育中心"]
+    window.home.search.clear()
+
+    select(window, "彩虹托育园")
+    assert window.home.open_button.isEnabled() and window.home.delete_button.isEnabled()
+    window.home.toggle_bin()
+    assert not any(
+        b.isEnabled()
+        for b in (
+            window.home.open_button,
+            window.home.template_button,
+            window.home.delete_button,
+            window.home.sign_button,
+            window.home.amend_button,
+        )
+    )
+    press(qtbot, Qt.Key.Key_Delete)
+    assert len(store.list()) == 2, "record shortcuts do nothing while the bin is shown"
+
+
+def test_the_status_bar_does_not_carry_messages_to_another_screen(
+    make_window: Callable[..., MainWindow], small_rubric: LoadedRubric, store: Store
+) -> None:
+    session = draft(store, small_rubric, "阳光托育中心")
+    window = make_window(small_rubric)
+    window.show_notice("已将“某机构”移入回收站")
+    window.open_assessment(session.key)
+    assert window.statusBar().currentMessage() == ""
+    window.show_notice("指标 4.1.1 只有 3 个评分档次")
+    window.go_home()
+    assert window.statusBar().currentMessage() == ""

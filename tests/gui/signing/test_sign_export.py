@@ -28,10 +28,11 @@ from assessor.core.export.signed_export import sign_assessment
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession
 from assessor.core.signing.json_signature import verify_json
-from assessor.core.signing.keys import training_signer
+from assessor.core.signing.keys import load_signer, training_signer
 from assessor.core.signing.pdf_signature import verify_pdf
 from assessor.core.signing.training import training_ca
 from assessor.core.storage.store import Store
+from assessor.gui.home.record_list import SUPERSEDED_MARK
 from assessor.gui.main_window import MainWindow
 from assessor.gui.signing.keys_dialog import TRAINING_LABEL
 from assessor.gui.signing.sign_dialog import SignDialog
@@ -69,11 +70,13 @@ def ready(store: Store, rubric: LoadedRubric, name: str = "阳光托育中心") 
 
 
 def status_of(window: MainWindow, name: str, version: int = 1) -> str:
-    proxy = window.home.proxy
+    proxy = window.home.model
     for row in range(proxy.rowCount()):
         cells = [proxy.index(row, c).data() for c in range(proxy.columnCount())]
-        listed = re.search(r"第 (\d+) 版", cells[2])
-        if cells[0] == name and (int(listed.group(1)) if listed else 1) == version:
+        listed = re.findall(r"第 (\d+) 版", cells[2])
+        if cells[0].removeprefix(SUPERSEDED_MARK) == name and (
+            int(listed[-1]) if listed else 1
+        ) == version:
             return cells[2]
     raise AssertionError(f"{name} v{version} is not listed")
 
@@ -177,7 +180,7 @@ def test_finalise_offers_signing_and_the_training_key_exports_both_files(
     qtbot.mouseClick(dialog.close_button, Left)
     assert window.sign_dialog is None
     window.go_home()
-    assert status_of(window, "阳光托育中心") == "已签名"
+    assert status_of(window, "阳光托育中心") == "已签名（培训密钥）"
 
     # The next export starts in the folder used last.
     window.sign_record(session.key)
@@ -287,9 +290,11 @@ def test_amend_from_the_home_screen_creates_and_opens_the_next_version(
     select(window, session.key)
     assert window.home.amend_button.isEnabled()
 
-    dialogs.text = "  "
+    # An empty reason asks again; cancelling then creates nothing.
+    dialogs.texts = ["  "]
+    dialogs.text = None
     qtbot.mouseClick(window.home.amend_button, Left)
-    assert dialogs.errors[-1] == ("无法新建修订版本", "修订必须写明原因")
+    assert len(dialogs.asked) == 2 and "修订原因不能为空" in dialogs.asked[-1][1]
     assert len(store.list()) == 1 and window.workspace is None
 
     dialogs.text = "4.1.1 的评分录入有误，更正"
@@ -303,5 +308,49 @@ def test_amend_from_the_home_screen_creates_and_opens_the_next_version(
     assert window.workspace.status.text().startswith("第 2 版修订")
 
     window.go_home()
-    assert status_of(window, "阳光托育中心") == "已签名"
+    assert status_of(window, "阳光托育中心") == "已被第 2 版取代（第 1 版）"
     assert status_of(window, "阳光托育中心", version=2) == "草稿（第 2 版）"
+    # The superseded version is listed right under its newest one, and can be neither
+    # signed nor amended again.
+    names = [window.home.model.index(r, 0).data() for r in range(window.home.model.rowCount())]
+    assert names == ["阳光托育中心", SUPERSEDED_MARK + "阳光托育中心"]
+    select(window, session.key)
+    assert not window.home.amend_button.isEnabled()
+    assert not window.home.sign_button.isEnabled()
+    assert "取代" in window.home.amend_button.toolTip()
+
+
+def test_a_version_signed_with_a_real_key_is_not_offered_for_signing_again(
+    make_window: Callable[..., MainWindow],
+    small_rubric: LoadedRubric,
+    store: Store,
+    pki: Pki,
+) -> None:
+    session = ready(store, small_rubric)
+    session.finalise()
+    sign_assessment(
+        store, session.key, load_signer(pki.key_path, KEY_PASSPHRASE), rubric=small_rubric
+    )
+    window = make_window(small_rubric)
+    select(window, session.key)
+    assert status_of(window, "阳光托育中心") == "已签名"
+    assert not window.home.sign_button.isEnabled()
+    assert "只签名一次" in window.home.sign_button.toolTip()
+    assert window.home.amend_button.isEnabled()
+    window.home.sign_selected()  # the shortcut, too, is refused with the reason
+    assert window.sign_dialog is None
+    assert "只签名一次" in window.statusBar().currentMessage()
+
+
+def test_a_training_signed_version_may_be_signed_again_with_a_real_key(
+    make_window: Callable[..., MainWindow], small_rubric: LoadedRubric, store: Store
+) -> None:
+    session = ready(store, small_rubric)
+    session.finalise()
+    sign_assessment(store, session.key, training_signer(), rubric=small_rubric)
+    window = make_window(small_rubric)
+    select(window, session.key)
+    assert "培训" in status_of(window, "阳光托育中心")
+    assert window.home.sign_button.isEnabled()
+    window.home.status_filter.setCurrentIndex(window.home.status_filter.findData("training"))
+    assert status_of(window, "阳光托育中心") == "已签名（培训密钥）"
