@@ -105,3 +105,23 @@ def test_list_names_a_broken_sample_file_and_still_lists_the_others(
     captured = capsys.readouterr()
     assert "good  练习" in captured.out
     assert "无法读取的样例" in captured.err and "draft.json" in captured.err
+
+
+def test_a_signed_export_reports_the_same_as_the_plain_scoring(
+    files, small_rubric: LoadedRubric, capsys
+) -> None:
+    from assessor.core.assessment.model import Status
+    from assessor.core.clock import now_utc
+    from assessor.core.export.signed_export import sign_json
+    from assessor.core.signing.json_signature import document_bytes
+    from assessor.core.signing.keys import training_signer
+
+    args = files()
+    assert run_cli(["train", "report", *args, "--json"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    own = scoring(small_rubric, SEVERE)
+    own.status, own.finalised_at = Status.final, now_utc()
+    signed = sign_json(small_rubric, own, [], training_signer())
+    Path(args[3]).write_bytes(document_bytes(signed))
+    assert run_cli(["train", "report", *args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == plain
