@@ -4,7 +4,6 @@ trainer's class list. Attached to the `train` group of `train_cmds.py`."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -12,9 +11,10 @@ import click
 from assessor.cli.common import FILE, data_dir_option
 from assessor.cli.train_cmds import command as train
 from assessor.core.assessment.model import CENTRE_KIND_LABELS
-from assessor.core.clock import beijing_text, now_utc
+from assessor.core.clock import now_utc
 from assessor.core.storage.store import default_root
 from assessor.core.training.catalogue import all_samples, find_sample
+from assessor.core.training.certification import standing_text
 from assessor.core.training.comparison import Comparison
 from assessor.core.training.figures import comparison_figures, disagreements
 from assessor.core.training.numbers import percent_text
@@ -47,9 +47,7 @@ def list_samples(data_dir: Path | None) -> None:
 @click.option(
     "--scores", "scores_file", type=FILE, required=True, help="学员的评估文件（导出的 JSON）"
 )
-@click.option(
-    "--rubric", "rubric_path", type=FILE, help="评估标准文件（默认按样例记录的哈希查找）"
-)
+@click.option("--rubric", "rubric_path", type=FILE, help="评估标准文件（默认按样例记录的哈希查找）")
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON")
 @data_dir_option
 def report(
@@ -99,19 +97,16 @@ def render_json(c: Comparison) -> str:
 def trainees(data_dir: Path | None) -> None:
     """列出学员的成绩走势、认证状态与有效期。"""
     root = data_dir or default_root()
-    rows = trainee_summaries(ResultStore(root).all(), load_rule(root), now_utc())
+    rule = load_rule(root)
+    rows = trainee_summaries(ResultStore(root).all(), rule, now_utc())
     if not rows:
         click.echo("还没有学员成绩。")
     for row in rows:
         trend = " → ".join(percent_text(x) for x in row.trend[-5:])
         click.echo(
-            f"{row.trainee.trainee_id}  {row.trainee.name}  {row.certification.label}"
-            f"{_until(row.certification.expires_at)}  测试 {row.certification.tests} 次  走势 {trend}"
+            f"{row.trainee.trainee_id}  {row.trainee.name}  走势 {trend}  "
+            f"{standing_text(row.certification, rule)}"
         )
-
-
-def _until(moment: datetime | None) -> str:
-    return f"（有效期至 {beijing_text(moment, '%Y-%m-%d')}）" if moment else ""
 
 
 commands = (train,)

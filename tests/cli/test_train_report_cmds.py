@@ -91,7 +91,9 @@ def test_list_and_trainees_read_the_data_folder(
     at = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
     ResultStore(tmp_path).add(result_of(Trainee(name="李静", trainee_id="T001"), comparison, at))
     assert run_cli(["train", "trainees", "--data-dir", str(tmp_path)]) == 0
-    assert "T001  李静  未认证  测试 0 次  走势 60.0%" in capsys.readouterr().out
+    assert "T001  李静  走势 60.0%  未认证（认证看最近 3 次测试样例的平均，已完成 0 次测试）" in (
+        capsys.readouterr().out
+    )
 
 
 def test_list_names_a_broken_sample_file_and_still_lists_the_others(

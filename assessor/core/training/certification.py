@@ -16,6 +16,8 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Literal
 
+from assessor.core.clock import beijing_text
+from assessor.core.training.numbers import percent_text
 from assessor.core.training.results import TraineeResult
 from assessor.core.training.rule import ReliabilityRule
 
@@ -71,3 +73,15 @@ def certification(
     expires_at = certified_at + rule.validity
     state: State = "certified" if now < expires_at else "expired"
     return Certification(state, len(tests), mean, certified_at, expires_at)
+
+
+def standing_text(state: Certification, rule: ReliabilityRule) -> str:
+    """`已认证，有效期至 2027-01-09；最近 3 次测试平均完全一致 86.4%（…）`."""
+    text = state.label
+    if state.expires_at is not None:
+        text += f"，有效期至 {beijing_text(state.expires_at, '%Y-%m-%d', suffix=False)}"
+    window = rule.certification_window
+    if state.window_mean is not None:
+        counted = min(state.tests, window)
+        text += f"；最近 {counted} 次测试平均完全一致 {percent_text(state.window_mean)}"
+    return text + f"（认证看最近 {window} 次测试样例的平均，已完成 {state.tests} 次测试）"

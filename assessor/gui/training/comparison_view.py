@@ -40,6 +40,8 @@ class ComparisonView(QWidget):
         verdict_font.setPointSizeF(verdict_font.pointSizeF() * 1.2)
         verdict_font.setBold(True)
         self.verdict.setFont(verdict_font)
+        self.certification = QLabel()
+        tone(self.certification, "muted")
 
         self.form_body = QWidget()
         self.form = QFormLayout(self.form_body)
@@ -71,6 +73,7 @@ class ComparisonView(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.title)
         layout.addWidget(self.verdict)
+        layout.addWidget(self.certification)
         layout.addWidget(figures, 2)
         layout.addWidget(self.worst_title)
         layout.addWidget(self.worst, 3)
@@ -100,6 +103,9 @@ class ComparisonView(QWidget):
         for widget in (self.worst_title, self.worst):
             widget.setVisible(practice)
         self.test_note.setVisible(not practice)
+
+    def show_certification(self, text: str) -> None:
+        self.certification.setText(text)
 
     def figure_texts(self) -> dict[str, str]:
         """What each figure row shows, by key (`figure:<key>` object names)."""

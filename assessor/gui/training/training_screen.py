@@ -14,6 +14,7 @@ from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.atomic import atomic_write_bytes
 from assessor.core.training.catalogue import all_samples
+from assessor.core.training.certification import certification, standing_text
 from assessor.core.training.comparison import Comparison
 from assessor.core.training.practice import start_practice, submit
 from assessor.core.training.results import ResultStore, Trainee, trainee_of
@@ -61,7 +62,9 @@ class TrainingScreen(QStackedWidget):
         Files that do not load are named in the status bar and skipped."""
         catalogue = all_samples(self.root)
         if catalogue.broken:
-            self.notice.emit(f"有 {len(catalogue.broken)} 个样例文件无法读取：{catalogue.broken[0]}")
+            self.notice.emit(
+                f"有 {len(catalogue.broken)} 个样例文件无法读取：{catalogue.broken[0]}"
+            )
         return [s for s in catalogue.samples if s.rubric.sha256 == self.rubric.sha256]
 
     # ---- pages -----------------------------------------------------------------------------
@@ -128,6 +131,7 @@ class TrainingScreen(QStackedWidget):
         result = screen.practice.submitted
         assert result is not None  # set by a successful submit
         self.submitted = (result.trainee, result.submitted_at)
+        self.result_view.show_certification(self._certification_text(result.trainee))
         self.result_view.show_comparison(self.comparison)
         self.setCurrentWidget(self.result_view)
         self._close_practice()
@@ -151,6 +155,14 @@ class TrainingScreen(QStackedWidget):
             self.dialogs.error("无法保存练习报告", f"{path}：{exc.strerror or exc}")
             return
         self.notice.emit(f"已保存练习报告：{path}")
+
+    def _certification_text(self, trainee: Trainee) -> str:
+        """Where the trainee stands after this result (test samples count, practice does not)."""
+        own = [
+            r for r in ResultStore(self.root).all() if r.trainee.trainee_id == trainee.trainee_id
+        ]
+        state = certification(own, self.rule, now_utc())
+        return f"{trainee.name}（{trainee.trainee_id}）：{standing_text(state, self.rule)}"
 
     def flush(self) -> None:
         """Save a note still being typed in an open practice."""

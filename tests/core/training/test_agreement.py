@@ -81,7 +81,11 @@ def test_ac1_published_three_category_example() -> None:
     }  # fmt: skip
     pairs = [cell for cell, count in table.items() for _ in range(count)]
     ac1 = gwet_ac1(pairs, ("E", "A", "N"))
-    assert ac1 is not None
+    # By hand: pa = (13 + 20 + 56) / 100 = 0.89; rows 13/27/60 and columns 13/24/63 give
+    # π = 26/200, 51/200, 123/200 = 0.13, 0.255, 0.615;
+    # pe = (0.13·0.87 + 0.255·0.745 + 0.615·0.385) / 2 = 0.269925;
+    # AC1 = (0.89 - 0.269925) / (1 - 0.269925) = 0.620075 / 0.730075.
+    assert ac1 == Fraction(620075, 730075)
     assert round(float(ac1), 5) == 0.84933
 
 

@@ -159,3 +159,18 @@ def test_a_broken_rule_file_is_a_chinese_error_naming_the_field(tmp_path: Path) 
     (tmp_path / "training" / "rule.json").write_text('{"validity_days": 0}', encoding="utf-8")
     with pytest.raises(ProblemsError, match="validity_days"):
         load_rule(tmp_path)
+
+
+def test_standing_is_worded_with_the_window_and_the_expiry_in_beijing_time() -> None:
+    from assessor.core.training.certification import standing_text
+
+    rule = ReliabilityRule()
+    results = [_result(LI, 7, 2), _result(LI, 9, 3), _result(LI, 8, 4)]
+    state = certification(results, rule, START + timedelta(days=10))
+    # Certified by the test of 2026-01-09 02:00 UTC (10:00 in Beijing), for 365 days.
+    assert standing_text(state, rule) == (
+        "已认证，有效期至 2027-01-09；最近 3 次测试平均完全一致 80.0%"
+        "（认证看最近 3 次测试样例的平均，已完成 3 次测试）"
+    )
+    one = certification(results[:1], rule, START)
+    assert standing_text(one, rule).startswith("未认证；最近 1 次测试平均完全一致 70.0%")

@@ -150,6 +150,8 @@ def test_a_whole_practice_session_by_keyboard(
     agreed = total - len(changed)
     assert figures["exact"].endswith(f"（{agreed}/{total} 项指标）")
     assert figures["within_one"] == "100.0%"  # every miss is one level off
+    # A practice sample never counts towards certification.
+    assert screen.result_view.certification.text().endswith("已完成 0 次测试）")
     shown = {
         screen.result_view.worst.item(r, 0).text(): screen.result_view.worst.item(r, 4).text()
         for r in range(screen.result_view.worst.rowCount())
@@ -234,6 +236,7 @@ def test_a_test_sample_never_shows_its_reference(
     view = screen.result_view
     assert view.worst.isHidden() and not view.test_note.isHidden()
     assert view.worst.rowCount() == 0
+    assert view.certification.text().startswith("李静（FZ-T-002）：未认证；最近 1 次测试平均")
     assert_hidden(widget_texts(window))  # the comparison screen
     screen.show_trainer()
     assert_hidden(widget_texts(window))  # and the trainer view
