@@ -11,9 +11,10 @@ import pytest
 from assessor.cli.main import run_cli
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.training.comparison import compare
+from assessor.core.training.reference import reference_assessment
 from assessor.core.training.results import ResultStore, Trainee, result_of
 from assessor.core.training.rule import ReliabilityRule
-from assessor.core.training.sample import sample_json
+from assessor.core.training.sample import bundled_sample_paths, load_sample, sample_json
 from tests.training_samples import SMALL_REFERENCE, scoring, small_sample
 
 SEVERE = {**SMALL_REFERENCE, "4.1.1": 3, "5.1.1": 2.5}
@@ -127,3 +128,33 @@ def test_a_signed_export_reports_the_same_as_the_plain_scoring(
     Path(args[3]).write_bytes(document_bytes(signed))
     assert run_cli(["train", "report", *args, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == plain
+
+
+@pytest.mark.parametrize("path", bundled_sample_paths(), ids=lambda p: p.stem)
+def test_every_shipped_sample_s_reference_agrees_with_itself(
+    path: Path, tmp_path: Path, capsys
+) -> None:
+    sample = load_sample(path)
+    own = tmp_path / "reference.json"
+    own.write_text(reference_assessment(sample).model_dump_json(), encoding="utf-8")
+    assert (
+        run_cli(
+            [
+                "train",
+                "report",
+                "--sample",
+                sample.id,
+                "--scores",
+                str(own),
+                "--data-dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    total = len(sample.dossier)
+    assert f"完全一致：100.0%（{total}/{total} 项指标）" in out
+    assert "可靠性规则：通过" in out
+    if sample.mode == "test":
+        assert not any(e.reference.rationale in out for e in sample.dossier)

@@ -6,6 +6,8 @@ import random
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
 from assessor.core.training.agreement import (
@@ -102,3 +104,31 @@ def test_ac1_two_categories_by_hand_where_kappa_collapses() -> None:
 
 def test_ac1_all_met_on_both_sides_is_one() -> None:
     assert gwet_ac1([("met", "met")] * 16, ("met", "unmet")) == 1
+
+
+ranks = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=60)
+
+
+@given(ranks)
+def test_kappa_is_symmetric_bounded_and_one_for_identical_varied_ratings(pairs) -> None:
+    kappa = linear_weighted_kappa(pairs, 3)
+    swapped = linear_weighted_kappa([(b, a) for a, b in pairs], 3)
+    assert kappa == swapped
+    if kappa is not None:
+        assert -1 <= kappa <= 1
+    same = [(a, a) for a, _ in pairs]
+    assert linear_weighted_kappa(same, 3) == (1 if len({a for a, _ in pairs}) > 1 else None)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["met", "unmet"]), st.sampled_from(["met", "unmet"])),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_ac1_is_symmetric_and_at_most_one(pairs) -> None:
+    ac1 = gwet_ac1(pairs, ("met", "unmet"))
+    assert ac1 is not None and ac1 <= 1
+    assert ac1 == gwet_ac1([(b, a) for a, b in pairs], ("met", "unmet"))
+    assert (ac1 == 1) == all(a == b for a, b in pairs)
