@@ -10,15 +10,17 @@ import click
 
 from assessor.cli.common import FILE, data_dir_option
 from assessor.cli.train_cmds import command as train
-from assessor.core.assessment.model import CENTRE_KIND_LABELS
+from assessor.core.assessment.model import CENTRE_KIND_LABELS, Assessment
 from assessor.core.clock import now_utc
+from assessor.core.problems import UserError, os_error_text
+from assessor.core.storage.atomic import atomic_write_bytes
 from assessor.core.storage.store import default_root
 from assessor.core.training.catalogue import all_samples, find_sample
 from assessor.core.training.certification import standing_text
 from assessor.core.training.comparison import Comparison
 from assessor.core.training.figures import comparison_figures, disagreements
 from assessor.core.training.numbers import percent_text
-from assessor.core.training.results import ResultStore
+from assessor.core.training.results import ResultStore, Trainee
 from assessor.core.training.rule import load_rule
 from assessor.core.training.trainer import trainee_summaries
 
@@ -49,12 +51,14 @@ def list_samples(data_dir: Path | None) -> None:
 )
 @click.option("--rubric", "rubric_path", type=FILE, help="评估标准文件（默认按样例记录的哈希查找）")
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON")
+@click.option("--pdf", "pdf_path", type=FILE, help="另存练习报告 PDF（标注“培训”）")
 @data_dir_option
 def report(
     sample_name: str,
     scores_file: Path,
     rubric_path: Path | None,
     as_json: bool,
+    pdf_path: Path | None,
     data_dir: Path | None,
 ) -> None:
     """把学员的评分与样例的参考评分比较，给出与练习界面相同的一致性结果。"""
@@ -65,8 +69,26 @@ def report(
     root = data_dir or default_root()
     sample = find_sample(sample_name, root)
     rubric = rubric_for(sample.rubric, [rubric_path] if rubric_path else [])
-    comparison = compare(rubric, sample, read_assessment(scores_file), load_rule(root))
+    scoring = read_assessment(scores_file)
+    comparison = compare(rubric, sample, scoring, load_rule(root))
     click.echo(render_json(comparison) if as_json else render_text(comparison))
+    if pdf_path is not None:
+        write_pdf(comparison, scoring, pdf_path)
+
+
+def write_pdf(c: Comparison, scoring: Assessment, path: Path) -> None:
+    """The practice report of the file's first assessor (the trainee who scored it)."""
+    from assessor.core.training.report import render_practice_report
+
+    who = scoring.visit.assessors[0] if scoring.visit.assessors else None
+    trainee = Trainee(
+        name=who.name if who else "（未填写）", trainee_id=who.assessor_id if who else "—"
+    )
+    try:
+        atomic_write_bytes(path, render_practice_report(c, trainee, scoring.updated_at))
+    except OSError as exc:
+        raise UserError(f"无法写入 {path}：{os_error_text(exc)}") from exc
+    click.echo(f"已写入练习报告 {path}", err=True)
 
 
 def render_text(c: Comparison) -> str:

@@ -158,3 +158,24 @@ def test_every_shipped_sample_s_reference_agrees_with_itself(
     assert "可靠性规则：通过" in out
     if sample.mode == "test":
         assert not any(e.reference.rationale in out for e in sample.dossier)
+
+
+def test_report_writes_the_practice_pdf_for_the_file_s_assessor(
+    files, tmp_path: Path, capsys
+) -> None:
+    import subprocess
+
+    args = files()
+    own = Path(args[3])
+    data = json.loads(own.read_text(encoding="utf-8"))
+    data["visit"]["assessors"] = [{"name": "李静", "assessor_id": "T001"}]
+    own.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    pdf = tmp_path / "out" / "练习报告.pdf"
+    assert run_cli(["train", "report", *args, "--pdf", str(pdf)]) == 1  # no such folder
+    assert "无法写入" in capsys.readouterr().err and not pdf.exists()
+    pdf.parent.mkdir()
+    assert run_cli(["train", "report", *args, "--pdf", str(pdf)]) == 0
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "培训练习报告" in text and "李静（T001）" in text and "60.0%" in text
