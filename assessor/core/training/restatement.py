@@ -18,7 +18,7 @@ MIN_CLAUSE_CHARS = 12
 # criteria long enough that sharing their nouns is not enough to reach it: a short criterion
 # ("未参加负责人岗位培训") shares most of its words with any honest note on the same topic.
 MOSTLY = 0.5
-MIN_MOSTLY_CHARS = 20
+MIN_MOSTLY_CHARS = 24
 
 _CLAUSE_BREAKS = re.compile(r"[，,；;。：:、（）()“”\"]")
 
