@@ -123,7 +123,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_state)
 
         self.help = QDockWidget("快捷键（F1）")
-        self.help.setWidget(ShortcutsHelp())
         self.help.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
@@ -288,6 +287,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(screen)
 
     def toggle_help(self) -> None:
+        if self.help.widget() is None:
+            # Built on first use: laying out the whole key table would slow every start.
+            self.help.setWidget(ShortcutsHelp())
         self.help.setVisible(not self.help.isVisible())
 
     def show_notice(self, text: str) -> None:

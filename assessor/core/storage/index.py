@@ -75,19 +75,17 @@ class IndexFile(BaseModel):
     entries: list[IndexEntry] = []
 
 
-def file_stamp(*paths: Path) -> Stamp:
+def file_stamp(record: str | Path, signed: str | Path | None) -> Stamp:
     """What changes whenever the record file or its signed copy is replaced or edited."""
     try:
-        record = paths[0].stat()
+        status = os.stat(record)
     except OSError:
         return (0, 0, 0, 0)
-    signed = 0
-    for extra in paths[1:]:
-        try:
-            signed = extra.stat().st_mtime_ns
-        except OSError:
-            signed = 0
-    return (record.st_ino, record.st_size, record.st_mtime_ns, signed)
+    try:
+        signed_at = os.stat(signed).st_mtime_ns if signed is not None else 0
+    except OSError:
+        signed_at = 0
+    return (status.st_ino, status.st_size, status.st_mtime_ns, signed_at)
 
 
 class RecordIndex:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -29,6 +30,7 @@ STATUS_FILTERS = {"": "全部状态", "draft": "草稿", "final": "已完成", "
 NAME, DATE, STATUS, PROGRESS, GRADE, UPDATED = range(6)
 
 
+@lru_cache(maxsize=4096)  # repainting a row must not convert its time zone again
 def when(moment: datetime | None) -> str:
     return beijing_text(moment, "%Y-%m-%d %H:%M", suffix=False) if moment else ""
 
