@@ -25,9 +25,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 from tinydb import TinyDB
 
-from assessor.core.assessment.create import new_assessment
 from assessor.core.assessment.model import AssessorRef, Centre, Visit
 from assessor.core.audit import AuditEntry, append
+from assessor.core.document.new import new_assessment
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.atomic import AtomicJSONStorage
