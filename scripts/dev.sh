@@ -8,14 +8,34 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 
+# Every Debian package the Qt xcb platform plugin needs to open a window, derived from the
+# plugin itself: `ldd` on PySide6/Qt/plugins/platforms/libqxcb.so and on the xcb GL
+# integration plugins it loads, each library outside the PySide6 folder mapped to its package
+# with `dpkg -S` (a library ldd reports "not found" by Debian's naming rule, e.g.
+# libxcb-icccm.so.4 -> libxcb-icccm4). Libraries of packages every Debian has (libc6,
+# zlib1g, ...) are left out. tests/test_system_packages.py checks the list against ldd.
+QT_XCB_PACKAGES=(
+    libbrotli1 libbsd0 libdbus-1-3 libegl1 libexpat1 libfontconfig1 libfreetype6 libgl1
+    libglib2.0-0 libglvnd0 libglx0 libpng16-16 libx11-6 libx11-xcb1 libxau6 libxcb-cursor0
+    libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
+    libxcb-render0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0
+    libxcb-xkb1 libxcb1 libxdmcp6 libxkbcommon-x11-0 libxkbcommon0
+)
+
 # Debian/Ubuntu packages: poppler-utils (pdftotext, pdffonts, pdftoppm) lets the tests check the
-# PDF reports; the xcb libraries let Qt open a window on a Linux desktop (offscreen needs none).
+# PDF reports; the xcb libraries above let Qt open a window on a Linux desktop (offscreen needs
+# none of them).
 ensure_system_packages() {
     local missing=()
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-    if [ "${1:-}" = desktop ] && [ "$(uname -s)" = Linux ] \
-        && ! ldconfig -p 2>/dev/null | grep -q libxcb-cursor.so.0; then
-        missing+=(libxcb-cursor0 libxkbcommon-x11-0 libegl1)
+    if [ "${1:-}" = desktop ] && [ "$(uname -s)" = Linux ] && command -v dpkg-query >/dev/null 2>&1
+    then
+        local package
+        for package in "${QT_XCB_PACKAGES[@]}"; do
+            # A t64-renamed package (Debian 13, Ubuntu 24.04) provides the old name.
+            dpkg-query -W -f='${Status}\n' "$package" "${package}t64" 2>/dev/null \
+                | grep -q "install ok installed" || missing+=("$package")
+        done
     fi
     [ ${#missing[@]} -eq 0 ] && return 0
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

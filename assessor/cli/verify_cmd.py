@@ -32,6 +32,14 @@ DEFAULT_TRUST_WARNING = (
     type=FILE,
     help="评估标准文件（仅 JSON；默认按评估文件记录的哈希在内置评估标准中查找）",
 )
+@click.option(
+    "--evidence",
+    "evidence_path",
+    type=FILE,
+    default=None,
+    help="证据包（.zip）：核对其中每个文件的 SHA-256 与签名 JSON 的记录一致；"
+    "不指定时自动核对 JSON 旁同名的“-证据包.zip”",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -39,17 +47,22 @@ def command(
     trust_paths: tuple[Path, ...],
     allow_training: bool,
     rubric_paths: tuple[Path, ...],
+    evidence_path: Path | None,
 ) -> None:
     """验证已签名的评估文件（.json）或评估报告（.pdf）：内容是否被改动、签名者是否可信。
 
-    通过时退出码为 0，并显示签名人、签名时间、评估编号和版本；未通过时退出码为 1，并列出原因。
+    验证 JSON 时一并核对证据包（见 --evidence）。通过时退出码为 0，并显示签名人、签名时间、
+    评估编号和版本；未通过时退出码为 1，并列出原因。
     """
+    from assessor.core.clock import beijing_text
     from assessor.core.signing.training import training_ca
-    from assessor.core.signing.verification import beijing_time, load_trust_roots
+    from assessor.core.signing.verification import load_trust_roots
 
     kind = file.suffix.lower()
     if kind not in (".json", ".pdf"):
         raise UserError(f"只能验证 .json 或 .pdf 文件：{file}")
+    if evidence_path is not None and kind != ".json":
+        raise UserError("--evidence 只能与签名的 .json 文件一同使用")
     try:
         raw = file.read_bytes()
     except OSError as exc:
@@ -63,26 +76,48 @@ def command(
         roots = [training_ca()]
 
     if kind == ".json":
-        from assessor.core.signing.json_signature import verify_json
+        from assessor.core.document.verify import verify_json
 
         result = verify_json(raw, roots, allow_training, rubrics=rubric_paths)
+        evidence_problems = _check_evidence(file, raw, evidence_path)
     else:
+        evidence_problems = []
         from assessor.core.signing.pdf_signature import verify_pdf
 
         result = verify_pdf(raw, roots, allow_training)
 
-    click.echo(f"{'验证通过' if result.ok else '验证未通过'}：{file}")
-    for problem in result.problems:
+    ok = result.ok and not evidence_problems
+    click.echo(f"{'验证通过' if ok else '验证未通过'}：{file}")
+    for problem in [*result.problems, *evidence_problems]:
         click.echo(f"  · {problem}")
     if result.signer:
         click.echo(f"签名人：{result.signer}（评估员编号 {result.assessor_id}）")
     if result.signed_at:
-        click.echo(f"签名时间：{beijing_time(result.signed_at)}")
+        click.echo(f"签名时间：{beijing_text(result.signed_at)}")
     if result.assessment_id:
         click.echo(f"评估编号：{result.assessment_id}，第 {result.version} 版")
     if result.fingerprint:
         click.echo(f"证书指纹（SHA-256）：{result.fingerprint}")
     if result.training:
         click.echo("注意：培训/样例签名，不作为正式评估结果")
-    if not result.ok:
+    if not ok:
         ctx.exit(1)
+
+
+def _check_evidence(file: Path, raw: bytes, given: Path | None) -> list[str]:
+    """Problems with the evidence package: the one given, else the one beside the JSON."""
+    from assessor.core.document.model import parse_assessment
+    from assessor.core.export.evidence_package import check_evidence_package, package_path
+
+    package = given or package_path(file)
+    if given is None and not package.is_file():
+        return []
+    try:
+        document = parse_assessment(raw, str(file))
+    except UserError:
+        return []  # the signature check already says why the file is unusable
+    problems = check_evidence_package(document, raw, package)
+    if not problems:
+        listed = sum(len(s.evidence) for s in document.scores)
+        click.echo(f"证据包核对通过：{package.name}（{listed} 项证据，SHA-256 均与签名记录一致）")
+    return problems

@@ -20,6 +20,8 @@ def amend(store: Store, key: str, reason: str) -> Assessment:
     if not reason:
         raise UserError("修订必须写明原因")
     previous = store.load(key)
+    if store.exists(f"{previous.id}-v{previous.version + 1}"):
+        raise UserError(f"该版本已被第 {previous.version + 1} 版取代，只能在最新版本上修订")
     if previous.status is not Status.final:
         raise UserError("只有已定稿的评估需要修订；草稿可以直接修改")
     signed = store.signed_json(key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,8 +98,20 @@ def format_loc(loc: Iterable[str | int]) -> str:
     return out
 
 
+_DATE_ERRORS = {"date_from_datetime_parsing", "date_parsing"}
+_WELL_FORMED_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def translate_error(error: dict) -> str:
     """Chinese wording for one pydantic error, falling back to pydantic's own message."""
+    given = error.get("input")
+    if (
+        error["type"] in _DATE_ERRORS
+        and isinstance(given, str)
+        and _WELL_FORMED_DATE.match(given.strip())
+    ):
+        # The format is right, the calendar says no (2026-13-45, 2026-02-30).
+        return f"日期不存在：{given.strip()}（请检查月份和日期）"
     template = _MESSAGES.get(error["type"])
     if template is None:
         message = str(error.get("msg", ""))

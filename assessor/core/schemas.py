@@ -7,12 +7,14 @@ import json
 from pydantic import BaseModel
 
 from assessor.core.document.model import AssessmentDocument
+from assessor.core.export.evidence_package import EvidenceManifest
 from assessor.core.rubric.model import Rubric
 from assessor.core.training.rule import RULE_FORMAT, ReliabilityRule
 from assessor.core.training.sample import SAMPLE_FORMAT, SampleCentre
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "assessment": AssessmentDocument,
+    "evidence": EvidenceManifest,
     "rubric": Rubric,
     "sample": SampleCentre,
     "training-rule": ReliabilityRule,
@@ -20,6 +22,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 
 _IDS = {
     "assessment": "assessor.assessment/1",
+    "evidence": "assessor.evidence/1",
     "rubric": "assessor.rubric/1",
     "sample": SAMPLE_FORMAT,
     "training-rule": RULE_FORMAT,

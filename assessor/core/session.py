@@ -30,6 +30,7 @@ from assessor.core.assessment.model import (
 )
 from assessor.core.audit import AuditEntry
 from assessor.core.clock import now_utc
+from assessor.core.consistency import ConsistencyWarning, consistency_warnings
 from assessor.core.document.new import new_assessment
 from assessor.core.problems import ProblemsError, UserError, problems_from_validation
 from assessor.core.rubric.model import Indicator
@@ -76,16 +77,28 @@ class Change:
 
 
 class FinaliseBlocked(UserError):
-    """Finalising refused; `unscored` (rubric order) and `gaps` let the GUI offer jumps."""
+    """Finalising refused; `unscored` (rubric order), `gaps` and unresolved `conflicts` let
+    the GUI offer jumps."""
 
-    def __init__(self, unscored: Sequence[str], gaps: Sequence[str]) -> None:
+    def __init__(
+        self,
+        unscored: Sequence[str],
+        gaps: Sequence[str],
+        conflicts: Sequence[ConsistencyWarning] = (),
+    ) -> None:
         self.unscored = list(unscored)
         self.gaps = list(gaps)
+        self.conflicts = list(conflicts)
         parts = []
         if self.unscored:
             parts.append(f"尚有 {len(self.unscored)} 项指标未评分：{'、'.join(self.unscored)}")
         if self.gaps:
             parts.append(f"机构信息或评估信息尚缺：{'、'.join(self.gaps)}")
+        if self.conflicts:
+            parts.append(
+                f"{len(self.conflicts)} 项一致性提示尚未处理（更正评分，或在该指标的备注中"
+                f"说明理由）：{'；'.join(c.text for c in self.conflicts)}"
+            )
         super().__init__("不能完成评估。" + "；".join(parts) + "。")
 
 
@@ -278,6 +291,13 @@ class EditingSession:
         if self._findings is None:
             self._findings = run_checks(self.rubric, self.assessment.centre)
         return self._findings
+
+    def warnings(self) -> list[ConsistencyWarning]:
+        """Scores that contradict the profile, the checks or the calendar (see consistency)."""
+        return consistency_warnings(self.rubric, self.assessment, self.findings)
+
+    def unresolved_warnings(self) -> list[ConsistencyWarning]:
+        return [w for w in self.warnings() if not w.resolved]
 
     def findings_for(self, indicator_id: str) -> list[Finding]:
         return findings_for(self.findings, indicator_id)
@@ -486,6 +506,24 @@ class EditingSession:
         self._commit("evidence_removed", indicator_id, _dump(removed), None, "")
         return True
 
+    def set_evidence_caption(self, indicator_id: str, file: str, caption: str) -> bool:
+        """Change what an attached file shows (the report prints it under the thumbnail)."""
+        self._refuse_if_final()
+        position = self._position[self._known(indicator_id)]
+        entry = self.assessment.scores[position]
+        current = next((e for e in entry.evidence if e.file == file), None)
+        if current is None:
+            raise UserError(f"指标 {indicator_id} 没有证据文件 {file}")
+        caption = caption.strip()
+        if current.caption == caption:
+            return False
+        updated = current.model_copy(update={"caption": caption})
+        self.assessment.scores[position] = entry.model_copy(
+            update={"evidence": [updated if e.file == file else e for e in entry.evidence]}
+        )
+        self._commit("evidence_caption", indicator_id, current.caption, caption, file)
+        return True
+
     # ---- finalising ------------------------------------------------------------------------
 
     def finalise(self) -> None:
@@ -496,8 +534,9 @@ class EditingSession:
         """
         self._refuse_if_final()
         unscored, gaps = self.unscored(), self.profile_gaps()
-        if unscored or gaps:
-            raise FinaliseBlocked(unscored, gaps)
+        conflicts = self.unresolved_warnings()
+        if unscored or gaps or conflicts:
+            raise FinaliseBlocked(unscored, gaps, conflicts)
         if not self.retry_save():
             raise UserError(f"尚有修改未能保存（{self.save_error}），请先排除保存问题再完成评估")
         result = self.result

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from assessor.core.amendment import next_version
 from assessor.core.assessment.model import Assessment, IndicatorScore, Status
 from assessor.core.audit import AuditEntry, append
+from assessor.core.document.signed import document_bytes
 from assessor.core.export.signed_export import SignedFiles, sign_files, sign_json
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.signing.json_signature import document_bytes
 from assessor.core.signing.keys import SigningKey
 from assessor.devtools.samples import sample_assessment
 

@@ -68,7 +68,7 @@ class _Run:
         return f"JSON {size} KB，等级 {self.files.document.result.grade}"
 
     def verify(self) -> str:
-        from assessor.core.signing.json_signature import verify_json
+        from assessor.core.document.verify import verify_json
         from assessor.core.signing.pdf_signature import verify_pdf
         from assessor.core.signing.training import training_ca
 

@@ -16,7 +16,8 @@ from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, default_root
 from assessor.devtools.samples import create_newcomer_sample
 from assessor.gui.main_window import MainWindow
-from assessor.gui.widgets.fonts import install_font, install_translations
+from assessor.gui.widgets.fonts import install_font
+from assessor.gui.widgets.translations import install_translations
 
 SMOKE_ENV = "ASSESSOR_SMOKE_TEST"
 SMOKE_FLAG = "--smoke-test"

@@ -37,12 +37,14 @@ from assessor.gui.signing.keys_dialog import KeysDialog
 from assessor.gui.signing.sign_dialog import SignDialog
 from assessor.gui.training.training_screen import TrainingScreen
 from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.settings import restore_geometry, save_geometry, settings
 from assessor.gui.widgets.style import ems, tone
 
 if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles
 
 NOTICE_MS = 6000
+LAST_INDICATOR = "last_indicator/"
 
 
 class SaveBanner(QWidget):
@@ -93,8 +95,10 @@ class MainWindow(QMainWindow):
         self.training: TrainingScreen | None = None
 
         self.setWindowTitle("托育机构质量评估")
-        self.setMinimumSize(1024, 600)
-        self.resize(1366, 768)
+        # Small enough for a 1366×768 screen at 150% scaling (911×512 logical pixels); every
+        # screen scrolls or splits below its comfortable size rather than being cut off.
+        self.setMinimumSize(640, 400)
+        restore_geometry(self, store.root)
 
         self.banner = SaveBanner()
         self.banner.retry.clicked.connect(self._retry_save)
@@ -128,7 +132,7 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.help)
-        self.resizeDocks([self.help], [ems(self, 20)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.help], [ems(self, 16)], Qt.Orientation.Horizontal)
         self.help.hide()
         bind(self, "通用", "help", self.toggle_help, Qt.ShortcutContext.WindowShortcut)
         self.home.focus_list()
@@ -170,6 +174,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.workspace)
         self.show_screen(self.workspace)
         self._save_state_changed()
+        last = settings(self.store.root).value(LAST_INDICATOR + session.key, "")
+        if isinstance(last, str) and last in session.rubric.by_id:
+            # Back where the assessor stopped, not at the first unscored indicator.
+            self.workspace.scoring.select(last)
         if self.workspace.tabs.currentIndex() == 1:
             self.workspace.show_scoring()
         else:
@@ -181,6 +189,9 @@ class MainWindow(QMainWindow):
             return True
         self.workspace.flush()
         session = self.controller.session
+        current = self.workspace.scoring.current()
+        if current is not None:
+            settings(self.store.root).setValue(LAST_INDICATOR + session.key, current)
         if not self.controller.retry_save() and not self.dialogs.confirm(
             "修改未能保存",
             f"有 {session.unsaved} 项修改未能写入磁盘：{session.save_error}\n\n"
@@ -213,6 +224,7 @@ class MainWindow(QMainWindow):
         if self.training is not None:
             self.training.flush()
         if self.close_assessment():
+            save_geometry(self, self.store.root)
             event.accept()
         else:
             event.ignore()
@@ -277,7 +289,12 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         """Who made the rubric data and what in it is drafted or unverified (SPEC §2)."""
         notes = "\n\n".join(provenance_notes(self.rubric))
-        self.dialogs.inform("关于", f"托育机构质量评估 {__version__}（离线评估工具）\n\n{notes}")
+        self.dialogs.inform(
+            "关于",
+            f"托育机构质量评估 {__version__}（离线评估工具）\n\n"
+            f"数据文件夹（评估记录、证据文件和签名密钥都在这里，备份时请复制整个文件夹）：\n"
+            f"{self.store.root}\n\n{notes}",
+        )
 
     # ---- status ----------------------------------------------------------------------------
 

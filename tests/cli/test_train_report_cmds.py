@@ -115,8 +115,8 @@ def test_a_signed_export_reports_the_same_as_the_plain_scoring(
 ) -> None:
     from assessor.core.assessment.model import Status
     from assessor.core.clock import now_utc
+    from assessor.core.document.signed import document_bytes
     from assessor.core.export.signed_export import sign_json
-    from assessor.core.signing.json_signature import document_bytes
     from assessor.core.signing.keys import training_signer
 
     args = files()

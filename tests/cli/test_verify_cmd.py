@@ -12,8 +12,8 @@ import rfc8785
 from assessor.cli.main import run_cli
 from assessor.cli.verify_cmd import DEFAULT_TRUST_WARNING
 from assessor.core.clock import now_utc
+from assessor.core.document.signed import document_bytes, sign_document
 from assessor.core.rubric.validate import load_rubric
-from assessor.core.signing.json_signature import document_bytes, sign_document
 from assessor.core.signing.keys import KeyInfo, load_signer, training_signer
 from assessor.core.signing.pdf_signature import sign_pdf
 from tests.core.signing.pki import (
@@ -67,6 +67,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
             page=1,
             assessment_id=document.id,
             version=document.version,
+            signed_at=now_utc(),
         )
     )
     return Files(pki, rubric_path, good, document.id, training, expired, report)

@@ -158,7 +158,7 @@ def test_profile_changes_are_audited_by_field_and_refresh_the_checks(
 
 
 def test_visit_date_and_assessors(session: EditingSession) -> None:
-    with pytest.raises(ProblemsError, match="日期格式"):
+    with pytest.raises(ProblemsError, match="日期不存在：2024-13-01"):
         session.update_visit(date="2024-13-01")
     session.update_visit(date="2024-05-06", assessors=[AssessorRef(name="李", assessor_id="1")])
     assert str(reopened(session).assessment.visit.date) == "2024-05-06"

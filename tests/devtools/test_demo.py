@@ -6,8 +6,8 @@ import json
 from collections import Counter
 
 from assessor.core.canonical import sha256_hex
+from assessor.core.document.verify import verify_json
 from assessor.core.rubric.registry import default_rubric
-from assessor.core.signing.json_signature import verify_json
 from assessor.core.signing.keys import training_signer
 from assessor.core.signing.training import training_ca
 from assessor.devtools.demo import demo_files

@@ -64,7 +64,7 @@ class FakeDialogs(Dialogs):
         self.asked.append((title, label))
         return self.secret
 
-    def ask_text(self, title: str, label: str) -> str | None:
+    def ask_text(self, title: str, label: str, current: str = "") -> str | None:
         self.asked.append((title, label))
         return self.texts.pop(0) if self.texts else self.text
 

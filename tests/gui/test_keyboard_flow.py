@@ -28,6 +28,8 @@ def fill_profile(qtbot: QtBot, window: MainWindow) -> None:
     type_into(qtbot, fields["division_code"].edit, "110105")
     form.care_types[next(iter(form.care_types))].setFocus()
     press(qtbot, Qt.Key.Key_Space)
+    form.meals.setFocus()
+    press(qtbot, Qt.Key.Key_Space)  # meals are not served: meal indicators may be N/A
     type_into(qtbot, fields["places"].edit, "40")
     type_into(qtbot, fields["indoor_area_m2"].edit, "300")
     type_into(qtbot, fields["date"].edit, "2024-05-06")

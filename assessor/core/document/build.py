@@ -8,7 +8,7 @@ from assessor.core.document.model import AssessmentDocument
 from assessor.core.problems import ProblemsError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import run_checks
-from assessor.core.scoring.engine import compute_result, score_problems
+from assessor.core.scoring.engine import ENGINE, compute_result, score_problems
 
 
 def build_document(
@@ -22,6 +22,7 @@ def build_document(
         {
             **assessment.model_dump(),
             "training": assessment.training or training,
+            "engine": ENGINE,
             "result": compute_result(rubric, assessment),
             "findings": run_checks(rubric, assessment.centre),
             "audit_head": head(audit),

@@ -7,11 +7,9 @@ scores and never trust the stored one.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from assessor.core.assessment.model import Assessment
 from assessor.core.problems import (
@@ -23,31 +21,18 @@ from assessor.core.problems import (
 )
 from assessor.core.scoring.checks import Finding
 from assessor.core.scoring.result import Result
+from assessor.core.signing.json_envelope import SignatureBlock
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
-class Signer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    assessor_id: str
-
-
-class SignatureBlock(BaseModel):
-    """Detached CMS over the RFC 8785 bytes of the document with `signature` removed."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    format: Literal["cms-detached/rfc8785"] = "cms-detached/rfc8785"
-    signed_at: datetime
-    signer: Signer
-    training: bool = Field(description="由内置培训密钥签名：培训/样例，不作为正式评估结果")
-    cms: str = Field(description="Base64 DER CMS SignedData（分离式）")
-    chain: list[str] = Field(description="PEM 证书链，签名者证书在前")
-
-
 class AssessmentDocument(Assessment):
+    engine: str = Field(
+        default="1",
+        pattern=r"^[1-9][0-9]{0,3}$",
+        description="计算 result 所用的计分引擎版本；文件缺此字段时为 1（计分引擎 2 之前签署的文件）。"
+        "验证时按该版本的规则重新计算并比较规范性字段",
+    )
     result: Result
     findings: list[Finding] = Field(default_factory=list)
     audit_head: str = Field(pattern=r"^[0-9a-f]{64}$", description="审计哈希链末条记录的哈希")

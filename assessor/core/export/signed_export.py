@@ -8,22 +8,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from assessor.core.assessment.model import Assessment, Status
 from assessor.core.audit import AuditEntry
 from assessor.core.clock import now_utc
 from assessor.core.document.build import build_document
-from assessor.core.document.model import AssessmentDocument
+from assessor.core.document.model import AssessmentDocument, parse_assessment
+from assessor.core.document.signed import document_bytes, sign_document
+from assessor.core.export.evidence_package import write_evidence_package
 from assessor.core.problems import UserError, os_error_text
+from assessor.core.report.evidence import EvidenceFiles
 from assessor.core.report.render import render_report
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.signing.json_signature import document_bytes, sign_document
 from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.pdf_signature import sign_pdf
 from assessor.core.storage.atomic import atomic_write_bytes
-from assessor.core.storage.store import Store
+from assessor.core.storage.store import Signing, Store, current_signing
 
 Progress = Callable[[int, str], None]
 
@@ -42,6 +46,7 @@ class ExportedFiles:
     json_path: Path
     pdf_path: Path | None
     document: AssessmentDocument
+    evidence_path: Path | None = None  # the evidence package, when there is evidence
 
 
 def _no_progress(_percent: int, _step: str) -> None:
@@ -49,16 +54,22 @@ def _no_progress(_percent: int, _step: str) -> None:
 
 
 def sign_json(
-    rubric: LoadedRubric, assessment: Assessment, audit: list[AuditEntry], signer: SigningKey
+    rubric: LoadedRubric,
+    assessment: Assessment,
+    audit: list[AuditEntry],
+    signer: SigningKey,
+    signed_at: datetime | None = None,
 ) -> AssessmentDocument:
     """The signed document of a final assessment."""
     if assessment.status is not Status.final:
         raise UserError("只有已定稿的评估才能签名导出，请先定稿")
-    problem = signer.info.problem_at(now_utc())
+    signed_at = signed_at or now_utc()
+    problem = signer.info.problem_at(signed_at)
     if problem:
         raise UserError(problem)
     training = assessment.training or signer.info.training
-    return sign_document(build_document(rubric, assessment, audit, training=training), signer)
+    document = build_document(rubric, assessment, audit, training=training)
+    return sign_document(document, signer, signed_at)
 
 
 def sign_files(
@@ -68,11 +79,14 @@ def sign_files(
     signer: SigningKey,
     *,
     signature_image: bytes | None = None,
+    evidence: EvidenceFiles | None = None,
     progress: Progress = _no_progress,
 ) -> SignedFiles:
-    """The signed JSON and signed PDF of a final assessment."""
+    """The signed JSON and signed PDF of a final assessment, signed at one moment; with
+    `evidence` (where the attached files are) the PDF has an appendix of them."""
+    signed_at = now_utc()
     progress(15, "计算得分并签名 JSON 文件")
-    signed = sign_json(rubric, assessment, audit, signer)
+    signed = sign_json(rubric, assessment, audit, signer, signed_at)
     progress(40, "生成 PDF 报告")
     report = render_report(
         rubric,
@@ -84,6 +98,7 @@ def sign_files(
         signature_image=signature_image,
         training=signed.training,
         audit_head=signed.audit_head,
+        evidence=evidence,
     )
     progress(80, "签名 PDF 报告")
     pdf_bytes = sign_pdf(
@@ -93,10 +108,33 @@ def sign_files(
         page=report.signature_page,
         assessment_id=assessment.id,
         version=assessment.version,
+        signed_at=signed_at,
         signature_image=signature_image,
         training=signed.training,
     )
     return SignedFiles(signed, document_bytes(signed), pdf_bytes)
+
+
+def kept_files(signing: Signing) -> SignedFiles:
+    """The files of an earlier signing, as they were written then."""
+    try:
+        json_bytes = signing.json_path.read_bytes()
+        pdf_bytes = signing.pdf_path.read_bytes() if signing.pdf_path.is_file() else b""
+    except OSError as exc:
+        raise UserError(f"无法读取已保存的签名文件 {signing.folder}：{os_error_text(exc)}") from exc
+    document = parse_assessment(json_bytes, str(signing.json_path))
+    if not isinstance(document, AssessmentDocument):
+        raise UserError(f"已保存的签名文件 {signing.json_path} 不是评估文件")
+    return SignedFiles(document, json_bytes, pdf_bytes)
+
+
+def reusable_signing(store: Store, key: str, signer_is_training: bool) -> Signing | None:
+    """The kept signing an export should write again instead of signing anew, if any: an
+    official signing always; a training signing unless a real key now signs."""
+    signing = current_signing(store.signings(key))
+    if signing is None or (signing.training and not signer_is_training):
+        return None
+    return signing
 
 
 def sign_assessment(
@@ -108,15 +146,32 @@ def sign_assessment(
     rubric: LoadedRubric | None = None,
     progress: Progress = _no_progress,
 ) -> SignedFiles:
-    """Sign a stored final record and keep both files in the record's folder."""
+    """The signed files of a stored final record: the kept ones when it is already signed
+    (see `reusable_signing`), else a new signing, recorded in the record and its audit chain."""
     progress(5, "读取评估记录")
+    kept = reusable_signing(store, key, signer.info.training)
+    if kept is not None:
+        progress(90, "该版本已签名，写出已保存的签名文件")
+        return kept_files(kept)
     assessment, audit = store.load_with_audit(key)
     rubric = rubric or rubric_for(assessment.rubric)
     files = sign_files(
-        rubric, assessment, audit, signer, signature_image=signature_image, progress=progress
+        rubric,
+        assessment,
+        audit,
+        signer,
+        signature_image=signature_image,
+        evidence=partial(store.evidence_path, key),
+        progress=progress,
     )
     progress(92, "保存签名文件")
-    store.keep_signed(key, files.json_bytes, files.pdf_bytes)
+    store.record_signing(
+        key,
+        files.json_bytes,
+        files.pdf_bytes,
+        training=signer.info.training,
+        signed_at=files.document.signature.signed_at if files.document.signature else now_utc(),
+    )
     return files
 
 
@@ -129,8 +184,11 @@ def export_names(document: AssessmentDocument) -> tuple[str, str]:
     return f"{stem}.json", f"{stem}.pdf"
 
 
-def write_signed(files: SignedFiles, out_dir: Path) -> ExportedFiles:
-    """Write the JSON, and the PDF when there is one, each atomically."""
+def write_signed(
+    files: SignedFiles, out_dir: Path, evidence: EvidenceFiles | None = None
+) -> ExportedFiles:
+    """Write the JSON, and the PDF when there is one, each atomically; with `evidence`
+    (where the attached files are), the evidence package beside them."""
     json_name, pdf_name = export_names(files.document)
     pdf_path = out_dir / pdf_name if files.pdf_bytes else None
     try:
@@ -140,7 +198,12 @@ def write_signed(files: SignedFiles, out_dir: Path) -> ExportedFiles:
         atomic_write_bytes(out_dir / json_name, files.json_bytes)
     except OSError as exc:
         raise UserError(f"无法写入导出文件夹 {out_dir}：{os_error_text(exc)}") from exc
-    return ExportedFiles(out_dir / json_name, pdf_path, files.document)
+    package = (
+        write_evidence_package(files.document, out_dir / json_name, files.json_bytes, evidence)
+        if evidence is not None
+        else None
+    )
+    return ExportedFiles(out_dir / json_name, pdf_path, files.document, package)
 
 
 def export_signed(
@@ -156,6 +219,7 @@ def export_signed(
     files = sign_assessment(
         store, key, signer, signature_image=signature_image, rubric=rubric, progress=progress
     )
-    exported = write_signed(files, out_dir)
+    progress(95, "写入文件与证据包")
+    exported = write_signed(files, out_dir, partial(store.evidence_path, key))
     progress(100, "完成")
     return exported

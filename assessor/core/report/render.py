@@ -11,6 +11,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from assessor.core.assessment.model import Assessment
 from assessor.core.report.cover import cover
 from assessor.core.report.details import improvement_section, indicator_section
+from assessor.core.report.evidence import EvidenceFiles, evidence_section
 from assessor.core.report.fonts import register_fonts
 from assessor.core.report.pages import NumberedCanvas, PageDecor
 from assessor.core.report.signature import SignatureArea, signature_section
@@ -68,8 +69,12 @@ def render_report(
     signature_image: bytes | None = None,
     training: bool,
     audit_head: str,
+    evidence: EvidenceFiles | None = None,
 ) -> RenderedReport:
-    """Render the A4 report; the signature box is left empty for the PAdES stamp."""
+    """Render the A4 report; the signature box is left empty for the PAdES stamp.
+
+    With `evidence` (where the attached files are), an appendix shows every photo.
+    """
     font = register_fonts()
     decor = _decor(rubric, assessment, training)
     area = SignatureArea(signer_name, signer_id, signature_image)
@@ -81,6 +86,7 @@ def render_report(
         *indicator_section(rubric, assessment, result, findings),
         *improvement_section(rubric, assessment),
         *signature_section(rubric, assessment, area, training=training, audit_head=audit_head),
+        *evidence_section(assessment, evidence),
     ]
     out = io.BytesIO()
     frame = Frame(

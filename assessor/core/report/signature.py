@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from assessor.core.assessment.model import Assessment
+from assessor.core.clock import beijing_text, in_beijing
 from assessor.core.problems import UserError
 from assessor.core.report.fonts import clipped, fitted_size, register_fonts
 from assessor.core.report.paragraph import Para
@@ -32,14 +33,12 @@ CAPTION_SPACE = 16
 FRAME_GAP = 3
 INK_WIDTH = 180
 INK_HEIGHT = 56  # leaves the signer line above the image clear
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 
 def _beijing(moment: datetime | None) -> str:
     if moment is None:
         return "尚未定稿"
-    local = moment.astimezone(BEIJING)
-    return f"{date_text(local.date())} {local:%H:%M}（北京时间）"
+    return f"{date_text(in_beijing(moment).date())} {beijing_text(moment, '%H:%M')}"
 
 
 class SignatureArea(Flowable):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assessor.core.rubric.model import Source
 from assessor.core.rubric.validate import LoadedRubric
 
@@ -23,5 +25,14 @@ def provenance_notes(rubric: LoadedRubric) -> list[str]:
     if not r.grade_rule.verified:
         notes.append(r.grade_rule.notice)
     if r.notes:
-        notes.append(r.notes)
+        notes.append(_without_field_names(r.notes))
     return notes
+
+
+# The rubric's own notes name data fields, e.g. 「“拟定”（source: drafted）」; people are shown
+# the Chinese words only. The file itself keeps them: its text is part of its hash.
+_FIELD_NAMES = re.compile(r"[（(]\s*[a-z_]+\s*:\s*[a-z_]+\s*[）)]")
+
+
+def _without_field_names(text: str) -> str:
+    return _FIELD_NAMES.sub("", text)

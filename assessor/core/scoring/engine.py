@@ -1,13 +1,19 @@
-"""Totals, vetoes and grade, always derived from the indicator scores of an assessment."""
+"""Totals, vetoes and grade, always derived from the indicator scores of an assessment.
+
+This is scoring engine 2 (`ENGINE`): exact arithmetic throughout, the rubric's N/A rule applied
+the same way at every level, one rounding (see `exact.py`) when a value is stored. Engine 1,
+which signed files made before it name implicitly, stays runnable in `engine_v1.py`.
+"""
 
 from __future__ import annotations
 
-import math
+from fractions import Fraction
 
 from assessor.core.assessment.model import Assessment, IndicatorScore
 from assessor.core.problems import Problem
-from assessor.core.rubric.model import Indicator
+from assessor.core.rubric.model import Dimension, Indicator, Item, NaRule
 from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.scoring.exact import cut_float, exact
 from assessor.core.scoring.grade import apply_grade_rule
 from assessor.core.scoring.result import (
     Completeness,
@@ -17,16 +23,7 @@ from assessor.core.scoring.result import (
     VetoResult,
 )
 
-_EPSILON = 1e-9
-
-
-def _round(x: float) -> float:
-    return round(x + 0.0, 2)
-
-
-def _rescaled(earned: float, applicable: float, maximum: float) -> float:
-    # A part whose indicators are all not applicable has nothing to lose.
-    return maximum if applicable <= 0 else earned / applicable * maximum
+ENGINE = "2"
 
 
 def score_problems(rubric: LoadedRubric, assessment: Assessment, where: str = "") -> list[Problem]:
@@ -63,71 +60,67 @@ def score_problems(rubric: LoadedRubric, assessment: Assessment, where: str = ""
 def level_problem(ind: Indicator, entry: IndicatorScore) -> str | None:
     if entry.na and not ind.na_allowed:
         return f"指标 {ind.id} 不允许标记为不适用"
-    if entry.score is not None and not any(
-        math.isclose(entry.score, lv.points, abs_tol=_EPSILON) for lv in ind.levels
-    ):
+    if entry.score is not None and exact(entry.score) not in {exact(lv.points) for lv in ind.levels}:
         allowed = "、".join(f"{lv.points:g}" for lv in ind.levels)
         return f"指标 {ind.id} 的得分 {entry.score:g} 不是允许的分值（{allowed}）"
     return None
 
 
+class _Part:
+    """Exact points earned on applicable indicators and the applicable maximum of one part."""
+
+    def __init__(self) -> None:
+        self.earned = Fraction(0)
+        self.applicable = Fraction(0)
+
+    def add(self, earned: Fraction, applicable: Fraction) -> None:
+        self.earned += earned
+        self.applicable += applicable
+
+    def converted(self, maximum: Fraction) -> Fraction:
+        """Earned ÷ applicable × maximum; a part with nothing applicable has nothing to lose."""
+        return maximum if self.applicable == 0 else self.earned / self.applicable * maximum
+
+
 def compute_result(rubric: LoadedRubric, assessment: Assessment) -> Result:
     entries = {s.indicator: s for s in assessment.scores}
+    rule = rubric.rubric.na_rule
     dimensions: list[DimensionResult] = []
     vetoes: list[VetoResult] = []
     missing: list[str] = []
+    whole = _Part()
+    total = Fraction(0)
     for dim in rubric.rubric.dimensions:
-        items: list[ItemResult] = []
-        scored = count = 0
-        for item in dim.items:
-            earned = applicable = 0.0
-            for ind in item.indicators:
-                entry = entries.get(ind.id)
-                count += 1
-                if entry is None or not entry.is_scored:
-                    missing.append(ind.id)
-                else:
-                    scored += 1
-                if entry is None or not entry.na:
-                    applicable += ind.max
-                    earned += entry.score if entry and entry.score is not None else 0.0
-                if ind.basic is not None:
-                    vetoes.append(_veto(ind, entry))
-            items.append(
-                ItemResult(
-                    id=item.id,
-                    name=item.name,
-                    max=item.max,
-                    earned=_round(earned),
-                    applicable_max=_round(applicable),
-                    score=_round(_rescaled(earned, applicable, item.max)),
-                )
-            )
-        d_earned = math.fsum(i.earned for i in items)
-        d_applicable = math.fsum(i.applicable_max for i in items)
+        part, items, scored = _dimension(dim, entries, vetoes, missing)
+        whole.add(part.earned, part.applicable)
+        dim_score = _dimension_score(rule, part, dim)
+        total += dim_score
         dimensions.append(
             DimensionResult(
                 id=dim.id,
                 name=dim.name,
                 max=dim.max,
-                earned=_round(d_earned),
-                applicable_max=_round(d_applicable),
-                score=_round(_rescaled(d_earned, d_applicable, dim.max)),
+                earned=cut_float(part.earned),
+                applicable_max=cut_float(part.applicable),
+                score=cut_float(dim_score),
                 scored=scored,
-                indicators=count,
+                indicators=sum(len(item.indicators) for item in dim.items),
                 items=items,
             )
         )
-    total = _round(math.fsum(d.score for d in dimensions))
+    if rule.method == "rescale_total":
+        total = whole.converted(exact(rubric.rubric.total))
     completeness = Completeness(
-        scored=sum(d.scored for d in dimensions), total=len(rubric.indicators), missing=missing
+        scored=len(rubric.indicators) - len(missing), total=len(rubric.indicators), missing=missing
     )
     explanation = apply_grade_rule(
-        rubric.rubric.grade_rule, total, rubric.rubric.total, vetoes, len(missing)
+        rubric.rubric.grade_rule, total, exact(rubric.rubric.total), vetoes, len(missing)
     )
     return Result(
-        total=total,
+        total=cut_float(total),
         max=rubric.rubric.total,
+        earned=cut_float(whole.earned),
+        applicable_max=cut_float(whole.applicable),
         dimensions=dimensions,
         vetoes=vetoes,
         grade=explanation.grade,
@@ -136,12 +129,64 @@ def compute_result(rubric: LoadedRubric, assessment: Assessment) -> Result:
     )
 
 
+def _dimension_score(rule: NaRule, part: _Part, dim: Dimension) -> Fraction:
+    if rule.method == "rescale_dimension":
+        return part.converted(exact(dim.max))
+    return part.earned
+
+
+def _dimension(
+    dim: Dimension,
+    entries: dict[str, IndicatorScore],
+    vetoes: list[VetoResult],
+    missing: list[str],
+) -> tuple[_Part, list[ItemResult], int]:
+    part = _Part()
+    items: list[ItemResult] = []
+    scored = 0
+    for item in dim.items:
+        item_part = _Part()
+        for ind in item.indicators:
+            entry = entries.get(ind.id)
+            if entry is None or not entry.is_scored:
+                missing.append(ind.id)
+            else:
+                scored += 1
+            item_part.add(*_points(ind, entry))
+            if ind.basic is not None:
+                vetoes.append(_veto(ind, entry))
+        part.add(item_part.earned, item_part.applicable)
+        items.append(_item_result(item, item_part))
+    return part, items, scored
+
+
+def _points(ind: Indicator, entry: IndicatorScore | None) -> tuple[Fraction, Fraction]:
+    """(earned, applicable maximum) of one indicator; unscored counts as 0 of its maximum."""
+    if entry is not None and entry.na:
+        return Fraction(0), Fraction(0)
+    earned = exact(entry.score) if entry is not None and entry.score is not None else Fraction(0)
+    return earned, exact(ind.max)
+
+
+def _item_result(item: Item, part: _Part) -> ItemResult:
+    # Items are never converted: they show what was earned of what applied, and add up to
+    # their dimension's earned points under either N/A method.
+    return ItemResult(
+        id=item.id,
+        name=item.name,
+        max=item.max,
+        earned=cut_float(part.earned),
+        applicable_max=cut_float(part.applicable),
+        score=cut_float(part.earned),
+    )
+
+
 def _veto(ind: Indicator, entry: IndicatorScore | None) -> VetoResult:
     if entry is None or not entry.is_scored:
         status = "unscored"
     elif entry.na:
-        status = "na"
-    elif entry.score is not None and entry.score >= ind.max - _EPSILON:
+        status = "na"  # allowed only where the rubric says so (rubric validation, level_problem)
+    elif entry.score is not None and exact(entry.score) >= exact(ind.max):
         status = "met"
     else:
         status = "unmet"

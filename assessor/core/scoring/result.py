@@ -17,7 +17,7 @@ class ItemResult(Strict):
     max: float
     earned: float = Field(description="已评指标实得分之和")
     applicable_max: float = Field(description="适用指标满分之和（不适用的指标不计）")
-    score: float = Field(description="按不适用规则折算后的得分")
+    score: float = Field(description="该项目计入维度的得分（项目不折算，等于实得分）")
 
 
 class DimensionResult(Strict):
@@ -69,8 +69,14 @@ class Completeness(Strict):
 
 
 class Result(Strict):
-    total: float
+    total: float = Field(description="等级所依据的总分（按不适用规则折算，截取到 0.01 分）")
     max: float
+    earned: float | None = Field(
+        default=None, description="适用指标实得分之和（计分引擎 2 起记录）"
+    )
+    applicable_max: float | None = Field(
+        default=None, description="适用指标满分之和，即应得分（计分引擎 2 起记录）"
+    )
     dimensions: list[DimensionResult]
     vetoes: list[VetoResult]
     grade: str

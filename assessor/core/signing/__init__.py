@@ -1,8 +1,10 @@
-"""Keys and signatures: the commission's CA, assessor keys, signed JSON and PAdES PDF files.
+"""Keys and signatures over bytes: the commission's CA, assessor keys, the JSON signature
+envelope and PAdES PDF signatures. Nothing here knows what an assessment document is; the
+document layer (`assessor.core.document`) decides what is signed and checks the content.
 
 - `keys`: create the CA, issue assessor keys (PKCS#12), open them for signing.
 - `training`: the built-in, deliberately public training key and how its chain is recognised.
-- `json_signature`: detached CMS over the RFC 8785 bytes of an assessment document.
+- `json_envelope`: a detached CMS over canonical bytes, with the signer and chain beside it.
 - `pdf_signature`: a visible PAdES signature appended to the PDF report.
 - `verification`: the shared result of verifying either file and the trust roots it uses.
 

@@ -410,3 +410,15 @@ def list_keys(keystore_dir: Path) -> list[StoredKey]:
             continue
         found.append(StoredKey(p12, key_info(certs[0])))
     return sorted(found, key=lambda k: k.info.not_before, reverse=True)
+
+
+def remove_key(stored: StoredKey) -> None:
+    """Remove an imported key (its .p12 and certificate chain) from the key folder.
+
+    Files it signed stay valid: verification needs the certificate, which they carry.
+    """
+    try:
+        stored.path.unlink(missing_ok=True)
+        stored.path.with_suffix(".pem").unlink(missing_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法删除密钥文件：{exc.strerror}") from None

@@ -20,27 +20,29 @@ from datetime import UTC
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from assessor.core.clock import now_utc
+from assessor.core.clock import beijing_text
 from assessor.core.paths import font_path
 from assessor.core.problems import UserError
 from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.training import fingerprint, is_training_certificate
 from assessor.core.signing.verification import (
-    BEIJING,
     BROKEN_SIGNATURE,
     TRAINING_DOCUMENT,
     TRAINING_REFUSED,
+    Reason,
     Verification,
     assemble_cms,
     from_asn1,
     identity,
     ordered_chain,
     outside_path,
-    trust_problem,
+    trust_reason,
     validation_context,
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from cryptography import x509
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
     from pyhanko.pdf_utils.images import PdfImage
@@ -123,6 +125,21 @@ def _signature_image(data: bytes) -> PdfImage:
     return PdfImage(image)
 
 
+def _at_time(signed_at: datetime) -> type:
+    from pyhanko.sign import signers
+
+    class AtTime(signers.PdfSigner):
+        """pyHanko reads the signing time from the clock when the session starts; the export
+        has already chosen it (one time for the JSON, the PDF and the stamp)."""
+
+        def init_signing_session(self, *args: object, **kwargs: object):  # type: ignore[override]
+            session = super().init_signing_session(*args, **kwargs)
+            session.system_time = signed_at
+            return session
+
+    return AtTime
+
+
 def sign_pdf(
     pdf_bytes: bytes,
     signer: SigningKey,
@@ -131,6 +148,7 @@ def sign_pdf(
     page: int,
     assessment_id: str,
     version: int,
+    signed_at: datetime,
     signature_image: bytes | None = None,
     training: bool = False,
 ) -> bytes:
@@ -138,7 +156,9 @@ def sign_pdf(
 
     `field_box` is (x1, y1, x2, y2) in PDF points on page `page` (0-based). Name and assessor id
     on the stamp come from the certificate. The stamp says 培训/样例 when `training` is set (a
-    training assessment) or the key is the training key, whatever `training` says.
+    training assessment) or the key is the training key, whatever `training` says. `signed_at`
+    is the one signing time of the export: the signature's signingTime, its /M entry and the
+    stamp all show it.
     """
     from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -150,7 +170,7 @@ def sign_pdf(
     x1, y1, x2, y2 = field_box
     if x2 - x1 < 1 or y2 - y1 < 1:
         raise ValueError(f"signature box must have a positive size: {field_box}")
-    problem = signer.info.problem_at(now_utc())
+    problem = signer.info.problem_at(signed_at)
     if problem:
         raise UserError(problem)
     training = training or signer.info.training
@@ -174,7 +194,7 @@ def sign_pdf(
     params = {
         "name": signer.info.name,
         "assessor_id": signer.info.assessor_id,
-        "time": f"{now_utc().astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间）",
+        "time": beijing_text(signed_at, "%Y-%m-%d %H:%M"),
     }
     template = "评估员：%(name)s\n评估员编号：%(assessor_id)s\n签名时间：%(time)s"
     if training:
@@ -205,10 +225,14 @@ def sign_pdf(
         md_algorithm="sha256",
         reason=reason_text(assessment_id, version, training),
     )
-    pdf_signer = signers.PdfSigner(metadata, signer.signer, stamp_style=style)
+    pdf_signer = _at_time(signed_at)(metadata, signer.signer, stamp_style=style)
     # existing_fields_only: the field made above must be the one signed, never a new invisible one.
     output = pdf_signer.sign_pdf(writer, existing_fields_only=True, appearance_text_params=params)
     return output.getvalue()
+
+
+def _failed(code: str, message: str) -> Verification:
+    return Verification("pdf", (Reason(code, message),))
 
 
 def _contents_as_written(raw: bytes, signature: EmbeddedPdfSignature) -> bool:
@@ -236,57 +260,61 @@ def verify_pdf(
     raw: bytes, trust_roots: list[x509.Certificate], allow_training: bool
 ) -> Verification:
     """Verify a signed PDF report; never raises for bad input, every finding is a problem."""
+    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
+    # A damaged file surfaces as pyHanko's PdfError, or as the ValueError/KeyError/TypeError/
+    # IndexError family from the PDF and ASN.1 parsers; anything else is a bug and propagates.
+    damaged = (PdfError, ValueError, KeyError, TypeError, IndexError, OverflowError)
     try:
         signatures = PdfFileReader(BytesIO(raw), strict=False).embedded_regular_signatures
-    except Exception:  # a damaged PDF can fail in the reader in many ways
-        return Verification("pdf", ("不是有效的 PDF 文件，或文件已损坏",))
+    except damaged:
+        return _failed("not_pdf", "不是有效的 PDF 文件，或文件已损坏")
     if not signatures:
-        return Verification("pdf", ("PDF 没有签名",))
+        return _failed("unsigned", "PDF 没有签名")
     if len(signatures) > 1:
-        return Verification("pdf", ("PDF 有多个签名，评估报告应只有一个评估员签名",))
+        return _failed("signature_broken", "PDF 有多个签名，评估报告应只有一个评估员签名")
     signature = signatures[0]
     try:
         embedded = [from_asn1(c) for c in signature.other_embedded_certs]
         chain = ordered_chain(from_asn1(signature.signer_cert), embedded)
         signed_at = signature.self_reported_timestamp
         if signed_at is None:
-            return Verification("pdf", ("签名中没有签名时间",))
+            return _failed("signature_broken", "签名中没有签名时间")
         signed_at = signed_at.astimezone(UTC)
         status = validate_pdf_signature(signature, validation_context(trust_roots, signed_at))
         reason = str(signature.sig_object.get("/Reason", ""))
         subfilter = str(signature.sig_object.get("/SubFilter", ""))
         as_written = _contents_as_written(raw, signature)
-    except Exception:  # damaged signature data surfaces as many exception types
-        return Verification("pdf", (BROKEN_SIGNATURE,))
+    except damaged:
+        return _failed("signature_broken", BROKEN_SIGNATURE)
 
     name, assessor_id = identity(chain[0])
     training = is_training_certificate(chain[0])
     match = _REASON.match(reason)
-    problems: list[str] = []
+    reasons: list[Reason] = []
     if not (status.intact and status.valid):
-        problems.append("文件内容被改动：签名与内容不符")
+        reasons.append(Reason("tampered", "文件内容被改动：签名与内容不符"))
     elif not as_written:
-        problems.append(BROKEN_SIGNATURE)
-    elif untrusted := trust_problem(status, chain, signed_at):
-        problems.append(untrusted)
+        reasons.append(Reason("signature_broken", BROKEN_SIGNATURE))
+    elif untrusted := trust_reason(status, chain, signed_at):
+        reasons.append(untrusted)
     elif outside_path(status, [chain[0], *embedded]):
-        problems.append(BROKEN_SIGNATURE)
+        reasons.append(Reason("signature_broken", BROKEN_SIGNATURE))
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-        problems.append("签名之后文件又被改动（签名没有覆盖整个文件）")
+        reasons.append(Reason("tampered", "签名之后文件又被改动（签名没有覆盖整个文件）"))
     if subfilter != PADES_SUBFILTER:
-        problems.append("签名格式不是 PAdES")
+        reasons.append(Reason("signature_broken", "签名格式不是 PAdES"))
     if match is None:
-        problems.append("签名中没有评估编号：不是本程序签署的评估报告")
+        reasons.append(Reason("unknown_format", "签名中没有评估编号：不是本程序签署的评估报告"))
     marked = bool(match and match.group(3))
     if not allow_training and (training or marked):
-        problems.append(TRAINING_REFUSED if training else TRAINING_DOCUMENT)
+        reasons.append(Reason("training", TRAINING_REFUSED if training else TRAINING_DOCUMENT))
     return Verification(
         "pdf",
-        tuple(problems),
+        tuple(reasons),
         signer=name,
         assessor_id=assessor_id,
         signed_at=signed_at,

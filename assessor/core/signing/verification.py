@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -20,6 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
+from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ for _logger in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
     logging.getLogger(_logger).addHandler(logging.NullHandler())
 
 DIGEST = "sha256"
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 TRAINING_REFUSED = "由内置培训密钥签名（培训/样例），不能作为正式评估结果"
 TRAINING_DOCUMENT = "评估标记为培训/样例，不能作为正式评估结果"
@@ -44,11 +44,20 @@ UNKNOWN_SIGNER = "签名者不受信任：证书不是由受信任的 CA 签发�
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One reason a file fails: a stable machine code (for registers and scripts) and the
+    Chinese message people read."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Verification:
-    """The outcome of verifying one file; `problems` (Chinese) is empty exactly when it passed."""
+    """The outcome of verifying one file; `reasons` is empty exactly when it passed."""
 
     kind: Literal["json", "pdf"]
-    problems: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
     signer: str = ""
     assessor_id: str = ""
     signed_at: datetime | None = None
@@ -61,11 +70,15 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.reasons
 
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return tuple(r.message for r in self.reasons)
 
-def beijing_time(moment: datetime) -> str:
-    return f"{moment.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}（北京时间）"
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.reasons)
 
 
 def load_trust_roots(paths: Iterable[Path]) -> list[x509.Certificate]:
@@ -184,44 +197,46 @@ def identity(cert: x509.Certificate) -> tuple[str, str]:
     return first(NameOID.COMMON_NAME), first(NameOID.SERIAL_NUMBER)
 
 
-def _validity_problem(chain: Sequence[x509.Certificate], moment: datetime) -> str | None:
+def _validity_reason(chain: Sequence[x509.Certificate], moment: datetime) -> Reason | None:
     for n, cert in enumerate(chain):
         whose = "评估员证书" if n == 0 else "签发评估员证书的 CA 证书"
         if moment > cert.not_valid_after_utc:
-            return (
-                f"签名时（{beijing_time(moment)}）{whose}已过期"
-                f"（有效期至 {beijing_time(cert.not_valid_after_utc)}）"
+            return Reason(
+                "cert_expired",
+                f"签名时（{beijing_text(moment)}）{whose}已过期"
+                f"（有效期至 {beijing_text(cert.not_valid_after_utc)}）",
             )
         if moment < cert.not_valid_before_utc:
-            return (
-                f"签名时（{beijing_time(moment)}）{whose}尚未生效"
-                f"（自 {beijing_time(cert.not_valid_before_utc)} 起生效）"
+            return Reason(
+                "cert_not_yet_valid",
+                f"签名时（{beijing_text(moment)}）{whose}尚未生效"
+                f"（自 {beijing_text(cert.not_valid_before_utc)} 起生效）",
             )
     return None
 
 
-def trust_problem(
+def trust_reason(
     status: SignatureStatus, chain: Sequence[x509.Certificate], moment: datetime
-) -> str | None:
-    """Why an intact signature's certificate is not trusted, in Chinese; None when it is."""
+) -> Reason | None:
+    """Why an intact signature's certificate is not trusted; None when it is."""
     from pyhanko.sign.ades.report import AdESIndeterminate
 
     if status.trusted:
         return None
     indic = status.trust_problem_indic
     if indic is AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND:
-        return UNKNOWN_SIGNER
-    expired = _validity_problem(chain, moment)
+        return Reason("untrusted", UNKNOWN_SIGNER)
+    expired = _validity_reason(chain, moment)
     if expired:
         return expired
     if indic in (
         AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE,
         AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
     ):
-        return "签名或证书使用的算法不被接受"
+        return Reason("untrusted", "签名或证书使用的算法不被接受")
     if indic is AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE:
-        return "签名者证书不符合要求（证书用途或 CA 约束不满足）"
-    return f"签名者证书验证失败（{indic.name if indic else '未知原因'}）"
+        return Reason("untrusted", "签名者证书不符合要求（证书用途或 CA 约束不满足）")
+    return Reason("untrusted", f"签名者证书验证失败（{indic.name if indic else '未知原因'}）")
 
 
 def outside_path(status: SignatureStatus, certificates: Iterable[x509.Certificate]) -> bool:

@@ -62,7 +62,7 @@ class IndexEntry(BaseModel):
     updated_at: AwareDatetime | None = None
     training: bool = False
     signed: bool = False
-    signed_training: bool = False
+    training_signed: bool = False
     deleted_at: AwareDatetime | None = None
     problem: str | None = None
     overview: Overview | None = None

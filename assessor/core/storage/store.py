@@ -2,9 +2,17 @@
 
     <root>/assessments/<id>-v<version>/record.json   TinyDB tables: assessment, audit, seal
     <root>/assessments/<id>-v<version>/evidence/     files attached to scores
-    <root>/assessments/<id>-v<version>/signed/       the signed JSON and PDF of a final record
+    <root>/assessments/<id>-v<version>/signed/<n>/   the n-th signing of a final record: the
+                                                     signed JSON and PDF, as exported
     <root>/bin/<id>-v<version>/                      deleted records, with deleted.json
     <root>/index.json                                what the home list shows (see index.py)
+
+A version is signed once. The signing is an event in the record's audit chain (action
+`signed`, with the signed JSON's sha256): the files are written first and the audit entry is
+the commit point, so a crash in between leaves files no entry names, which the next signing
+replaces. The one exception: a version signed with the training key may be signed again with a
+real key; both signings stay. Records signed before signings were numbered keep their pair
+directly in `signed/`.
 
 One small database per assessment version, so an autosave rewrites only its own record. The
 assessment, its audit chain and the seal binding the two are written in one atomic file write.
@@ -34,7 +42,7 @@ from pydantic import ValidationError
 from tinydb import TinyDB
 
 from assessor.core.assessment.model import Assessment, Evidence, Status
-from assessor.core.audit import GENESIS, AuditEntry, entry_hash, verify_chain
+from assessor.core.audit import GENESIS, AuditEntry, append, entry_hash, verify_chain
 from assessor.core.canonical import sha256_hex
 from assessor.core.clock import now_utc
 from assessor.core.problems import problems_from_validation
@@ -63,6 +71,7 @@ SIGNED_JSON = "assessment.json"
 SIGNED_PDF = "report.pdf"
 DELETED_FILE = "deleted.json"
 FINALISE_ACTION = "finalise"
+SIGN_ACTION = "signed"
 
 _KEY = re.compile(r"^[0-9a-f]{32}-v[1-9][0-9]*$")
 # Folders being created or purged carry these prefixes until the operation's final rename.
@@ -118,7 +127,8 @@ class RecordSummary:
     updated_at: datetime | None = None
     training: bool = False
     signed: bool = False
-    signed_training: bool = False
+    training_signed: bool = False
+    """Signed, but so far only with the built-in training key (培训/样例)."""
     problem: str | None = None
     overview: Overview | None = None
     stamp: Stamp | None = field(default=None, compare=False)
@@ -142,11 +152,35 @@ def _summary_of(entry: IndexEntry) -> RecordSummary:
         updated_at=entry.updated_at,
         training=entry.training,
         signed=entry.signed,
-        signed_training=entry.signed_training,
+        training_signed=entry.training_signed,
         problem=entry.problem,
         overview=entry.overview,
         stamp=entry.stamp,
     )
+
+
+@dataclass(frozen=True)
+class Signing:
+    """One signing of a final version: where its files are kept and what the chain says."""
+
+    sha256: str
+    training: bool
+    signed_at: datetime
+    folder: Path
+
+    @property
+    def json_path(self) -> Path:
+        return self.folder / SIGNED_JSON
+
+    @property
+    def pdf_path(self) -> Path:
+        return self.folder / SIGNED_PDF
+
+
+def current_signing(signings: list[Signing]) -> Signing | None:
+    """The signing that stands for the version: the official one, else the last training one."""
+    official = [s for s in signings if not s.training]
+    return (official or signings or [None])[-1]
 
 
 @dataclass(frozen=True)
@@ -269,6 +303,11 @@ def _new_file(stored: _Stored) -> dict[str, dict[str, Any]]:
     }
 
 
+def _signing_docs(audit: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    ordered = sorted(audit.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0)
+    return [doc for _, doc in ordered if doc.get("action") == SIGN_ACTION]
+
+
 def _stamp(folder: str | Path, signed: bool = True) -> Stamp:
     return file_stamp(
         os.path.join(folder, RECORD_FILE),
@@ -331,7 +370,11 @@ class Store:
                     shutil.rmtree(staging, ignore_errors=True)
                     raise
                 fsync_dir(self._records)
-            self._index_record(key, assessment)
+            self._index_record(key, assessment, {})
+
+    def exists(self, key: str) -> bool:
+        """Whether a record with this key is in use: stored, or in the recycle bin."""
+        return (self._records / _checked_key(key)).exists() or (self._bin / key).exists()
 
     def load(self, key: str) -> Assessment:
         return self.load_with_audit(key)[0]
@@ -371,7 +414,7 @@ class Store:
                 self._storage(path).write(_new_file(content))
             self._remember(key, path, content)
             assessment.updated_at = saved_at
-            self._index_record(key, assessment)
+            self._index_record(key, assessment, audit)
 
     def list(self) -> list[RecordSummary]:
         """Every record, newest change first; broken ones last, each with its problem.
@@ -418,24 +461,53 @@ class Store:
 
     # ---- signed exports ------------------------------------------------------------------
 
-    def keep_signed(self, key: str, json_bytes: bytes, pdf_bytes: bytes) -> None:
-        """Keep the signed files of a final record, so an amendment can cite them later."""
+    def record_signing(
+        self,
+        key: str,
+        json_bytes: bytes,
+        pdf_bytes: bytes,
+        *,
+        training: bool,
+        signed_at: datetime,
+    ) -> Signing:
+        """Keep the signed files of a final record and write the signing into its audit chain."""
         with self._lock:
             path = self._record_file(key)
-            if self._current(path, key).assessment.get("status") != Status.final:
-                raise StoreError("只有已定稿的评估才能保存签名文件")
-            folder = path.parent / SIGNED_DIR
+            stored, _, entries = self._verified(path, key)
+            if stored.assessment.get("status") != Status.final:
+                raise StoreError("只有已定稿的评估才能签名")
+            signings = self._signings(path.parent, entries)
+            if any(not s.training for s in signings):
+                raise StoreError("该版本已经签名，每个版本只签名一次；如需更正，请新建修订版本")
+            if training and signings:
+                raise StoreError("该版本已用培训密钥签名；只能再用正式密钥签名一次")
+            folder = path.parent / SIGNED_DIR / str(len(signings) + 1)
+            sha256 = sha256_hex(json_bytes)
+            entry = append(
+                entries,
+                SIGN_ACTION,
+                new={"sha256": sha256, "training": training, "folder": folder.name},
+                at=signed_at,
+            )
+            audit = {**stored.audit, str(entry.seq): entry.model_dump(mode="json")}
+            content = _Stored(stored.assessment, audit, _seal(stored.assessment, audit))
             with _disk(f"保存签名文件 {key}"):
-                folder.mkdir(exist_ok=True)
+                if folder.exists():  # files of a signing that never reached the chain
+                    shutil.rmtree(folder)
+                folder.mkdir(parents=True)
+                fsync_dir(folder.parent)
                 atomic_write_bytes(folder / SIGNED_PDF, pdf_bytes)
-                # The JSON goes last: its presence says the pair is complete.
                 atomic_write_bytes(folder / SIGNED_JSON, json_bytes)
-            self._index_record(key, Assessment.model_validate(self._current(path, key).assessment))
+                self._storage(path).write(_new_file(content))
+            self._remember(key, path, content)
+            self._index_record(key, Assessment.model_validate(stored.assessment), audit)
+            return Signing(sha256, training, signed_at, folder)
 
     def signing_state(self, key: str) -> SigningState:
-        """Whether a record was signed and whether only with the training key: the one place
-        that knows how a signing is recorded."""
-        return self._signing_state(self._records / _checked_key(key))
+        """Whether a record was signed and whether only with the training key."""
+        with self._lock:
+            stored = self._current(self._record_file(key), key)
+            return self._signing_state(self._records / key, stored.audit)
 
     def remember_overviews(self, computed: list[tuple[RecordSummary, Overview]]) -> None:
         """Keep progress and grade computed for listed records, unless they changed since."""
@@ -448,11 +520,38 @@ class Store:
             if updates:
                 self._index.put(*updates)
 
+    def signings(self, key: str) -> list[Signing]:
+        """Every signing of a record, oldest first."""
+        with self._lock:
+            path = self._record_file(key)
+            _, _, entries = self._verified(path, key)
+            return self._signings(path.parent, entries)
+
     def signed_json(self, key: str) -> bytes | None:
-        """The last signed JSON kept for a record, or None if it was never signed."""
-        path = self._records / _checked_key(key) / SIGNED_DIR / SIGNED_JSON
+        """The signed JSON that stands for a record (see `current_signing`), or None."""
+        signing = current_signing(self.signings(key))
+        if signing is None:
+            return None
         with _disk(f"读取签名文件 {key}"):
-            return path.read_bytes() if path.is_file() else None
+            return signing.json_path.read_bytes()
+
+    @staticmethod
+    def _signings(folder: Path, entries: list[AuditEntry]) -> list[Signing]:
+        signings = [
+            Signing(e.new["sha256"], e.new["training"], e.at, folder / SIGNED_DIR / e.new["folder"])
+            for e in entries
+            if e.action == SIGN_ACTION and isinstance(e.new, dict)
+        ]
+        legacy = folder / SIGNED_DIR / SIGNED_JSON
+        if not signings and legacy.is_file():
+            raw = legacy.read_bytes()
+            try:
+                training = bool(json.loads(raw).get("training"))
+            except (ValueError, AttributeError):
+                training = False
+            moment = datetime.fromtimestamp(legacy.stat().st_mtime, UTC)
+            signings = [Signing(sha256_hex(raw), training, moment, legacy.parent)]
+        return signings
 
     # ---- recycle bin ---------------------------------------------------------------------
 
@@ -599,13 +698,17 @@ class Store:
         path = folder / RECORD_FILE
         deleted_at = self._deleted_at(folder) if place is Place.bin else None
         try:
-            assessment = _assessment(path, key, _stored(path, self._read(path, key)).assessment)
+            stored = _stored(path, self._read(path, key))
+            assessment = _assessment(path, key, stored.assessment)
+            signing = self._signing_state(folder, stored.audit)
         except StorageError as exc:
             problem = str(exc)
         except OSError as exc:
             problem = exc.strerror or str(exc)
+        except ValidationError:
+            problem = f"评估记录文件 {path} 已损坏或被改动：签名记录格式不正确"
         else:
-            return self._entry(place, folder, assessment, stamp, deleted_at)
+            return self._entry(place, folder, assessment, signing, stamp, deleted_at)
         return IndexEntry(
             key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at
         )
@@ -615,10 +718,10 @@ class Store:
         place: Place,
         folder: Path,
         assessment: Assessment,
+        signing: SigningState,
         stamp: Stamp,
         deleted_at: datetime | None = None,
     ) -> IndexEntry:
-        signing = self._signing_state(folder)
         return IndexEntry(
             key=folder.name,
             place=place,
@@ -631,13 +734,16 @@ class Store:
             updated_at=assessment.updated_at,
             training=assessment.training,
             signed=signing.signed,
-            signed_training=signing.training,
+            training_signed=signing.training,
             deleted_at=deleted_at,
         )
 
-    def _index_record(self, key: str, assessment: Assessment) -> None:
+    def _index_record(
+        self, key: str, assessment: Assessment, audit: dict[str, dict[str, Any]]
+    ) -> None:
         folder = self._records / key
-        self._index.put(self._entry(Place.records, folder, assessment, _stamp(folder)))
+        signing = self._signing_state(folder, audit)
+        self._index.put(self._entry(Place.records, folder, assessment, signing, _stamp(folder)))
 
     def _move_entry(self, key: str, source: Place, target: Place, folder: Path) -> None:
         entry = self._index.get(source, key)
@@ -650,18 +756,15 @@ class Store:
                 )
             )
 
-    @staticmethod
-    def _signing_state(folder: Path) -> SigningState:
-        # Today the kept signed JSON says it all: present means signed, and its signature
-        # block says whether the training key signed it.
-        path = folder / SIGNED_DIR / SIGNED_JSON
-        try:
-            signature = json.loads(path.read_bytes()).get("signature") or {}
-        except FileNotFoundError:
-            return SigningState()
-        except (OSError, ValueError, AttributeError):
-            return SigningState(signed=True)
-        return SigningState(signed=True, training=signature.get("training") is True)
+    def _signing_state(self, folder: Path, audit: dict[str, dict[str, Any]]) -> SigningState:
+        """The one place that reads "signed" and "training-signed": from the signing entries
+        of the record's audit chain (or a pair kept before signings were recorded there).
+        Raises ValidationError for a malformed signing entry."""
+        entries = [AuditEntry.model_validate(d) for d in _signing_docs(audit)]
+        signings = self._signings(folder, entries)
+        return SigningState(
+            signed=bool(signings), training=bool(signings) and all(s.training for s in signings)
+        )
 
     @staticmethod
     def _deleted_at(folder: Path) -> datetime | None:

@@ -55,6 +55,11 @@ class AssessmentController(QObject):
             self.scoresChanged.emit(indicator)
         return attached
 
+    def set_evidence_caption(self, indicator: str, file: str, caption: str) -> bool:
+        return self._indicator_change(
+            indicator, self.session.set_evidence_caption, indicator, file, caption
+        )
+
     def remove_evidence(self, indicator: str, file: str) -> bool:
         return self._indicator_change(indicator, self.session.remove_evidence, indicator, file)
 

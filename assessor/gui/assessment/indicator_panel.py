@@ -97,7 +97,7 @@ class IndicatorPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(ems(self, 28))
+        self.setMinimumWidth(ems(self, 20))
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -144,6 +144,9 @@ class IndicatorPanel(QScrollArea):
         self.veto.setAutoFillBackground(True)
         self._alarmed: bool | None = None
         detail_layout.addWidget(self.veto)
+        self.conflicts = _label(name="conflict")
+        self.conflicts.hide()
+        detail_layout.addWidget(self.conflicts)
 
         self.findings_title = _label(
             "核查提示（依据机构信息自动计算，仅供参考，由评估员判断）", "sectionTitle"
@@ -171,9 +174,13 @@ class IndicatorPanel(QScrollArea):
         self.attach_button = QPushButton("添加证据文件…")
         self.attach_button.setToolTip("Ctrl+Shift+A：复制照片或文档到本评估的文件夹")
         self.attach_button.clicked.connect(self.attach)
-        self.remove_button = QPushButton("移除选中")
+        self.caption_button = QPushButton("编辑说明…")
+        self.caption_button.setToolTip("说明印在报告附录的照片下方")
+        self.caption_button.clicked.connect(self.edit_selected_caption)
+        self.remove_button = QPushButton("移除选中…")
         self.remove_button.clicked.connect(self.remove_selected_evidence)
         evidence_head.addWidget(self.attach_button)
+        evidence_head.addWidget(self.caption_button)
         evidence_head.addWidget(self.remove_button)
         detail_layout.addLayout(evidence_head)
         self.evidence = QListWidget()
@@ -313,6 +320,7 @@ class IndicatorPanel(QScrollArea):
             self._alarm(veto.status == "unmet")
         if entry.note != self.note.toPlainText() and not self._note_pending:
             self._load_note()
+        self.refresh_conflicts()
         self._show_evidence(entry.evidence)
         self._apply_read_only()
 
@@ -330,7 +338,23 @@ class IndicatorPanel(QScrollArea):
         """Whether the shown indicator's veto consequence is on screen."""
         return bool(self._alarmed) and self.veto.isVisibleTo(self)
 
+    def refresh_conflicts(self) -> None:
+        """The consistency warnings on this indicator, and whether a note explains them."""
+        if self.indicator is None:
+            return
+        mine = [w for w in self.controller.session.warnings() if w.indicator == self.indicator.id]
+        self.conflicts.setVisible(bool(mine))
+        if not mine:
+            return
+        lines = [f"！一致性提示：{w.message}" for w in mine]
+        if all(w.resolved for w in mine):
+            lines.append("已在备注中说明理由，可以完成评估。")
+        else:
+            lines.append("请更正评分，或在下方备注中说明保留该评分的理由；否则不能完成评估。")
+        _set_text(self.conflicts, "\n".join(lines))
+
     def refresh_findings(self) -> None:
+        self.refresh_conflicts()
         if self.indicator is None:
             return
         found = self.controller.session.findings_for(self.indicator.id)
@@ -352,6 +376,7 @@ class IndicatorPanel(QScrollArea):
                 button.setEnabled(not final)
         self.note.setReadOnly(final)
         self.attach_button.setEnabled(not final)
+        self.caption_button.setEnabled(not final)
         self.remove_button.setEnabled(not final)
         self.read_only.setVisible(final)
 
@@ -433,6 +458,20 @@ class IndicatorPanel(QScrollArea):
         files = self.dialogs.choose_files(f"为指标 {ind.id} 添加证据文件")
         if files:
             self.controller.attach_evidence(ind.id, files)
+            self.refresh()
+
+    def edit_selected_caption(self) -> None:
+        item = self.evidence.currentItem()
+        if item is None or self.indicator is None or self.controller.session.is_final:
+            return
+        evidence: Evidence = item.data(Qt.ItemDataRole.UserRole)
+        caption = self.dialogs.ask_text(
+            "证据说明",
+            f"“{evidence_name(evidence)}”的说明（印在报告附录的照片下方）：",
+            evidence.caption,
+        )
+        if caption is not None:
+            self.controller.set_evidence_caption(self.indicator.id, evidence.file, caption)
             self.refresh()
 
     def remove_selected_evidence(self) -> None:

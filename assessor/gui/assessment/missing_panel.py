@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.core.consistency import VISIT_DATE
 from assessor.core.session import EditingSession
 from assessor.gui.widgets.style import tone
 
@@ -47,6 +48,16 @@ class MissingPanel(QFrame):
     def show_missing(self, session: EditingSession) -> None:
         self.list.clear()
         unscored, gaps = session.unscored(), session.profile_gaps()
+        conflicts = session.unresolved_warnings()
+        for conflict in conflicts:
+            if conflict.indicator is None:
+                self._add(f"一致性提示：{conflict.message}", "gap", VISIT_DATE)
+            else:
+                self._add(
+                    f"一致性提示：{conflict.text}（更正评分或在备注中说明）",
+                    "indicator",
+                    conflict.indicator,
+                )
         for gap in gaps:
             self._add(f"机构信息：尚未填写「{gap}」", "gap", gap)
         for ind_id in unscored:
@@ -56,6 +67,8 @@ class MissingPanel(QFrame):
             parts.append(f"{len(unscored)} 项指标未评分")
         if gaps:
             parts.append(f"{len(gaps)} 项机构/评估信息未填写")
+        if conflicts:
+            parts.append(f"{len(conflicts)} 项一致性提示未处理")
         self.title.setText("尚不能完成评估：" + "，".join(parts) + "。点击条目跳转。")
         self.setVisible(bool(parts))
         if parts:

@@ -13,12 +13,14 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -38,13 +40,17 @@ from assessor.core.assessment.model import (
     STAFF_LABELS,
     CareType,
 )
+from assessor.core.assessment.uscc import check_character
 from assessor.core.problems import ProblemsError
 from assessor.core.vocabulary import CLASS_KIND_LABELS, ClassKind
 from assessor.gui.assessment.controller import AssessmentController
 from assessor.gui.home.record_table import CellErrors, ChoiceDelegate, Column, RecordTableModel
-from assessor.gui.widgets.style import tone
+from assessor.gui.widgets.style import ems, tone
 
 REQUIRED_HINT = "完成评估前需填写"
+TWO_COLUMN_EMS = 64
+# A made-up code whose check character is right: the placeholder must pass the app's own check.
+EXAMPLE_USCC = "91110105MA01ABCD2" + check_character("91110105MA01ABCD2")
 _LIST_PATH = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 
 
@@ -60,6 +66,12 @@ class _Field:
 def _message_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
+    # A line is kept for the message even while hidden: a message appearing must not move
+    # the fields below it, or the next click lands on the wrong field.
+    label.setMinimumHeight(label.fontMetrics().height())
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
     label.hide()
     return label
 
@@ -74,16 +86,38 @@ class ProfileForm(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
-        columns = QHBoxLayout(body)
-        columns.addWidget(self._basic_group(), 1)
-        right = QVBoxLayout()
+        self._grid = QGridLayout(body)
+        self._basic = self._basic_group()
+        self._right = QWidget()
+        right = QVBoxLayout(self._right)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self._visit_group())
         right.addWidget(self._classes_group())
         right.addWidget(self._staff_group())
         right.addStretch(1)
-        columns.addLayout(right, 1)
+        self._columns = 0
+        self._arrange(2)
         self.setWidget(body)
         self.load()
+
+    def _arrange(self, columns: int) -> None:
+        """Two columns side by side, or one below the other when the window is narrow."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        self._grid.removeWidget(self._basic)
+        self._grid.removeWidget(self._right)
+        self._grid.addWidget(self._basic, 0, 0)
+        if columns == 2:
+            self._grid.addWidget(self._right, 0, 1)
+        else:
+            self._grid.addWidget(self._right, 1, 0)
+        self._grid.setColumnStretch(1, 1 if columns == 2 else 0)
+        self._grid.setColumnStretch(0, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(2 if self.viewport().width() >= ems(self, TWO_COLUMN_EMS) else 1)
 
     # ---- building --------------------------------------------------------------------------
 
@@ -128,10 +162,10 @@ class ProfileForm(QScrollArea):
         form = QFormLayout(group)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._line(form, "name", "机构名称", "营业执照或登记证书上的名称", required=True)
-        self._line(form, "uscc", "统一社会信用代码", "18 位，如 91110105MA01ABCD2X", required=True)
+        self._line(form, "uscc", "统一社会信用代码", f"18 位，如 {EXAMPLE_USCC}", required=True)
         self._line(form, "address", "机构地址", "实际办托地址", required=True)
         self._line(
-            form, "division_code", "行政区划代码", "6 位或 12 位数字，如 110105", required=True
+            form, "division_code", "行政区划代码", "6 位、9 位或 12 位数字，如 110105", required=True
         )
 
         self.kind = QComboBox()

@@ -15,7 +15,13 @@ INDICATOR_ROLE = Qt.ItemDataRole.UserRole + 1  # the indicator id, on indicator 
 _UNSCORED = "○"
 _SCORED = "●"
 _NA = "—"
-_BASIC = "【基础】"
+_BASIC = "★"  # one character: the tooltip and the panel say 基础指标（否决项）
+_NOTE = "※"  # has a note
+_EVIDENCE = "◇"  # has evidence files
+MARKS_HELP = "★ 基础指标（否决项）　※ 有备注　◇ 有证据文件"
+
+# What the filter above the tree can show.
+FILTERS = {"": "全部指标", "unscored": "未评分", "lost": "未得满分", "noted": "有备注"}
 _TEXT = "#1f2937"
 
 
@@ -29,6 +35,7 @@ class RubricTreeModel(QStandardItemModel):
     def __init__(self) -> None:
         super().__init__()
         self.setHorizontalHeaderLabels(["条款与指标", "得分"])
+        self.setHeaderData(0, Qt.Orientation.Horizontal, MARKS_HELP, Qt.ItemDataRole.ToolTipRole)
         self._rows: dict[str, tuple[QStandardItem, QStandardItem]] = {}
         self._brushes: dict[str, QBrush] = {}
 
@@ -109,7 +116,9 @@ class RubricTreeModel(QStandardItemModel):
         name, cell = self._rows[indicator_id]
         mark = _NA if entry.na else (_SCORED if entry.score is not None else _UNSCORED)
         basic = _BASIC if ind.basic is not None else ""
-        _set(name, f"{mark} {ind.id}  {basic}{ind.short}", self._brush(RED if unmet else _TEXT))
+        marks = (_NOTE if entry.note.strip() else "") + (_EVIDENCE if entry.evidence else "")
+        text = f"{mark} {ind.id}  {basic}{ind.short}" + (f" {marks}" if marks else "")
+        _set(name, text, self._brush(RED if unmet else _TEXT))
         if entry.na:
             _set(cell, "不适用", self._brush(GREY))
         elif entry.score is None:

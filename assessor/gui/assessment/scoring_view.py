@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QCompleter,
     QHBoxLayout,
     QHeaderView,
@@ -17,14 +18,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.core.session import EditingSession
 from assessor.gui.assessment.controller import AssessmentController
 from assessor.gui.assessment.indicator_panel import IndicatorPanel
-from assessor.gui.assessment.rubric_tree import RubricTreeModel, indicator_at
+from assessor.gui.assessment.rubric_tree import (
+    FILTERS,
+    MARKS_HELP,
+    RubricTreeModel,
+    indicator_at,
+)
 from assessor.gui.assessment.shortcuts_help import LEVEL_KEYS, bind, bind_keys, binding, shown_keys
 from assessor.gui.widgets.dialogs import Dialogs
-from assessor.gui.widgets.style import points
+from assessor.gui.widgets.style import ems, points
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．。", "0123456789..")
+
+
+def _passes(kind: str, session: EditingSession, indicator_id: str) -> bool:
+    entry = session.entry(indicator_id)
+    if kind == "unscored":
+        return not entry.is_scored
+    if kind == "lost":
+        maximum = session.indicator(indicator_id).max
+        return entry.score is not None and entry.score < maximum - 1e-9
+    if kind == "noted":
+        return bool(entry.note.strip())
+    return True
 
 
 class ScoringView(QWidget):
@@ -55,7 +74,10 @@ class ScoringView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, self.tree.fontMetrics().horizontalAdvance("未评/100  ") + 8)
         self.tree.expandAll()
-        self.tree.setMinimumWidth(260)
+        # Three levels deep: Qt's default indentation alone would take the width of a name.
+        self.tree.setIndentation(ems(self, 0.9))
+        # Wide enough for a clause number and the start of its name at any window size.
+        self.tree.setMinimumWidth(ems(self, 17))
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
 
         self.panel = IndicatorPanel(controller, dialogs)
@@ -85,11 +107,23 @@ class ScoringView(QWidget):
             button.clicked.connect(slot)
             bar.addWidget(button)
 
+        self.filter = QComboBox()
+        for value, label in FILTERS.items():
+            self.filter.addItem(label, value)
+        self.filter.setToolTip(MARKS_HELP)
+        self.filter.currentIndexChanged.connect(self.apply_filter)
+        tree_side = QWidget()
+        tree_layout = QVBoxLayout(tree_side)
+        tree_layout.setContentsMargins(0, 0, 0, 0)
+        tree_layout.addWidget(self.filter)
+        tree_layout.addWidget(self.tree, 1)
+
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.tree)
+        splitter.addWidget(tree_side)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([440, 560])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -219,6 +253,31 @@ class ScoringView(QWidget):
         clause, _, name = (node.data() or "").partition("  ")
         count = self.model.itemFromIndex(node).rowCount() if node.isValid() else 0
         self.panel.show_group(clause, name, f"含 {count} 个下级条目　·　得分 {score}")
+
+    def apply_filter(self) -> None:
+        """Show only the indicators the filter names, with the items and dimensions holding
+        them; the selection moves to the first one shown when it was hidden."""
+        kind = self.filter.currentData()
+        session = self.controller.session
+        for dim in range(self.model.rowCount()):
+            dim_index = self.model.index(dim, 0)
+            dim_shown = False
+            for item in range(self.model.rowCount(dim_index)):
+                item_index = self.model.index(item, 0, dim_index)
+                item_shown = False
+                for row in range(self.model.rowCount(item_index)):
+                    ind_id = indicator_at(self.model.index(row, 0, item_index))
+                    shown = ind_id is not None and _passes(kind, session, ind_id)
+                    self.tree.setRowHidden(row, item_index, not shown)
+                    item_shown |= shown
+                self.tree.setRowHidden(item, dim_index, not item_shown)
+                dim_shown |= item_shown
+            self.tree.setRowHidden(dim, QModelIndex(), not dim_shown)
+        current = self.current()
+        if current is not None and not _passes(kind, session, current):
+            first = next((i for i in self._order if _passes(kind, session, i)), None)
+            if first is not None:
+                self.select(first)
 
     def _scores_changed(self, indicator_id: str) -> None:
         session = self.controller.session

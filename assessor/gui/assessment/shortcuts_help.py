@@ -116,7 +116,7 @@ class ShortcutsHelp(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
-        self.setMinimumWidth(ems(self, 16))
+        self.setMinimumWidth(ems(self, 13))
         body = QWidget()
         layout = QVBoxLayout(body)
         intro = QLabel("无需鼠标即可完成整个评估：用数字键评分，用翻页键或回车在指标间移动。")

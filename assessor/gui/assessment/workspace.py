@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -24,9 +26,10 @@ from assessor.gui.assessment.scoring_view import ScoringView
 from assessor.gui.assessment.shortcuts_help import bind, binding, shown_keys
 from assessor.gui.assessment.summary_panel import SummaryPanel
 from assessor.gui.widgets.dialogs import Dialogs
-from assessor.gui.widgets.style import points, tone
+from assessor.gui.widgets.style import ems, points, tone
 
 PROFILE_TAB, SCORING_TAB = 0, 1
+SUMMARY_MIN_EMS = 88
 
 
 class Workspace(QWidget):
@@ -51,10 +54,22 @@ class Workspace(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
         title_font.setBold(True)
         self.title.setFont(title_font)
+        # Elided to the space left, so the buttons beside it are never pushed off.
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._title_text = ""
         header.addWidget(self.title, 1)
         self.status = QLabel()
         tone(self.status, "muted")
         header.addWidget(self.status)
+        # The total in a line, shown while the summary beside the tabs is hidden.
+        self.total = QLabel()
+        header.addWidget(self.total)
+        self.summary_button = QPushButton("汇总")
+        self.summary_button.setCheckable(True)
+        self.summary_button.setChecked(True)
+        self.summary_button.setToolTip("显示或隐藏右侧的得分汇总（窗口较窄时自动隐藏）")
+        self.summary_button.clicked.connect(self._summary_chosen)
+        header.addWidget(self.summary_button)
         self.undo_button = self._button(header, "撤销", "undo", self.undo)
         self.redo_button = self._button(header, "重做", "redo", self.redo)
         self.finalise_button = self._button(header, "完成评估…", "finalise", self.finalise)
@@ -75,6 +90,7 @@ class Workspace(QWidget):
         splitter.setStretchFactor(1, 0)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([1000, 320])
+        self._summary_auto = True  # hidden and shown with the width until the user chooses
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 0)
@@ -151,7 +167,7 @@ class Workspace(QWidget):
         if session.is_final:
             self.notice.emit("本评估已完成")
             return
-        if session.unscored() or session.profile_gaps():
+        if session.unscored() or session.profile_gaps() or session.unresolved_warnings():
             self._blocked()
             return
         result = session.result
@@ -184,6 +200,33 @@ class Workspace(QWidget):
         self.tabs.setCurrentIndex(PROFILE_TAB)
         self.profile.focus_gap(gap)
 
+    def _summary_chosen(self, on: bool) -> None:
+        self._summary_auto = False
+        self.summary.setVisible(on)
+        self.total.setVisible(not on)
+
+    def _elide_title(self) -> None:
+        width = max(self.title.width(), ems(self.title, 6))
+        self.title.setText(
+            self.title.fontMetrics().elidedText(
+                self._title_text, Qt.TextElideMode.ElideRight, width
+            )
+        )
+        self.title.setToolTip(self._title_text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide_title()
+        # Below this width the summary would squeeze the indicator text to a few characters;
+        # the button brings it back, and the total stays in the header.
+        if self._summary_auto:
+            wide = self.width() >= ems(self, SUMMARY_MIN_EMS)
+            self.summary_button.blockSignals(True)
+            self.summary_button.setChecked(wide)
+            self.summary_button.blockSignals(False)
+            self.summary.setVisible(wide)
+            self.total.setVisible(not wide)
+
     # ---- refreshing ------------------------------------------------------------------------
 
     def _scores_changed(self, _indicator: str) -> None:
@@ -197,12 +240,18 @@ class Workspace(QWidget):
 
     def _refresh_summary(self) -> None:
         session = self.controller.session
-        self.summary.show_result(session.result, final=session.is_final)
+        result = session.result
+        self.summary.show_result(result, final=session.is_final)
+        predicted = "" if result.completeness.complete else "，预测"
+        self.total.setText(
+            f"总分 {points(result.total)}　{result.grade}（{result.explanation.label}{predicted}）"
+        )
 
     def _refresh_header(self) -> None:
         a = self.controller.session.assessment
         name = a.centre.name or "（未填写机构名称）"
-        self.title.setText(name + ("　[培训/样例]" if a.training else ""))
+        self._title_text = name + ("　[培训/样例]" if a.training else "")
+        self._elide_title()
         version = f"第 {a.version} 版修订　" if a.version > 1 else ""
         if a.finalised_at is not None:
             local = beijing_text(a.finalised_at, "%Y-%m-%d %H:%M")

@@ -99,7 +99,7 @@ def _sign_refusal(row: Row | None) -> str | None:
         return "只有已完成的评估才能签名导出；请先打开评估并完成评估"
     if row.superseded_by is not None:
         return f"该版本已被第 {row.superseded_by} 版取代，请对最新版本签名"
-    if s.signed and not s.signed_training:
+    if s.signed and not s.training_signed:
         return "该版本已用正式密钥签名；每个版本只签名一次，签名文件保存在本机评估记录中"
     return None
 
@@ -141,20 +141,21 @@ class HomeView(QWidget):
         title.setFont(title_font)
         r = rubric.rubric
         subtitle = QLabel(
-            f"评估标准：{r.code}《{r.title}》　数据版本 {r.version}　·　本机离线保存，所有修改自动保存"
+            f"评估标准：{r.code}《{r.title}》　数据版本 {r.version}　·　本机离线保存，所有修改自动保存　·　时间均为北京时间"
         )
         tone(subtitle, "muted")
         subtitle.setWordWrap(True)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(
-            f"搜索机构名称、统一社会信用代码或地址（{shown_keys(binding('评估列表', 'search'))}）"
+            f"搜索名称、信用代码或地址（{shown_keys(binding('评估列表', 'search'))}）"
         )
         self.search.setClearButtonEnabled(True)
         self.status_filter = QComboBox()
         for value, label in STATUS_FILTERS.items():
             self.status_filter.addItem(label, value)
         tools = QHBoxLayout()
+        self.search.setMinimumWidth(ems(self.search, 16))
         tools.addWidget(self.search, 2)
         tools.addWidget(self.status_filter)
         tools.addStretch(1)
@@ -181,7 +182,7 @@ class HomeView(QWidget):
         header = self.table.horizontalHeader()
         # Measuring every row's text to fit columns would cost more than reading the index;
         # the columns get fixed widths in characters instead, names take the rest.
-        for column, width in ((DATE, 7), (STATUS, 13), (PROGRESS, 7), (GRADE, 9), (UPDATED, 9)):
+        for column, width in ((DATE, 7), (STATUS, 12), (PROGRESS, 6), (GRADE, 10), (UPDATED, 9)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, ems(self.table, width))
         self.table.setSortingEnabled(True)

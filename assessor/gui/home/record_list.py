@@ -45,7 +45,7 @@ def status_text(summary: RecordSummary, superseded_by: int | None = None) -> str
     if superseded_by is not None:
         text = f"已被第 {superseded_by} 版取代"
     elif summary.status is Status.final:
-        if summary.signed_training:
+        if summary.training_signed:
             text = "已签名（培训密钥）"
         else:
             text = "已签名" if summary.signed else "已完成，未签名"
@@ -59,7 +59,7 @@ def status_text(summary: RecordSummary, superseded_by: int | None = None) -> str
 
 def is_training(summary: RecordSummary) -> bool:
     """Marked 培训: a training record, or one signed only with the training key."""
-    return summary.training or summary.signed_training
+    return summary.training or summary.training_signed
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class ListModel(QAbstractTableModel):
 
 
 class RecordListModel(ListModel):
-    HEADERS = ("机构名称", "评估日期", "状态", "进度", "预测等级", "最后修改（北京时间）")
+    HEADERS = ("机构名称", "评估日期", "状态", "进度", "预测等级", "最后修改")
 
     def rows(self) -> Sequence[object]:
         return self.shown
@@ -217,7 +217,7 @@ class RecordListModel(ListModel):
 
 
 class BinModel(ListModel):
-    HEADERS = ("机构名称", "评估日期", "状态", "删除时间（北京时间）")
+    HEADERS = ("机构名称", "评估日期", "状态", "删除时间")
 
     def rows(self) -> Sequence[object]:
         return self.entries

@@ -99,11 +99,12 @@ class RecordTableModel(QAbstractTableModel):
         return True
 
     def add_row(self, defaults: dict[str, Any]) -> int:
+        """Append a blank row to fill in; it is checked and saved from its first edit, so an
+        untouched row is not already marked wrong (an empty row is never valid)."""
         position = len(self.rows)
         self.beginInsertRows(QModelIndex(), position, position)
         self.rows.append(dict(defaults))
         self.endInsertRows()
-        self.commit()
         return position
 
     def remove_row(self, position: int) -> None:

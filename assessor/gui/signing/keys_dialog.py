@@ -22,7 +22,14 @@ from PySide6.QtWidgets import (
 
 from assessor.core.clock import beijing_text, now_utc
 from assessor.core.problems import UserError
-from assessor.core.signing.keys import KeyInfo, StoredKey, import_key, inspect_p12, list_keys
+from assessor.core.signing.keys import (
+    KeyInfo,
+    StoredKey,
+    import_key,
+    inspect_p12,
+    list_keys,
+    remove_key,
+)
 from assessor.core.signing.training import TRAINING_PASSPHRASE, training_key_path
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.style import GREEN, RED, ems
@@ -92,6 +99,7 @@ class KeysDialog(QDialog):
         super().__init__(parent)
         self.keys_dir = keys_dir
         self.dialogs = dialogs
+        self.choices: list[KeyChoice] = []  # one per table row
         self.setWindowTitle("签名密钥")
         intro = QLabel(
             "签名密钥由卫生健康委签发（.p12 文件，口令保护）。导入后，每次签名时输入口令即可；"
@@ -110,10 +118,13 @@ class KeysDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.import_button = QPushButton("导入密钥文件…")
         self.import_button.clicked.connect(self.import_key)
+        self.remove_button = QPushButton("删除所选密钥…")
+        self.remove_button.clicked.connect(self.remove_selected)
         close = QPushButton("关闭")
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -129,6 +140,7 @@ class KeysDialog(QDialog):
         except UserError as exc:
             self.dialogs.error("无法读取签名密钥", str(exc))
             choices = []
+        self.choices = choices
         self.table.setRowCount(len(choices))
         for row, choice in enumerate(choices):
             info, problem = choice.info, choice.problem
@@ -152,6 +164,28 @@ class KeysDialog(QDialog):
                 if column == len(cells) - 1 and colour:
                     item.setForeground(QBrush(QColor(colour)))
                 self.table.setItem(row, column, item)
+
+    def remove_selected(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.choices):
+            return
+        choice = self.choices[row]
+        if choice.builtin:
+            self.dialogs.error("不能删除", "内置的培训密钥不能删除。")
+            return
+        info = choice.info
+        if not self.dialogs.confirm(
+            "删除签名密钥",
+            f"从本机删除 {info.name}（评估员编号 {info.assessor_id}）的签名密钥？\n\n"
+            "已签名导出的文件不受影响；以后要用它签名，需要重新导入密钥文件。",
+            accept="删除",
+        ):
+            return
+        try:
+            remove_key(StoredKey(choice.path, info))
+        except UserError as exc:
+            self.dialogs.error("无法删除签名密钥", str(exc))
+        self.reload()
 
     def import_key(self) -> None:
         stored = import_key_file(self.dialogs, self.keys_dir)

@@ -12,8 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -33,27 +34,23 @@ from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.store import Store, record_key
+from assessor.gui.signing.drives import removable_roots
 from assessor.gui.signing.keys_dialog import KeyChoice, import_key_file, key_choices
 from assessor.gui.signing.signature_pad import SignaturePad
 from assessor.gui.widgets.background import BackgroundTask, Progress
 from assessor.gui.widgets.dialogs import Dialogs
+from assessor.gui.widgets.settings import settings
 from assessor.gui.widgets.style import ems, tone
 
 if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles
 
-SETTINGS_FILE = "gui.ini"
 FOLDER_SETTING = "export/folder"
-
-
-def settings(store: Store) -> QSettings:
-    """GUI preferences kept with the data they belong to, not in the user's profile."""
-    return QSettings(str(store.root / SETTINGS_FILE), QSettings.Format.IniFormat)
 
 
 def default_folder(store: Store) -> Path:
     """The folder last exported to, else the user's Documents folder."""
-    last = settings(store).value(FOLDER_SETTING, "")
+    last = settings(store.root).value(FOLDER_SETTING, "")
     if isinstance(last, str) and last and Path(last).is_dir():
         return Path(last)
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -77,7 +74,18 @@ def sign_and_export(
     from assessor.core.signing.keys import load_signer, training_signer
 
     progress(1, "打开签名密钥")
-    signer = training_signer() if choice.builtin else load_signer(choice.path, passphrase)
+    try:
+        signer = training_signer() if choice.builtin else load_signer(choice.path, passphrase)
+    except UserError as exc:
+        if "口令" not in str(exc):
+            raise
+        # The core names the file; in the app's key folder that is an internal name the
+        # assessor never chose, so say whose key it is instead.
+        info = choice.info
+        raise UserError(
+            f"口令错误，无法打开 {info.name}（评估员编号 {info.assessor_id}）的签名密钥。"
+            "请重新输入口令。"
+        ) from None
     return export_signed(
         store,
         key,
@@ -171,8 +179,12 @@ class SignDialog(QDialog):
         self.folder.setReadOnly(True)
         self.folder_button = QPushButton("选择文件夹…")
         self.folder_button.clicked.connect(self._choose_folder)
+        self.drive_button = QPushButton("U 盘…")
+        self.drive_button.setToolTip("导出到插入的 U 盘或移动硬盘")
+        self.drive_button.clicked.connect(self._choose_drive)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.drive_button)
         folder_row.addWidget(self.folder_button)
 
         form = QFormLayout()
@@ -243,7 +255,8 @@ class SignDialog(QDialog):
         self.out_folder = QLabel()
         self.pdf_path = QLabel()
         self.json_path = QLabel()
-        for label in (self.out_folder, self.pdf_path, self.json_path):
+        self.evidence_path = QLabel()
+        for label in (self.out_folder, self.pdf_path, self.json_path, self.evidence_path):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result_note = QLabel()
@@ -254,6 +267,7 @@ class SignDialog(QDialog):
         paths.addRow("保存位置", self.out_folder)
         paths.addRow("PDF 报告", self.pdf_path)
         paths.addRow("JSON 文件", self.json_path)
+        paths.addRow("证据包", self.evidence_path)
         self.open_button = QPushButton("打开文件夹")
         self.open_button.clicked.connect(self.open_folder)
         self.close_button = QPushButton("关闭")
@@ -344,6 +358,16 @@ class SignDialog(QDialog):
         if chosen is not None:
             self.folder.setText(str(chosen))
 
+    def _choose_drive(self) -> None:
+        drives = removable_roots()
+        if not drives:
+            self._show_error("没有找到可写入的 U 盘或移动硬盘。插入后再点一次，或选择文件夹。")
+            return
+        menu = QMenu(self)
+        for drive in drives:
+            menu.addAction(str(drive), lambda d=drive: self.folder.setText(str(d)))
+        menu.exec(self.drive_button.mapToGlobal(self.drive_button.rect().bottomLeft()))
+
     def _show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
@@ -358,6 +382,13 @@ class SignDialog(QDialog):
         if not choice.builtin and not passphrase:
             self._show_error("请输入签名密钥的口令")
             self.passphrase.setFocus()
+            return
+        folder = Path(self.folder.text())
+        if not folder.is_dir() and not self.dialogs.confirm(
+            "导出文件夹不存在",
+            f"文件夹“{folder}”不存在。是否新建该文件夹并导出到其中？",
+            accept="新建并导出",
+        ):
             return
         self.error.hide()
         self.progress.setValue(0)
@@ -389,16 +420,19 @@ class SignDialog(QDialog):
         self._running = False
         self.result = files
         self.passphrase.clear()
-        settings(self.store).setValue(FOLDER_SETTING, str(files.json_path.parent))
+        settings(self.store.root).setValue(FOLDER_SETTING, str(files.json_path.parent))
         signature = files.document.signature
         if signature is not None:
             self.signed_by.setText(
                 f"签名人：{signature.signer.name}（评估员编号 {signature.signer.assessor_id}），"
-                "已生成以下两个文件："
+                "已生成以下文件："
             )
         self.out_folder.setText(str(files.json_path.parent))
         self.pdf_path.setText(files.pdf_path.name if files.pdf_path else "")
         self.json_path.setText(files.json_path.name)
+        self.evidence_path.setText(
+            files.evidence_path.name if files.evidence_path else "（本评估没有证据文件）"
+        )
         notes = ["签名文件的副本也保存在本机的评估记录中；如需更正，可在评估列表中新建修订版本。"]
         if files.document.training:
             notes.insert(0, "文件已标记为“培训/样例”，不能作为正式评估结果上报。")
@@ -422,6 +456,14 @@ class SignDialog(QDialog):
             self.dialogs.error(
                 "无法打开文件夹", f"请在文件管理器中打开：{self.result.json_path.parent}"
             )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Word-wrapped notes ask for height only once laid out at their width; grow to fit
+        # them so the signature pad is never squeezed under its hint line.
+        needed = self.sizeHint().height()
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     # ---- not closable while the worker writes ----------------------------------------------
 

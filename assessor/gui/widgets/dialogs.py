@@ -58,14 +58,15 @@ class Dialogs:
         """A passphrase, typed hidden; None when cancelled."""
         return self._ask(title, label, secret=True)
 
-    def ask_text(self, title: str, label: str) -> str | None:
-        """A few lines of free text (a reason); None when cancelled."""
-        return self._ask(title, label, secret=False)
+    def ask_text(self, title: str, label: str, current: str = "") -> str | None:
+        """A few lines of free text (a reason, a caption); None when cancelled."""
+        return self._ask(title, label, secret=False, current=current)
 
-    def _ask(self, title: str, label: str, *, secret: bool) -> str | None:
+    def _ask(self, title: str, label: str, *, secret: bool, current: str = "") -> str | None:
         box = QInputDialog(self.parent)
         box.setWindowTitle(title)
         box.setLabelText(label)
+        box.setTextValue(current)
         box.setOkButtonText("确定")
         box.setCancelButtonText("取消")
         if secret:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -26,12 +25,3 @@ def install_font(app: QApplication) -> str:
     app.setFont(font)
     return families[0]
 
-
-def install_translations(app: QApplication) -> None:
-    """Qt's own strings (file dialog, context menus) in Simplified Chinese when shipped."""
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(
-        QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder
-    ):
-        app.installTranslator(translator)

@@ -14,10 +14,10 @@ from assessor.core.amendment import amend
 from assessor.core.assessment.model import Status
 from assessor.core.audit import append, verify_chain
 from assessor.core.canonical import sha256_hex
+from assessor.core.document.verify import verify_json
 from assessor.core.export.signed_export import export_names, export_signed
 from assessor.core.problems import UserError
 from assessor.core.rubric.registry import default_rubric
-from assessor.core.signing.json_signature import verify_json
 from assessor.core.signing.keys import training_signer
 from assessor.core.signing.pdf_signature import verify_pdf
 from assessor.core.signing.training import training_ca
@@ -60,7 +60,9 @@ def test_export_writes_a_json_and_a_pdf_that_both_verify(tmp_path: Path, signer)
     assert verify_pdf(files.pdf_path.read_bytes(), [training_ca()], allow_training=True).ok
     document = json.loads(raw_json)
     assert document["audit_length"] == 2
-    assert document["audit_head"] == store.audit(key)[-1].hash
+    chain = store.audit(key)
+    assert document["audit_head"] == chain[1].hash  # the chain as signed
+    assert [e.action for e in chain] == ["profile", "finalise", "signed"]
     assert files.json_path.name == export_names(files.document)[0]
     assert "培训样例" in files.json_path.name
     assert store.signed_json(key) == raw_json

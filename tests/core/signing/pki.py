@@ -20,7 +20,7 @@ from assessor.core.document.model import AssessmentDocument
 from assessor.core.document.new import new_assessment
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import run_checks
-from assessor.core.scoring.engine import compute_result
+from assessor.core.scoring.engine import ENGINE, compute_result
 from assessor.core.signing.keys import CA_CERT_FILE, init_ca, issue_assessor, load_ca
 from tests.factories import small_rubric_data
 
@@ -91,6 +91,7 @@ def make_document(rubric: LoadedRubric, *, training: bool = False) -> Assessment
     )
     return AssessmentDocument(
         **dict(final),
+        engine=ENGINE,
         result=compute_result(rubric, final),
         findings=run_checks(rubric, final.centre),
         audit_head="0" * 64,

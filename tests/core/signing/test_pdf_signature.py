@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
 from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.pdf_signature import FIELD_NAME, sign_pdf, verify_pdf
@@ -41,6 +42,7 @@ def _sign(pdf: bytes, key: SigningKey, **kwargs) -> bytes:
         "page": 1,
         "assessment_id": ASSESSMENT_ID,
         "version": 2,
+        "signed_at": now_utc(),
     } | kwargs
     return sign_pdf(pdf, key, **options)
 

@@ -6,10 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
+from assessor.core.document.signed import document_bytes
 from assessor.core.export.signed_export import sign_json
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession, record_overviews
-from assessor.core.signing.json_signature import document_bytes
 from assessor.core.signing.keys import training_signer
 from assessor.core.storage.index import INDEX_FILE
 from assessor.core.storage.store import Store
@@ -116,8 +116,17 @@ def test_signing_state_tells_training_signatures_apart(
     assert not store.signing_state(session.key).signed
     assessment, audit = store.load_with_audit(session.key)
     signed = sign_json(small_rubric, assessment, audit, training_signer())
-    store.keep_signed(session.key, document_bytes(signed), b"")
+    assert signed.signature is not None
+    store.record_signing(
+        session.key,
+        document_bytes(signed),
+        b"",
+        training=True,
+        signed_at=signed.signature.signed_at,
+    )
     state = store.signing_state(session.key)
     assert state.signed and state.training
+    [listed] = store.list()
+    assert listed.signed and listed.training_signed, "the index entry was updated with it"
     [summary] = Store(Path(store.root)).list()
-    assert summary.signed and summary.signed_training
+    assert summary.signed and summary.training_signed

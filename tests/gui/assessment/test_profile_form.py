@@ -103,8 +103,10 @@ def test_assessor_rows_need_both_name_and_number(
     window = open_new(make_window, small_rubric)
     form = window.workspace.profile
     qtbot.mouseClick(form._table_buttons[0], Qt.MouseButton.LeftButton)
-    assert "不能为空" in form.assessors_error.text()
+    assert form.assessors_error.isHidden(), "nothing is wrong before anything is typed"
+    assert form.assessors.errors == {}
     edit_cell(qtbot, form.assessors_view, 0, 0, "王芳")
+    assert "第 1 行「评估员编号」：不能为空" in form.assessors_error.text()
     edit_cell(qtbot, form.assessors_view, 0, 1, "BJ-001")
     assert form.assessors_error.isHidden()
     visit = store.load(window.controller.session.key).visit
@@ -126,3 +128,25 @@ def test_staff_counts_are_checked_and_the_profile_feeds_the_computed_checks(
     edit_cell(qtbot, form.classes_view, 0, 2, "12")
     window.workspace.show_indicator("4.1.2")
     assert "生均 2.50 m²" in window.workspace.scoring.panel.findings.text()
+
+
+def test_hints_match_the_checks_and_an_impossible_date_is_called_that(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], small_rubric: LoadedRubric, store: Store
+) -> None:
+    window = open_new(make_window, small_rubric)
+    form = window.workspace.profile
+    key = window.controller.session.key
+    # The credit-code example passes the app's own check when typed in as shown.
+    example = form.fields["uscc"].edit.placeholderText().split("如 ")[1]
+    type_into(qtbot, form.fields["uscc"].edit, example)
+    assert form.message("uscc") == "" and store.load(key).centre.uscc == example
+    # The division-code hint names every length the check accepts.
+    assert "6 位、9 位或 12 位" in form.fields["division_code"].edit.placeholderText()
+    type_into(qtbot, form.fields["division_code"].edit, "110105001")
+    assert form.message("division_code") == ""
+
+    type_into(qtbot, form.fields["date"].edit, "2026-13-45")
+    assert "日期不存在：2026-13-45" in form.message("date")
+    assert "格式" not in form.message("date")
+    type_into(qtbot, form.fields["date"].edit, "2026/01/05")
+    assert "日期格式应为 YYYY-MM-DD" in form.message("date")

@@ -14,7 +14,7 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store
 from assessor.gui.main_window import MainWindow
-from tests.gui.helpers import FakeDialogs, focus, press
+from tests.gui.helpers import USCC, FakeDialogs, focus, press
 
 Ctrl = Qt.KeyboardModifier.ControlModifier
 CtrlShift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -202,9 +202,20 @@ def test_evidence_is_copied_with_a_thumbnail_and_can_be_removed(
     assert copied.read_bytes() == photo.read_bytes()
 
     panel.evidence.setCurrentRow(0)
+    dialogs.text = "  消防通道畅通 "
+    qtbot.mouseClick(panel.caption_button, Qt.MouseButton.LeftButton)
+    assert dialogs.asked[-1][0] == "证据说明"
+    assert panel.evidence.item(0).text() == "消防通道畅通"
+    [evidence] = store.load(window.controller.session.key).scores[0].evidence
+    assert evidence.caption == "消防通道畅通"
+
+    panel.evidence.setCurrentRow(0)
     panel.evidence.setFocus()
+    dialogs.answer = False
     press(qtbot, Qt.Key.Key_Delete)
-    assert dialogs.asked[-1][0] == "移除证据"
+    assert dialogs.asked[-1][0] == "移除证据" and panel.evidence.count() == 1
+    dialogs.answer = True
+    press(qtbot, Qt.Key.Key_Delete)
     assert panel.evidence.count() == 0
     assert store.load(window.controller.session.key).scores[0].evidence == []
 
@@ -289,3 +300,90 @@ def test_after_a_jump_the_next_key_scores_and_the_popup_is_gone(
     press(qtbot, Qt.Key.Key_1)
     assert scoring.jump_edit.text() == ""
     assert stored(store, window, "5.1.2")[0] is not None
+
+
+def test_a_contradicting_score_is_flagged_at_the_indicator_and_before_finalising(
+    qtbot: QtBot, window: MainWindow, dialogs: FakeDialogs
+) -> None:
+    controller, workspace = window.controller, window.workspace
+    controller.update_centre(
+        name="阳光托育中心",
+        uscc=USCC,
+        address="北京市朝阳区幸福路 1 号",
+        division_code="110105",
+        care_types=["full_day"],
+        classes=[{"name": "小一班", "kind": "toddler_small", "children": 12, "carers": 3}],
+    )
+    controller.update_visit(date="2024-05-06", assessors=[{"name": "王芳", "assessor_id": "BJ-1"}])
+    for ind in controller.session.rubric.indicators:
+        controller.set_score(ind.id, ind.max)
+    workspace.show_indicator("5.1.2")
+    panel = workspace.scoring.panel
+    assert panel.conflicts.isHidden()
+    press(qtbot, Qt.Key.Key_N)  # meals are served, yet the meal indicator is marked N/A
+    assert panel.conflicts.isVisible() and "机构提供膳食" in panel.conflicts.text()
+
+    press(qtbot, Qt.Key.Key_F, CtrlShift)
+    assert not controller.session.is_final and not dialogs.asked
+    texts = [workspace.missing.list.item(r).text() for r in range(workspace.missing.list.count())]
+    assert texts == [
+        "一致性提示：5.1.2 标为不适用，但机构信息填写为“机构提供膳食”（更正评分或在备注中说明）"
+    ]
+    assert "1 项一致性提示未处理" in workspace.missing.title.text()
+
+    workspace.show_indicator("5.1.2")
+    panel.focus_note()
+    panel.note.setPlainText("午餐由家长自备，机构仅提供饮水")
+    qtbot.waitUntil(lambda: "已在备注中说明理由" in panel.conflicts.text(), timeout=1000)
+    assert workspace.missing.isHidden() or workspace.missing.list.count() == 0
+    press(qtbot, Qt.Key.Key_F, CtrlShift)
+    assert controller.session.is_final
+
+
+def test_reopening_returns_to_the_indicator_last_worked_on(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    key = window.controller.session.key
+    window.workspace.show_indicator("4.2.1")
+    window.go_home()
+    window.open_assessment(key)
+    assert window.workspace.scoring.current() == "4.2.1"
+
+
+def test_the_tree_marks_notes_and_evidence_and_filters_by_them(
+    qtbot: QtBot, window: MainWindow, dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    scoring = window.workspace.scoring
+    controller = window.controller
+    controller.set_note("4.1.2", "消防通道畅通")
+    photo = tmp_path / "p.png"
+    image = QImage(20, 20, QImage.Format.Format_RGB32)
+    image.fill(QColor("green"))
+    image.save(str(photo))
+    controller.attach_evidence("4.2.1", [photo])
+    controller.set_score("4.1.1", 3)  # below full marks
+    name = lambda ind: scoring.model.index_of(ind).data()  # noqa: E731
+    assert name("4.1.2").endswith(" ※") and name("4.2.1").endswith(" ◇")
+    assert "※" not in name("4.1.1")
+
+    def shown() -> list[str]:
+        return [
+            ind
+            for ind in scoring._order
+            if not scoring.tree.isRowHidden(
+                scoring.model.index_of(ind).row(), scoring.model.index_of(ind).parent()
+            )
+            and not scoring.tree.isRowHidden(
+                scoring.model.index_of(ind).parent().row(),
+                scoring.model.index_of(ind).parent().parent(),
+            )
+        ]
+
+    scoring.filter.setCurrentIndex(scoring.filter.findData("noted"))
+    assert shown() == ["4.1.2"] and scoring.current() == "4.1.2"
+    scoring.filter.setCurrentIndex(scoring.filter.findData("lost"))
+    assert shown() == ["4.1.1"]
+    scoring.filter.setCurrentIndex(scoring.filter.findData("unscored"))
+    assert "4.1.1" not in shown() and "4.1.2" in shown()
+    scoring.filter.setCurrentIndex(scoring.filter.findData(""))
+    assert len(shown()) == len(scoring._order)

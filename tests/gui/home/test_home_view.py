@@ -255,6 +255,10 @@ def test_about_says_what_in_the_rubric_is_drafted_or_unverified(
     assert "WS/T 821—2023" in text and full_rubric.sha256[:16] in text
     assert "97 项的文字依据公开资料起草" in text
     assert "16 项基础指标" in text and "等级划分规则为默认参数" in text
+    # In Chinese only: the rubric's notes name its data fields, the about box does not.
+    assert "source:" not in text and "verified:" not in text and "drafted" not in text
+    assert "标注为“拟定”的指标文本" in text
+    assert str(window.store.root) in text, "the about box says where the data folder is"
 
 
 def test_search_finds_credit_code_and_address_and_the_bin_disables_record_actions(

@@ -24,10 +24,10 @@ from assessor.core.assessment.model import (
     Visit,
 )
 from assessor.core.canonical import sha256_hex
+from assessor.core.document.verify import verify_json
 from assessor.core.export.signed_export import sign_assessment
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession
-from assessor.core.signing.json_signature import verify_json
 from assessor.core.signing.keys import load_signer, training_signer
 from assessor.core.signing.pdf_signature import verify_pdf
 from assessor.core.signing.training import training_ca
@@ -74,9 +74,10 @@ def status_of(window: MainWindow, name: str, version: int = 1) -> str:
     for row in range(proxy.rowCount()):
         cells = [proxy.index(row, c).data() for c in range(proxy.columnCount())]
         listed = re.findall(r"第 (\d+) 版", cells[2])
-        if cells[0].removeprefix(SUPERSEDED_MARK) == name and (
-            int(listed[-1]) if listed else 1
-        ) == version:
+        if (
+            cells[0].removeprefix(SUPERSEDED_MARK) == name
+            and (int(listed[-1]) if listed else 1) == version
+        ):
             return cells[2]
     raise AssertionError(f"{name} v{version} is not listed")
 
@@ -228,6 +229,9 @@ def test_an_imported_key_refuses_a_wrong_passphrase_then_signs_with_a_drawn_sign
     qtbot.waitUntil(lambda: not dialog.busy, timeout=EXPORT_MS)
     assert dialog.isVisible() and dialog.pages.currentWidget() is dialog.form_page
     assert dialog.error.isVisible() and "口令错误" in dialog.error.text()
+    # Whose key it is, not the internal name of its file in the key folder.
+    assert "张三（评估员编号 T-001）" in dialog.error.text() and ".p12" not in dialog.error.text()
+    assert dialogs.asked[-1][0] == "导出文件夹不存在", "a missing folder is created only if asked"
     assert not dialogs.folder.exists() and store.signed_json(session.key) is None
 
     draw(qtbot, dialog)
@@ -354,3 +358,31 @@ def test_a_training_signed_version_may_be_signed_again_with_a_real_key(
     assert window.home.sign_button.isEnabled()
     window.home.status_filter.setCurrentIndex(window.home.status_filter.findData("training"))
     assert status_of(window, "阳光托育中心") == "已签名（培训密钥）"
+
+
+def test_an_imported_key_can_be_removed_but_not_the_training_key(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    small_rubric: LoadedRubric,
+    dialogs: FakeDialogs,
+    pki: Pki,
+) -> None:
+    window = make_window(small_rubric)
+    qtbot.mouseClick(window.home.keys_button, Left)
+    keys = window.keys_dialog
+    dialogs.key_file, dialogs.secret = pki.key_path, KEY_PASSPHRASE
+    qtbot.mouseClick(keys.import_button, Left)
+    assert keys.table.rowCount() == 2 and list(window.keys_dir.glob("*.p12"))
+
+    keys.table.selectRow(0)
+    dialogs.answer = False
+    qtbot.mouseClick(keys.remove_button, Left)
+    assert keys.table.rowCount() == 2, "nothing removed without confirmation"
+    dialogs.answer = True
+    qtbot.mouseClick(keys.remove_button, Left)
+    assert "张三（评估员编号 T-001）" in dialogs.asked[-1][1]
+    assert keys.table.rowCount() == 1 and not list(window.keys_dir.iterdir())
+
+    keys.table.selectRow(0)
+    qtbot.mouseClick(keys.remove_button, Left)
+    assert dialogs.errors[-1][0] == "不能删除" and keys.table.rowCount() == 1

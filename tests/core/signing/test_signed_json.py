@@ -19,13 +19,9 @@ from assessor.core.assessment.model import Status
 from assessor.core.canonical import canonical_bytes
 from assessor.core.clock import now_utc
 from assessor.core.document.model import AssessmentDocument, parse_assessment
+from assessor.core.document.signed import document_bytes, sign_document
+from assessor.core.document.verify import NOT_CANONICAL, verify_json
 from assessor.core.problems import UserError
-from assessor.core.signing.json_signature import (
-    NOT_CANONICAL,
-    document_bytes,
-    sign_document,
-    verify_json,
-)
 from assessor.core.signing.keys import KeyInfo, SigningKey, load_signer
 from assessor.core.signing.training import training_ca
 from assessor.core.signing.verification import (

@@ -1,0 +1,145 @@
+"""Verifying a signed JSON document: the envelope, then the document by the rules it names.
+
+Checks, in order: JSON, schema, signature present (these stop verification when they fail),
+canonical bytes, the signature envelope (CMS over the signed bytes, certificate chain to a trust
+root at the signing time, signature block equal to what the CMS implies), training policy,
+final status, rubric known, scores allowed by the rubric, and the stored result's normative
+fields equal to the result the named scoring engine recomputes from the scores.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import rfc8785
+from cryptography import x509
+from pydantic import ValidationError
+
+from assessor.core.assessment.model import Status
+from assessor.core.document.model import MAX_DOCUMENT_BYTES, AssessmentDocument
+from assessor.core.document.normative import ENGINES, differences
+from assessor.core.document.signed import signed_payload
+from assessor.core.problems import UserError, problems_from_validation
+from assessor.core.signing.json_envelope import check_envelope
+from assessor.core.signing.verification import (
+    TRAINING_DOCUMENT,
+    TRAINING_REFUSED,
+    Reason,
+    Verification,
+)
+
+NOT_CANONICAL = "文件内容被改动（非规范化格式）：签名文件必须与导出时逐字节一致"
+
+
+def _parse(raw: bytes) -> tuple[dict[str, Any] | None, Reason | None]:
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        return None, Reason("too_large", "文件过大，不是评估文件")
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return None, Reason("not_json", f"不是合法的 JSON：{exc}")
+    except (RecursionError, ValueError):
+        return None, Reason("not_json", "不是合法的评估文件：嵌套过深或数字过长")
+    if not isinstance(data, dict):
+        return None, Reason("not_object", "顶层应为 JSON 对象")
+    return data, None
+
+
+def _is_canonical(raw: bytes, data: dict[str, Any]) -> bool:
+    try:
+        return rfc8785.dumps(data) == raw
+    except rfc8785.CanonicalizationError:
+        return False
+
+
+def result_reasons(
+    document: AssessmentDocument, rubrics: Iterable[str | Path] = ()
+) -> list[Reason]:
+    """Rubric known, scores allowed, stored result equal to the recomputed one (normative
+    fields, by the engine the document names)."""
+    from assessor.core.rubric.registry import rubric_for
+    from assessor.core.scoring.engine import score_problems
+
+    compute = ENGINES.get(document.engine)
+    if compute is None:
+        return [
+            Reason(
+                "unknown_engine",
+                f"文件使用计分引擎 {document.engine}，本程序只认识 "
+                f"{'、'.join(sorted(ENGINES))}：请使用更新版本的程序验证",
+            )
+        ]
+    try:
+        rubric = rubric_for(document.rubric, rubrics)
+    except UserError as exc:
+        return [Reason("rubric_unknown", str(exc))]
+    problems = score_problems(rubric, document)
+    if problems:
+        return [Reason("score_invalid", f"{p.path}：{p.message}") for p in problems]
+    recomputed = compute(rubric, document)
+    changed = differences(document.result, recomputed)
+    if changed:
+        stored = document.result
+        return [
+            Reason(
+                "result_mismatch",
+                f"文件中记录的评估结果与按各指标得分重新计算的结果不一致（{'、'.join(changed)}不同；"
+                f"记录：总分 {stored.total:g}、等级 {stored.grade}；"
+                f"重新计算：总分 {recomputed.total:g}、等级 {recomputed.grade}）",
+            )
+        ]
+    return []
+
+
+def verify_json(
+    raw: bytes,
+    trust_roots: Sequence[x509.Certificate],
+    allow_training: bool,
+    *,
+    rubrics: Iterable[str | Path] = (),
+) -> Verification:
+    """Verify a signed JSON file; never raises for bad input, every finding is a reason."""
+    data, failure = _parse(raw)
+    if data is None:
+        return Verification("json", (failure,) if failure else ())
+    ident: dict[str, Any] = {
+        "assessment_id": data["id"] if isinstance(data.get("id"), str) else "",
+        "version": data["version"] if type(data.get("version")) is int else None,
+    }
+    try:
+        document = AssessmentDocument.model_validate(data)
+    except ValidationError as exc:
+        schema = [
+            Reason("schema", f"{p.path}：{p.message}") for p in problems_from_validation("", exc)
+        ]
+        return Verification("json", (Reason("schema", "不符合评估文件格式："), *schema), **ident)
+    if document.signature is None:
+        return Verification("json", (Reason("unsigned", "文件未签名"),), **ident)
+    reasons = [] if _is_canonical(raw, data) else [Reason("not_canonical", NOT_CANONICAL)]
+    envelope = check_envelope(signed_payload(data), document.signature, data["signature"], trust_roots)
+    reasons.extend(envelope.reasons)
+    found: dict[str, Any] = {
+        "signer": envelope.signer,
+        "assessor_id": envelope.assessor_id,
+        "fingerprint": envelope.fingerprint,
+        "signed_at": envelope.signed_at,
+        "training": envelope.training_key or document.training,
+        "trusted": envelope.trusted,
+        **ident,
+    }
+    if envelope.signed_at is None:  # the envelope could not be read at all
+        return Verification("json", tuple(reasons), **found)
+    if envelope.training_key and not document.training:
+        reasons.append(
+            Reason("signature_info_altered", "培训密钥签名的文件必须标记为培训/样例，该标记已被改动")
+        )
+    if not allow_training and found["training"]:
+        message = TRAINING_REFUSED if envelope.training_key else TRAINING_DOCUMENT
+        reasons.append(Reason("training", message))
+    if document.status is not Status.final:
+        reasons.append(Reason("not_final", "评估尚未定稿，签名文件必须是已定稿的评估"))
+    reasons.extend(result_reasons(document, rubrics))
+    return Verification("json", tuple(reasons), **found)
