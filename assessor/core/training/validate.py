@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from assessor.core.problems import Problem, ProblemsError, UserError
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.engine import compute_result, level_problem, score_problems
+from assessor.core.scoring.exact import cut, exact
 from assessor.core.scoring.result import Result
 from assessor.core.training.reference import reference_assessment
 from assessor.core.training.restatement import plain_text, restated_part
@@ -148,8 +148,8 @@ def _text_problems(found: str, n: int, texts: dict[str, int], where: str) -> lis
 
 def _declared_result_problems(sample: SampleCentre, result: Result, where: str) -> list[Problem]:
     problems: list[Problem] = []
-    # The engine rounds its total to two decimals once; compare that exact decimal.
-    computed_total = Decimal(f"{result.total:.2f}")
+    # The engine's stored total, in its one rounding rule (cut to 0.01), as an exact decimal.
+    computed_total = cut(exact(result.total))
     if computed_total != sample.expected_total:
         problems.append(
             Problem(

@@ -8,10 +8,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from assessor.core.problems import ProblemsError
-from assessor.core.training.sample import load_sample, parse_sample, sample_json
+from assessor.core.schemas import schema_json
+from assessor.core.training.sample import (
+    bundled_sample_paths,
+    load_sample,
+    parse_sample,
+    sample_json,
+)
 
 MINIMAL: dict[str, Any] = {
     "format": "assessor.sample/1",
@@ -88,3 +95,12 @@ def test_an_unreadable_file_is_a_chinese_error(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     with pytest.raises(ProblemsError, match="不是合法的 JSON"):
         load_sample(tmp_path / "bad.json")
+
+
+@pytest.mark.parametrize("path", bundled_sample_paths(), ids=lambda p: p.stem)
+def test_bundled_samples_validate_against_the_published_schema(path: Path) -> None:
+    schema = json.loads(schema_json("sample"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data | {"mode": "exam"}, schema)
