@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from assessor.core.canonical import canonical_sha256
 from assessor.core.clock import now_utc
@@ -22,7 +22,7 @@ class AuditEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     seq: int = Field(ge=1)
-    at: datetime
+    at: AwareDatetime
     action: str = Field(min_length=1, description="score / note / na / profile / evidence / ...")
     indicator: str | None = None
     old: JsonValue = None
@@ -35,8 +35,6 @@ class AuditEntry(BaseModel):
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
         # One zone for every entry, so the same instant always serialises (and hashes) the same.
-        if value.tzinfo is None:
-            raise ValueError("审计时间必须带时区")
         return value.astimezone(UTC)
 
 

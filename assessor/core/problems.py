@@ -41,6 +41,7 @@ _MESSAGES: dict[str, str] = {
     "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
     "date_parsing": "日期格式应为 YYYY-MM-DD",
     "date_type": "日期格式应为 YYYY-MM-DD",
+    "timezone_aware": "时间必须带时区（如 2026-11-30T08:00:00+08:00）",
     "json_invalid": "不是合法的 JSON：{error}",
     "json_type": "不是合法的 JSON",
 }

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from assessor.core.audit import GENESIS, AuditEntry, append, head, verify_chain
 from assessor.core.canonical import canonical_bytes
+from assessor.core.problems import problems_from_validation
 
 AT = datetime(2024, 5, 6, 9, 30, tzinfo=UTC)
 
@@ -114,8 +115,10 @@ def test_time_is_normalised_to_utc_and_must_have_a_zone() -> None:
     entry = append([], "score", at=datetime(2024, 5, 6, 17, 30, tzinfo=beijing))
     assert entry.at == AT and entry.at.tzinfo == UTC
     assert entry == append([], "score", at=AT)
-    with pytest.raises(ValidationError, match="时区"):
+    with pytest.raises(ValidationError) as caught:
         append([], "score", at=datetime(2024, 5, 6, 9, 30))
+    (problem,) = problems_from_validation("审计记录", caught.value)
+    assert problem.path == "at" and "时区" in problem.message
 
 
 def test_removed_and_reordered_entries_are_reported_in_chinese() -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assessor.core.assessment.uscc import uscc_problem
 from assessor.core.clock import now_utc
@@ -154,7 +153,7 @@ class Evidence(Strict):
     file: str = Field(min_length=1, description="相对于评估文件夹的路径")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     caption: str = ""
-    added_at: datetime
+    added_at: AwareDatetime
 
 
 class IndicatorScore(Strict):
@@ -203,9 +202,9 @@ class Assessment(Strict):
     centre: Centre = Field(default_factory=Centre)
     visit: Visit = Field(default_factory=Visit)
     scores: list[IndicatorScore]
-    created_at: datetime = Field(default_factory=now_utc)
-    updated_at: datetime = Field(default_factory=now_utc)
-    finalised_at: datetime | None = None
+    created_at: AwareDatetime = Field(default_factory=now_utc)
+    updated_at: AwareDatetime = Field(default_factory=now_utc)
+    finalised_at: AwareDatetime | None = None
 
     @model_validator(mode="after")
     def _versions(self) -> Assessment:

@@ -64,6 +64,12 @@ def _score_cell(ind: Indicator, entry: IndicatorScore | None) -> str:
     return f"{text}<br/>{_muted(markup(level.label))}" if level else text
 
 
+def _earned_of(earned: float, applicable: float, maximum: float) -> str:
+    if applicable < maximum:
+        return f"实得 {points(earned)} / 应得 {points(applicable)}（满分 {points(maximum)}）"
+    return f"得分 {points(earned)} / {points(maximum)}"
+
+
 def _record_cell(entry: IndicatorScore | None, checks: list[Finding]) -> list[Para]:
     st = styles()
     cell = [Para(line, st.cell) for line in paragraphs(entry.note if entry else "")]
@@ -102,14 +108,15 @@ def indicator_section(
         *heading("四、指标评分明细", st.h1),
         Para(
             f"共 {len(rubric.indicators)} 项指标。得分列为“实得分 / 满分”及所达档次；"
-            "标为不适用的指标不计入满分，所在维度的得分按评估标准规则折算。",
+            "标为不适用的指标不计入应得分，项目与维度显示“实得分 / 应得分”，逐级相加；"
+            "折算见“各维度得分”。",
             st.body,
         ),
     ]
     for dim in rubric.rubric.dimensions:
         dres = dims[dim.id]
         out += heading(
-            f"{dim.id}{GAP}{markup(dim.name)}{GAP}{_muted(f'得分 {points(dres.score)} / {points(dim.max)}', 10)}",
+            f"{dim.id}{GAP}{markup(dim.name)}{GAP}{_muted(_earned_of(dres.earned, dres.applicable_max, dim.max), 10)}",
             st.h2,
             keep=150,  # heading, column header, item row and three lines of its first indicator
         )
@@ -122,9 +129,7 @@ def indicator_section(
             ires = items[item.id]
             n = len(rows)
             rescaled = (
-                _muted(
-                    f"含不适用指标，按适用部分折算（实得 {points(ires.earned)} / {points(ires.applicable_max)}）"
-                )
+                _muted(f"含不适用指标：应得分 {points(ires.applicable_max)}（满分 {points(item.max)}）")
                 if ires.applicable_max < item.max
                 else ""
             )
@@ -133,7 +138,7 @@ def indicator_section(
                 [
                     Para(item.id, st.group),
                     Para(markup(item.name), st.group),
-                    Para(f"{points(ires.score)} / {points(item.max)}", st.group_center),
+                    Para(f"{points(ires.earned)} / {points(ires.applicable_max)}", st.group_center),
                     Para(rescaled, st.cell),
                 ]
             )

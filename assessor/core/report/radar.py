@@ -21,7 +21,11 @@ BAR_ROW = 29
 
 
 def _rate(dim: DimensionResult) -> float:
-    return max(0.0, min(1.0, dim.score / dim.max)) if dim.max else 0.0
+    """Share of the applicable points earned: comparable across dimensions with and without
+    not-applicable indicators, under either N/A rule."""
+    if dim.applicable_max <= 0:
+        return 1.0
+    return max(0.0, min(1.0, dim.earned / dim.applicable_max))
 
 
 def _axis_point(n: int, count: int, r: float, cy: float) -> tuple[float, float]:

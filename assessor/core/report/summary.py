@@ -26,7 +26,7 @@ from assessor.core.scoring.checks import STATUS_LABELS as CHECK_STATUS_LABELS
 from assessor.core.scoring.checks import Finding
 from assessor.core.scoring.result import Result
 
-VETO_LABELS = {"met": "达标", "unmet": "未达标", "na": "不适用", "unscored": "未评分"}
+VETO_LABELS = {"met": "达标", "unmet": "未达标", "na": "不适用，不参与否决", "unscored": "未评分"}
 
 CHECK_COLOURS = {"ok": GREEN, "fail": RED, "unknown": MUTED}
 
@@ -36,46 +36,59 @@ def _head(*titles: str) -> list[Para]:
 
 
 def dimension_section(rubric: LoadedRubric, result: Result) -> list[Flowable]:
+    """Earned and applicable points add up column by column; the last column is what each
+    dimension contributes to the total under the rubric's N/A rule, stated below the table."""
     st = styles()
-    rows: list[list[Para]] = [_head("维度", "名称", "得分", "满分", "得分率", "已评/指标")]
-    rescaled = False
+    rows: list[list[Para]] = [
+        _head("维度", "名称", "实得分", "应得分", "满分", "得分率", "计入总分", "已评/指标")
+    ]
     for d in result.dimensions:
-        mark = ""
-        if d.applicable_max < d.max:
-            rescaled, mark = True, " *"
         rows.append(
             [
                 Para(d.id, st.cell_center),
                 Para(markup(d.name), st.cell),
-                Para(points(d.score) + mark, st.cell_right),
+                Para(points(d.earned), st.cell_right),
+                Para(points(d.applicable_max), st.cell_right),
                 Para(points(d.max), st.cell_right),
-                Para(percent(d.score, d.max), st.cell_right),
+                Para(percent(d.earned, d.applicable_max), st.cell_right),
+                Para(points(d.score), st.cell_right),
                 Para(f"{d.scored}/{d.indicators}", st.cell_center),
             ]
         )
+    earned = sum(d.earned for d in result.dimensions)
+    applicable = sum(d.applicable_max for d in result.dimensions)
     c = result.completeness
     rows.append(
         [
             Para("", st.cell),
             Para("合计", st.cell),
-            Para(points(result.total), st.cell_right),
+            Para(points(earned), st.cell_right),
+            Para(points(applicable), st.cell_right),
             Para(points(result.max), st.cell_right),
-            Para(percent(result.total, result.max), st.cell_right),
+            Para(percent(earned, applicable), st.cell_right),
+            Para(points(result.total), st.cell_right),
             Para(f"{c.scored}/{c.total}", st.cell_center),
         ]
     )
-    widths = [40, FRAME_WIDTH - 40 - 4 * 66, 66, 66, 66, 66]
+    widths = [34, FRAME_WIDTH - 34 - 6 * 54, 54, 54, 54, 54, 54, 54]
     table = grid_table(rows, widths, extra=[("BACKGROUND", (0, -1), (-1, -1), PALE)])
     out: list[Flowable] = [*heading("一、各维度得分", st.h1), table]
-    if rescaled:
-        out.append(
-            Para(
-                f"* 该维度含不适用指标，得分已按评估标准规则折算：{markup(rubric.rubric.na_rule.text)}",
-                st.caption,
-            )
-        )
+    if applicable < result.max:
+        out.append(Para(_conversion(rubric, result, earned, applicable), st.caption))
     out += [Spacer(1, 10), dimension_chart(result.dimensions, FRAME_WIDTH)]
     return out
+
+
+def _conversion(rubric: LoadedRubric, result: Result, earned: float, applicable: float) -> str:
+    rule = rubric.rubric.na_rule
+    if rule.method == "rescale_total":
+        how = (
+            f"总分 = 实得分 {points(earned)} ÷ 应得分 {points(applicable)} × {points(result.max)}"
+            f" = {points(result.total)}（截取到 0.01 分）。"
+        )
+    else:
+        how = "各维度按 实得分 ÷ 应得分 × 维度满分 折算后计入总分。"
+    return f"含不适用指标（合理缺项）：{how}{markup(rule.text)}"
 
 
 def veto_section(rubric: LoadedRubric, result: Result) -> list[Flowable]:
