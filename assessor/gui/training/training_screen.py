@@ -20,6 +20,7 @@ from assessor.core.training.practice import start_practice, submit
 from assessor.core.training.results import ResultStore, Trainee, trainee_of
 from assessor.core.training.rule import ReliabilityRule, load_rule
 from assessor.core.training.sample import SampleCentre
+from assessor.gui.assessment.shortcuts_help import bind
 from assessor.gui.training.comparison_view import ComparisonView
 from assessor.gui.training.picker import SamplePicker
 from assessor.gui.training.practice_screen import PracticeScreen
@@ -55,6 +56,10 @@ class TrainingScreen(QStackedWidget):
         self.trainer.backRequested.connect(self.show_picker)
         for page in (self.picker, self.result_view, self.trainer):
             self.addWidget(page)
+        # Ctrl+W steps back, as it does in an assessment; the practice screen has its own.
+        bind(self.picker, "评估", "home", self.homeRequested.emit)
+        bind(self.result_view, "评估", "home", self.show_picker)
+        bind(self.trainer, "评估", "home", self.show_picker)
         self.show_picker()
 
     def samples(self) -> list[SampleCentre]:

@@ -267,6 +267,8 @@ def test_practice_needs_a_trainee_and_leaving_keeps_the_draft_uncounted(
     press(qtbot, Qt.Key.Key_W, Ctrl)
     assert screen.currentWidget() is screen.picker
     assert ResultStore(store.root).all() == []
+    press(qtbot, Qt.Key.Key_W, Ctrl)  # and from the sample list back home
+    assert window.stack.currentWidget() is window.home
     drafts = Store(store.root / "training").list()
     assert len(drafts) == 1  # the draft is kept on disk, never counted
     assert store.list() == []  # and the assessor's own list stays clean
