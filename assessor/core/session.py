@@ -212,6 +212,7 @@ class EditingSession:
         self._redo: list[Change] = []
         self._result: Result | None = None
         self._findings: list[Finding] | None = None
+        self._warnings: list[ConsistencyWarning] | None = None  # until the next change
         self.save_error: str | None = None
         self.last_saved_at: datetime | None = assessment.updated_at
 
@@ -294,7 +295,9 @@ class EditingSession:
 
     def warnings(self) -> list[ConsistencyWarning]:
         """Scores that contradict the profile, the checks or the calendar (see consistency)."""
-        return consistency_warnings(self.rubric, self.assessment, self.findings)
+        if self._warnings is None:
+            self._warnings = consistency_warnings(self.rubric, self.assessment, self.findings)
+        return self._warnings
 
     def unresolved_warnings(self) -> list[ConsistencyWarning]:
         return [w for w in self.warnings() if not w.resolved]
@@ -585,6 +588,7 @@ class EditingSession:
         reason: str,
     ) -> None:
         self._chain.append(audit.append(self._chain, action, indicator, old, new, reason))
+        self._warnings = None
         self._flush()
 
     def _flush(self) -> None:

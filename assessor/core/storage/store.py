@@ -517,8 +517,8 @@ class Store:
                 entry = self._index.get(Place.records, summary.key)
                 if entry is not None and entry.stamp == summary.stamp:
                     updates.append(entry.model_copy(update={"overview": overview}))
-            if updates:
-                self._index.put(*updates)
+            self._index.put(*updates)
+            self._index.flush()
 
     def signings(self, key: str) -> list[Signing]:
         """Every signing of a record, oldest first."""
@@ -675,7 +675,7 @@ class Store:
         # costs more than the stat calls themselves.
         with _disk(f"读取文件夹 {parent}"), os.scandir(parent) as listing:
             names = sorted(e.name for e in listing if e.is_dir() and _KEY.fullmatch(e.name))
-        dropped = self._index.keep_only(place, set(names))
+        self._index.keep_only(place, set(names))
         entries, fresh = [], []
         for name in names:
             folder = os.path.join(parent, name)
@@ -687,10 +687,8 @@ class Store:
                 entry = self._read_entry(place, Path(folder), stamp)
                 fresh.append(entry)
             entries.append(entry)
-        if fresh:
-            self._index.put(*fresh)
-        elif dropped:
-            self._index.write()
+        self._index.put(*fresh)
+        self._index.flush()
         return entries
 
     def _read_entry(self, place: Place, folder: Path, stamp: Stamp) -> IndexEntry:

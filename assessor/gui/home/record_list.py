@@ -86,6 +86,17 @@ def _matches(summary: RecordSummary, text: str) -> bool:
     )
 
 
+# Per column, what a group's newest row sorts by (only that column is computed).
+_SORT_KEYS: tuple[Callable[[Row], Any], ...] = (
+    lambda r: name_of(r.summary),
+    lambda r: r.summary.visit_date.isoformat() if r.summary.visit_date else "",
+    lambda r: status_text(r.summary, r.superseded_by),
+    lambda r: r.record.percent or 0,
+    lambda r: grade_text(r.record),
+    lambda r: r.summary.updated_at.isoformat() if r.summary.updated_at else "",
+)
+
+
 class ListModel(QAbstractTableModel):
     """A read-only table of one row per item in `rows()`, with fixed column headers."""
 
@@ -165,22 +176,11 @@ class RecordListModel(ListModel):
             rows.sort(key=lambda r: r.summary.version, reverse=True)
         healthy = [g for g in groups.values() if not g[0].summary.broken]
         broken = [g for g in groups.values() if g[0].summary.broken]
-        healthy.sort(key=lambda g: self._sort_key(g[0], column), reverse=descending)
+        key = _SORT_KEYS[column]
+        healthy.sort(key=lambda g: key(g[0]), reverse=descending)
         self.beginResetModel()
         self.shown = [row for group in healthy + broken for row in group]
         self.endResetModel()
-
-    @staticmethod
-    def _sort_key(row: Row, column: int) -> Any:
-        r, s = row.record, row.summary
-        return (
-            name_of(s),
-            s.visit_date.isoformat() if s.visit_date else "",
-            status_text(s, row.superseded_by),
-            r.percent or 0,
-            grade_text(r),
-            s.updated_at.isoformat() if s.updated_at else "",
-        )[column]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -29,7 +29,13 @@ def test_every_save_updates_the_index_and_the_list_reads_it(
 ) -> None:
     session = EditingSession.create(store, small_rubric)
     session.update_centre(name="甲托育", address="北京市朝阳区幸福路 1 号")
-    assert entry(store, session.key)["centre_name"] == "甲托育"
+    # An autosave updates the entry in memory; the file follows when the list is read.
+    assert not (store.root / INDEX_FILE).exists()
+    read: list[str] = []
+    real_read = store._read
+    store._read = lambda path, key: read.append(key) or real_read(path, key)  # type: ignore[method-assign]
+    [summary] = store.list()
+    assert summary.centre_name == "甲托育" and read == [], "listed without reading the record"
     assert entry(store, session.key)["address"] == "北京市朝阳区幸福路 1 号"
 
     # While its stamp matches, the entry is what the list shows: the record is not read.
@@ -75,12 +81,11 @@ def test_a_record_folder_removed_by_hand_leaves_the_list(
     assert [e["key"] for e in index_data(store)["entries"]] == [kept.key]
 
 
-def test_delete_restore_and_purge_move_the_entry(
-    store: Store, small_rubric: LoadedRubric
-) -> None:
+def test_delete_restore_and_purge_move_the_entry(store: Store, small_rubric: LoadedRubric) -> None:
     session = EditingSession.create(store, small_rubric)
     session.update_centre(name="甲托育")
     store.delete(session.key)
+    assert [e.summary.centre_name for e in store.bin_list()] == ["甲托育"]
     assert entry(store, session.key, "bin")["centre_name"] == "甲托育"
     assert "deleted_at" in entry(store, session.key, "bin")
     assert store.list() == [] and [e.summary.centre_name for e in store.bin_list()] == ["甲托育"]
@@ -88,6 +93,7 @@ def test_delete_restore_and_purge_move_the_entry(
     assert [s.centre_name for s in store.list()] == ["甲托育"] and store.bin_list() == []
     store.delete(session.key)
     store.purge(session.key)
+    assert store.bin_list() == []
     assert index_data(store).get("entries", []) == []
 
 
@@ -101,6 +107,7 @@ def test_progress_and_grade_are_computed_once_then_remembered(
     remembered = entry(store, session.key)["overview"]
     assert remembered["scored"] == 1 and remembered["grade"] == first.grade
     session.set_score("4.1.2", 4)
+    store.list()
     assert "overview" not in entry(store, session.key), "a save makes the old overview stale"
     [second] = record_overviews(store, [small_rubric])
     assert second.percent == 40

@@ -195,7 +195,7 @@ def test_reopening_the_store_after_the_window_closed_shows_everything(
     again.open_assessment(key)
     session = again.controller.session
     assert session.entry("4.1.1").score == 3 and session.entry("4.1.1").note == "部分资料缺失"
-    assert again.workspace.scoring.current() == "4.1.2", "resumes at the first unscored"
+    assert again.workspace.scoring.current() == "4.1.1", "resumes where the assessor stopped"
     again.workspace.show_indicator("4.1.1")
     assert again.workspace.scoring.panel.note.toPlainText() == "部分资料缺失"
     assert again.workspace.summary.total.text() == "总分 3 / 25"
