@@ -26,7 +26,10 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-REAL_RUBRIC = Path(__file__).resolve().parent.parent / "rubrics" / "ws-t-821-2023.json"
+RUBRICS = Path(__file__).resolve().parent.parent / "rubrics"
+REAL_RUBRIC = RUBRICS / "ws-t-821-2023-v2.json"
+# The 2024.1 draft: kept byte for byte, because assessments signed on it name its hash.
+DRAFT_2024_RUBRIC = RUBRICS / "ws-t-821-2023.json"
 
 
 def _levels(max_points: float, partial: float | None = None) -> list[dict[str, Any]]:
@@ -166,3 +169,8 @@ def real_rubric_path() -> Path:
     if not REAL_RUBRIC.is_file():
         pytest.skip(f"{REAL_RUBRIC.name} has not been written yet")
     return REAL_RUBRIC
+
+
+@pytest.fixture
+def draft_2024_rubric_path() -> Path:
+    return DRAFT_2024_RUBRIC

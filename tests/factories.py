@@ -184,3 +184,84 @@ def small_rubric_data() -> dict[str, Any]:
 
 def small_rubric() -> LoadedRubric:
     return LoadedRubric.of(Rubric.model_validate(small_rubric_data()), "test-rubric")
+
+
+FORMAT2_DOCUMENTS: list[dict[str, Any]] = [
+    {
+        "id": "szbz",
+        "title": "托育机构设置标准（试行）",
+        "issuer": "国家卫生健康委员会",
+        "number": "国卫人口发〔2019〕58号",
+        "year": 2019,
+        "kind": "national",
+        "verified": True,
+    },
+    {
+        "id": "std",
+        "title": "测试评估标准",
+        "issuer": "测试",
+        "number": "TEST—2024",
+        "year": 2024,
+        "kind": "standard",
+        "verified": False,
+    },
+]
+
+
+def national_basis(section: str = "") -> dict[str, Any]:
+    return {"refs": [{"document": "szbz", "section": section}]}
+
+
+def small_rubric_v2_data() -> dict[str, Any]:
+    """The small rubric in format 2: documents, a basis everywhere, format 2 parameters with
+    room minima per class and outdoor area per place, and a change log. Indicators ground
+    differently: 4.1.x on the national rule, 5.1.x on the standard's text, 5.2.1 on the project."""
+    data = small_rubric_data()
+    data["format"] = "assessor.rubric/2"
+    data["documents"] = copy.deepcopy(FORMAT2_DOCUMENTS)
+    grounds = {"4": national_basis("第三条"), "5.1": {"refs": [{"document": "std"}]}}
+    for dim in data["dimensions"]:
+        for item in dim["items"]:
+            for ind in item["indicators"]:
+                ind["basis"] = (
+                    grounds.get(item["id"])
+                    or grounds.get(dim["id"])
+                    or {
+                        "refs": [],
+                        "project": True,
+                        "note": "由测试拟定",
+                    }
+                )
+    params = data["check_parameters"]
+    for name in ("health_fulltime_from_children", "indoor_m2_per_child", "outdoor_m2_per_child"):
+        del params[name]
+    rooms = {"infant": 15, "toddler_small": 35, "toddler_large": 35, "mixed": 35}
+    for kind, limit in params["class_limits"].items():
+        limit["min_room_m2"] = rooms[kind]
+        limit["basis"] = national_basis()
+    params["class_limits"]["mixed"].update(verified=True, ratio_verified=False)
+    params.update(
+        health_children_per_fulltime=150,
+        health_verified=True,
+        health_basis=national_basis(),
+        outdoor_m2_per_place=3,
+        outdoor_m2_per_place_constrained=2,
+        room_verified=False,
+        area_basis=national_basis(),
+        home_care_basis=national_basis(),
+        home_care_scope="家庭托育点不在本测试标准的适用范围内。",
+    )
+    data["changes"] = [
+        {
+            "version": "2",
+            "date": "2026-01-01",
+            "entries": [
+                {"target": "4.1.3", "what": "改写", "why": "测试", "basis": national_basis()}
+            ],
+        }
+    ]
+    return data
+
+
+def small_rubric_v2() -> LoadedRubric:
+    return LoadedRubric.of(Rubric.model_validate(small_rubric_v2_data()), "test-rubric-v2")

@@ -9,7 +9,9 @@ from typing import Any
 import click
 
 from assessor.core.problems import ProblemsError, UserError
+from assessor.core.rubric.basis import describe_basis, grounding
 from assessor.core.rubric.model import Source
+from assessor.core.rubric.provenance import grounding_counts, grounding_note
 from assessor.core.rubric.validate import LoadedRubric, load_rubric
 from assessor.core.rubric.xlsx import rubric_from_xlsx, rubric_to_xlsx
 from assessor.core.storage.atomic import atomic_write_bytes
@@ -119,9 +121,14 @@ def summary_json(loaded: LoadedRubric) -> dict[str, Any]:
                 "levels": [lv.points for lv in ind.levels],
                 "basic": ind.basic is not None,
                 "na_allowed": ind.na_allowed,
+                "grounding": grounding(rubric, ind).value,
+                "basis": None if ind.basis is None else ind.basis.model_dump(mode="json"),
+                "basis_text": describe_basis(rubric, ind.basis),
             }
             for dim, _, ind in loaded.walk()
         ],
+        "documents": [doc.model_dump(mode="json") for doc in rubric.documents],
+        "grounding_counts": {g.value: n for g, n in grounding_counts(loaded).items()},
     }
 
 
@@ -138,10 +145,15 @@ def unverified_notices(loaded: LoadedRubric) -> list[str]:
     params = rubric.check_parameters
     groups = [
         ("卫生保健人员配备", params.health_verified),
-        ("生均面积", params.area_verified),
+        ("户外面积", params.area_verified),
         ("家庭托育点规模", params.home_care_verified),
     ]
-    groups += [(limit.label, limit.verified) for limit in params.class_limits.values()]
+    if params.room_verified is not None:
+        groups.append(("班级活动用房面积", params.room_verified))
+    for limit in params.class_limits.values():
+        groups.append((f"{limit.label}班额", limit.verified))
+        if limit.children_per_carer is not None:
+            groups.append((f"{limit.label}配比", limit.ratio_is_verified()))
     missing = [name for name, verified in groups if not verified]
     if missing:
         notices.append(f"核查参数未核实：{'、'.join(missing)}")
@@ -166,6 +178,9 @@ def render_summary(loaded: LoadedRubric) -> str:
         *(f"  {d.id} {d.name}：{d.max:g} 分" for d in rubric.dimensions),
         f"评估指标：{len(loaded.indicators)} 项，其中基础指标 {rubric.basic_count} 项",
     ]
+    grounded = grounding_note(loaded)
+    if grounded:
+        lines.append(f"依据：{grounded}")
     notices = unverified_notices(loaded)
     if notices:
         lines.append("未核实事项：")
@@ -194,5 +209,7 @@ def render_tree(loaded: LoadedRubric) -> str:
                 marks = ("［基础指标］" if ind.basic else "") + (
                     "［可不适用］" if ind.na_allowed else ""
                 )
+                if ind.basic is not None and ind.basic.veto_below is not None:
+                    marks += f"［低于 {ind.basic.veto_below:g} 分否决］"
                 lines.append(f"    {ind.id} {ind.short}（{ind.max:g} 分；档次 {levels}）{marks}")
     return "\n".join(lines)

@@ -30,7 +30,7 @@ def samples_dir() -> Path:
 
 
 def default_rubric_path() -> Path:
-    return rubrics_dir() / "ws-t-821-2023.json"
+    return rubrics_dir() / "ws-t-821-2023-v2.json"
 
 
 def font_path() -> Path:

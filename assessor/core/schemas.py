@@ -23,7 +23,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 _IDS = {
     "assessment": "assessor.assessment/1",
     "evidence": "assessor.evidence/1",
-    "rubric": "assessor.rubric/1",
+    "rubric": "assessor.rubric/2",
     "sample": SAMPLE_FORMAT,
     "training-rule": RULE_FORMAT,
 }

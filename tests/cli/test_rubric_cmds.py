@@ -106,6 +106,8 @@ def test_show_json(rubric_file: Path, small_rubric: LoadedRubric, capsys: Capsys
         "dimensions",
         "basic_count",
         "indicators",
+        "documents",
+        "grounding_counts",
     ]
     assert shown["code"] == "TEST 1—2024"
     assert shown["title"] == "测试用评估标准"
@@ -125,7 +127,12 @@ def test_show_json(rubric_file: Path, small_rubric: LoadedRubric, capsys: Capsys
         "levels": [6, 3, 0],
         "basic": False,
         "na_allowed": False,
+        "grounding": "unstated",  # a format 1 file states no basis
+        "basis": None,
+        "basis_text": "未注明",
     }
+    assert shown["documents"] == []
+    assert shown["grounding_counts"] == {"unstated": 5}
     assert [(i["id"], i["basic"], i["na_allowed"]) for i in shown["indicators"][3:]] == [
         ("5.1.1", True, False),
         ("5.1.2", False, True),

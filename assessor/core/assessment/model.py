@@ -73,6 +73,9 @@ class ClassGroup(Strict):
     kind: ClassKind
     children: int = Field(ge=0, le=200)
     carers: int = Field(ge=0, le=50)
+    room_m2: float | None = Field(
+        default=None, ge=0, le=10000, description="本班活动用房（乳儿班为活动区）使用面积，平方米"
+    )
 
 
 class StaffCounts(Strict):
@@ -110,6 +113,10 @@ class Centre(Strict):
     staff: StaffCounts = Field(default_factory=StaffCounts)
     indoor_area_m2: float = Field(default=0, ge=0, le=100000)
     outdoor_area_m2: float = Field(default=0, ge=0, le=100000)
+    outdoor_constrained: bool = Field(
+        default=False,
+        description="城市人口密集地区改、扩建，设置户外场地确有困难（户外面积按较低下限核查）",
+    )
 
     @field_validator("uscc")
     @classmethod

@@ -32,6 +32,7 @@ from assessor.core.report.styles import (
 )
 from assessor.core.report.text import GAP, date_text, markup, percent, points
 from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.scoring.checks import scope_notice
 from assessor.core.scoring.grade import ranked_bands
 from assessor.core.scoring.result import Result
 
@@ -180,6 +181,14 @@ def _profile_rows(
     return rows
 
 
+def _scope(rubric: LoadedRubric, assessment: Assessment) -> list[Flowable]:
+    """What the rubric says about a 家庭托育点, when the centre is one."""
+    notice = scope_notice(rubric, assessment.centre)
+    if notice is None:
+        return []
+    return [Spacer(1, 8), Para(f"适用范围：{markup(notice)}", styles().notice)]
+
+
 def cover(rubric: LoadedRubric, assessment: Assessment, result: Result) -> list[Flowable]:
     st = styles()
     r = rubric.rubric
@@ -208,6 +217,7 @@ def cover(rubric: LoadedRubric, assessment: Assessment, result: Result) -> list[
         ),
         Spacer(1, 16),
         _grade_block(rubric, result),
+        *_scope(rubric, assessment),
         Spacer(1, 16),
         profile,
         Para(f"等级规则：{markup(r.grade_rule.text)}", st.caption),

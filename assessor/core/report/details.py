@@ -25,7 +25,9 @@ from assessor.core.report.styles import (
 )
 from assessor.core.report.summary import CHECK_COLOURS
 from assessor.core.report.text import GAP, markup, paragraphs, points
-from assessor.core.rubric.model import CHECK_LABELS, Indicator, ScoreLevel, Source
+from assessor.core.rubric.basis import basis_sources
+from assessor.core.rubric.model import CHECK_LABELS, Indicator, Rubric, ScoreLevel, Source
+from assessor.core.rubric.provenance import grounding_note
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import STATUS_LABELS as CHECK_STATUS_LABELS
 from assessor.core.scoring.checks import Finding, findings_for
@@ -62,6 +64,17 @@ def _score_cell(ind: Indicator, entry: IndicatorScore | None) -> str:
     level = level_at(ind, entry.score)
     text = f"{points(entry.score)} / {points(ind.max)}"
     return f"{text}<br/>{_muted(markup(level.label))}" if level else text
+
+
+def _basis_line(rubric: Rubric, ind: Indicator) -> list[Para]:
+    """One line per source and one for the note. ReportLab hangs only one closing mark in the
+    right margin, so two in a row (「）》」「）；」) can start a line: titles go bare, one a line,
+    and the rubric's notes avoid such pairs (tested)."""
+    if ind.basis is None:  # format 1 rubrics state no basis
+        return []
+    lines = [*basis_sources(rubric, ind.basis, book_marks=False), ind.basis.note.strip()]
+    text = "<br/>".join(markup(line) for line in lines if line)
+    return [Para(f"依据：{text}", styles().cell_muted)]
 
 
 def _earned_of(earned: float, applicable: float, maximum: float) -> str:
@@ -129,7 +142,9 @@ def indicator_section(
             ires = items[item.id]
             n = len(rows)
             rescaled = (
-                _muted(f"含不适用指标：应得分 {points(ires.applicable_max)}（满分 {points(item.max)}）")
+                _muted(
+                    f"含不适用指标：应得分 {points(ires.applicable_max)}（满分 {points(item.max)}）"
+                )
                 if ires.applicable_max < item.max
                 else ""
             )
@@ -146,6 +161,7 @@ def indicator_section(
             for k, ind in enumerate(item.indicators):
                 entry = entries.get(ind.id)
                 record = _record_cell(entry, findings_for(findings, ind.id))
+                record += _basis_line(rubric.rubric, ind)
                 if k == 0 and _height(record, widths[3]) < FRAME_HEIGHT / 2:
                     # Keeps the item row from ending a page alone. Only for a short first
                     # row: ReportLab cannot split a kept-together pair taller than a page.
@@ -161,17 +177,25 @@ def indicator_section(
                     ]
                 )
         out.append(grid_table(rows, widths, extra=extra))
+    out += [Spacer(1, 8), *(Para(line, st.caption) for line in _provenance_lines(rubric))]
+    return out
+
+
+def _provenance_lines(rubric: LoadedRubric) -> list[str]:
+    """What the indicators rest on and what is drafted, under the indicator table."""
+    lines = []
+    grounded = grounding_note(rubric)
+    if grounded:
+        lines.append(
+            f"依据：本报告所用评估标准数据（版本 {markup(rubric.rubric.version)}）{grounded}"
+        )
     drafted = sum(1 for ind in rubric.indicators if ind.source is Source.drafted)
     if drafted:
-        out += [
-            Spacer(1, 8),
-            Para(
-                f"说明：本报告所用评估标准数据中，有 {drafted} 项指标的文字系依据公开资料起草，"
-                "尚待与标准原文核对，以标准原文为准。",
-                st.caption,
-            ),
-        ]
-    return out
+        lines.append(
+            f"说明：本报告所用评估标准数据中，有 {drafted} 项指标的文字系依据公开资料起草，"
+            "尚待与标准原文核对，以标准原文为准。"
+        )
+    return lines
 
 
 @dataclass(frozen=True)

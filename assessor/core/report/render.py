@@ -26,11 +26,12 @@ from assessor.core.report.styles import (
 from assessor.core.report.summary import dimension_section, findings_section, veto_section
 from assessor.core.rubric.model import Source
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.scoring.checks import Finding
+from assessor.core.scoring.checks import Finding, scope_notice
 from assessor.core.scoring.result import Result
 
 PROVISIONAL_RULE_NOTICE = "等级划分规则为默认参数，以标准原文及属地细则为准"
 DRAFTED_TEXT_NOTICE = "部分指标文字依据公开资料起草，以标准原文为准"
+HOME_SCOPE_NOTICE = "家庭托育点：适用范围见封面"
 
 
 def centre_name(assessment: Assessment) -> str:
@@ -50,6 +51,8 @@ def _decor(rubric: LoadedRubric, assessment: Assessment, training: bool) -> Page
         notices.append(PROVISIONAL_RULE_NOTICE)
     if any(ind.source is Source.drafted for ind in rubric.indicators):
         notices.append(DRAFTED_TEXT_NOTICE)
+    if scope_notice(rubric, assessment.centre):
+        notices.append(HOME_SCOPE_NOTICE)
     return PageDecor(
         header=f"托育机构质量评估报告 · {centre_name(assessment)}",
         footer_left=f"评估编号 {assessment.id[:8]} · 版本 v{assessment.version}",

@@ -7,11 +7,14 @@ Structural rules that need the whole tree (sums, unique ids, basic count) live i
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RUBRIC_FORMAT = "assessor.rubric/1"
+RUBRIC_FORMAT_V1 = "assessor.rubric/1"
+# Format 2 adds the documents, every indicator's and check parameter group's basis and the
+# change log, and requires them; format 1 files load as they always did.
+RUBRIC_FORMAT = "assessor.rubric/2"
 
 CLAUSE_PATTERN = r"^\d+(\.\d+)*$"
 
@@ -20,6 +23,14 @@ class Strict(BaseModel):
     """Base for format models: unknown keys are errors, so typos in data files surface."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def later(default: Any = None, **kwargs: Any) -> Any:
+    """A field added after format 1. Left out of the dumped data while at its default, so a
+    model read from an older file dumps to that file's data and keeps its content hash."""
+    if isinstance(default, list):
+        return Field(default_factory=list, exclude_if=lambda value: value == [], **kwargs)
+    return Field(default=default, exclude_if=lambda value: value == default, **kwargs)
 
 
 class Source(StrEnum):
@@ -68,10 +79,66 @@ CHECK_LABELS: dict[CheckId, str] = {
     CheckId.class_size: "班级规模",
     CheckId.carer_ratio: "保育人员配比",
     CheckId.health_staff: "卫生保健人员",
-    CheckId.indoor_area: "室内生均面积",
-    CheckId.outdoor_area: "户外生均面积",
+    CheckId.indoor_area: "班级活动用房面积",
+    CheckId.outdoor_area: "户外面积（按托位）",
     CheckId.home_care: "家庭托育点规模与配比",
 }
+
+
+class DocumentKind(StrEnum):
+    """What a basis document is to this rubric; the provenance counts group by it."""
+
+    standard = "standard"  # the standard this rubric encodes, or reports of its text
+    national = "national"  # a national law, rule or standard it builds on
+    local = "local"  # a province's or city's rule
+
+
+DOCUMENT_KIND_LABELS: dict[DocumentKind, str] = {
+    DocumentKind.standard: "本标准",
+    DocumentKind.national: "国家规定",
+    DocumentKind.local: "地方规定",
+}
+
+PROJECT_BASIS_LABEL = "本项目拟定"
+
+
+class Document(Strict):
+    """A document indicators and check parameters rest on, listed once in the rubric header."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40, description="引用用的编号")
+    title: str = Field(min_length=1, description="文件全称")
+    issuer: str = Field(default="", description="发布机关")
+    number: str = Field(default="", description="文号或标准号")
+    year: int = Field(ge=1949, le=2100)
+    kind: DocumentKind
+    verified: bool = Field(description="条文是否已与原文核对；仅据报道或转述时为否")
+
+
+class BasisRef(Strict):
+    document: str = Field(min_length=1, description="documents 中的编号")
+    section: str = Field(default="", description="条、款、章节，已知时填写")
+
+
+class Basis(Strict):
+    """What an indicator or a check parameter group rests on: documents and/or the project's
+    own drafting (`project`, shown as 本项目拟定), with a note saying which part is which."""
+
+    refs: list[BasisRef] = Field(default_factory=list)
+    project: bool = Field(default=False, description="含本项目拟定的内容（如分档数字）")
+    note: str = ""
+
+
+class ChangeEntry(Strict):
+    target: str = Field(min_length=1, description="指标编号、核查参数名或 rubric")
+    what: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    basis: Basis
+
+
+class Change(Strict):
+    version: str = Field(min_length=1)
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    entries: list[ChangeEntry] = Field(min_length=1)
 
 
 class ScoreLevel(Strict):
@@ -85,6 +152,12 @@ class BasicFlag(Strict):
 
     verified: bool
     note: str = ""
+    na_allowed: bool = later(
+        False, description="该基础指标能否判定为不适用（需同时写明不适用条件）"
+    )
+    veto_below: float | None = later(
+        None, gt=0, description="得分低于此值为未达标（否决）；缺省为满分"
+    )
 
 
 class Indicator(Strict):
@@ -100,6 +173,13 @@ class Indicator(Strict):
     evidence_hints: list[str] = Field(default_factory=list)
     checks: list[CheckId] = Field(default_factory=list)
     source: Source
+    basis: Basis | None = later()
+
+    def veto_threshold(self) -> float:
+        """A basic indicator scored below this is unmet (vetoes the grade)."""
+        if self.basic is not None and self.basic.veto_below is not None:
+            return self.basic.veto_below
+        return self.max
 
 
 class Item(Strict):
@@ -154,25 +234,49 @@ class ClassLimit(Strict):
     label: str
     max_children: int = Field(gt=0)
     children_per_carer: float | None = Field(default=None, gt=0)
-    verified: bool
+    verified: bool = Field(description="班额（及未单列时的配比）是否已核实")
+    ratio_verified: bool | None = later(description="配比单独核实与否；缺省同 verified")
+    min_room_m2: float | None = later(gt=0, description="班级活动用房使用面积下限（平方米）")
+    basis: Basis | None = later()
+
+    def ratio_is_verified(self) -> bool:
+        return self.verified if self.ratio_verified is None else self.ratio_verified
 
 
 class CheckParameters(Strict):
-    """Numbers from the national rules the computed checks use; each group says if verified."""
+    """Numbers from the national rules the computed checks use; each group says if verified.
+
+    Format 1 gave health staff as a threshold and areas per enrolled child; format 2 gives
+    health staff per each N children, outdoor area per registered place (托位) and room minima
+    per class (in `class_limits`). The format 1 fields stay so that older files load."""
 
     class_limits: dict[Literal["infant", "toddler_small", "toddler_large", "mixed"], ClassLimit]
-    health_fulltime_from_children: int = Field(gt=0)
+    health_fulltime_from_children: int | None = later(gt=0, description="格式 1")
+    health_children_per_fulltime: int | None = later(
+        gt=0, description="每收托此数婴幼儿至少配备 1 名专职卫生保健人员"
+    )
     health_verified: bool
-    indoor_m2_per_child: float = Field(gt=0)
-    outdoor_m2_per_child: float = Field(gt=0)
-    area_verified: bool
+    health_basis: Basis | None = later()
+    indoor_m2_per_child: float | None = later(gt=0, description="格式 1")
+    outdoor_m2_per_child: float | None = later(gt=0, description="格式 1")
+    outdoor_m2_per_place: float | None = later(gt=0, description="每托位户外活动场地面积下限")
+    outdoor_m2_per_place_constrained: float | None = later(
+        gt=0, description="用地紧张的城市改扩建项目每托位户外面积下限"
+    )
+    area_verified: bool = Field(description="户外面积参数是否已核实")
+    room_verified: bool | None = later(description="班级活动用房面积下限是否已核实")
+    area_basis: Basis | None = later()
     home_care_max_children: int = Field(gt=0)
     home_care_children_per_carer: float = Field(gt=0)
     home_care_verified: bool
+    home_care_basis: Basis | None = later()
+    home_care_scope: str = later(
+        "", description="家庭托育点是否适用本标准的说明（评估家庭托育点时显示）"
+    )
 
 
 class Rubric(Strict):
-    format: Literal["assessor.rubric/1"] = RUBRIC_FORMAT
+    format: Literal["assessor.rubric/1", "assessor.rubric/2"] = RUBRIC_FORMAT
     code: str = Field(min_length=1)
     title: str = Field(min_length=1)
     version: str = Field(min_length=1, description="本数据文件的版本")
@@ -180,6 +284,8 @@ class Rubric(Strict):
     published: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     effective: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     notes: str = ""
+    documents: list[Document] = later([])
+    changes: list[Change] = later([], description="修订记录，最新在后")
     total: float = Field(gt=0)
     basic_count: int = Field(ge=0)
     grade_rule: GradeRule

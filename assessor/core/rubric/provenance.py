@@ -3,18 +3,43 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from assessor.core.rubric.basis import Grounding, grounding
 from assessor.core.rubric.model import Source
 from assessor.core.rubric.validate import LoadedRubric
 
 
+def grounding_counts(rubric: LoadedRubric) -> Counter[Grounding]:
+    return Counter(grounding(rubric.rubric, ind) for ind in rubric.indicators)
+
+
+def grounding_note(rubric: LoadedRubric) -> str | None:
+    """How many indicators rest on a rule, on the standard's known text, on the project's own
+    drafting; None for a rubric that states no basis (format 1)."""
+    counts = grounding_counts(rubric)
+    if counts[Grounding.unstated] == len(rubric.indicators):
+        return None
+    text = (
+        f"{len(rubric.indicators)} 项指标中，{counts[Grounding.rule]} 项依据国家规定，"
+        f"{counts[Grounding.standard]} 项依据标准已知文本，"
+        f"{counts[Grounding.project]} 项为本项目拟定"
+    )
+    if counts[Grounding.unstated]:
+        text += f"，{counts[Grounding.unstated]} 项未注明依据"
+    return text + "。"
+
+
 def provenance_notes(rubric: LoadedRubric) -> list[str]:
-    """Identity first, then every unverified part of the rubric, in Chinese."""
+    """Identity first, then what the indicators rest on and every unverified part, in Chinese."""
     r = rubric.rubric
     notes = [
         f"{r.code}《{r.title}》，数据文件版本 {r.version}，内容哈希 {rubric.sha256[:16]}…",
         f"{r.issuer}发布（{r.published}），{r.effective} 起实施。",
     ]
+    grounded = grounding_note(rubric)
+    if grounded:
+        notes.append(grounded)
     total = len(rubric.indicators)
     drafted = sum(1 for ind in rubric.indicators if ind.source is Source.drafted)
     if drafted:

@@ -20,7 +20,15 @@ from assessor.core.problems import (
     problems_from_validation,
     read_input,
 )
-from assessor.core.rubric.model import Dimension, Indicator, Item, Rubric
+from assessor.core.rubric.model import (
+    RUBRIC_FORMAT_V1,
+    Basis,
+    CheckParameters,
+    Dimension,
+    Indicator,
+    Item,
+    Rubric,
+)
 
 _EPSILON = 1e-9
 
@@ -121,6 +129,7 @@ def structural_problems(rubric: Rubric, where: str) -> list[Problem]:
                 if not ind.id.startswith(item.id + "."):
                     add(f"{kpath}.id", f"指标编号 {ind.id} 不属于项目 {item.id}")
                 _check_indicator(ind, kpath, add)
+                _check_basic_na(ind, kpath, strict=rubric.format != RUBRIC_FORMAT_V1, add=add)
                 ind_sum += ind.max
             if not _same(ind_sum, item.max):
                 add(
@@ -141,6 +150,11 @@ def structural_problems(rubric: Rubric, where: str) -> list[Problem]:
     if basic != rubric.basic_count:
         add("basic_count", f"声明基础指标 {rubric.basic_count} 项，实际标记了 {basic} 项")
     _check_grade_rule(rubric, add)
+    if rubric.format == RUBRIC_FORMAT_V1:
+        _check_format1_parameters(rubric.check_parameters, add)
+    else:
+        _check_format2(rubric, add)
+    _check_bases(rubric, add)
     return problems
 
 
@@ -174,6 +188,127 @@ def _check_indicator(ind: Indicator, path: str, add) -> None:
         add(f"{path}.levels", "基础指标必须有低于满分的“未达标”档")
     if ind.na_allowed and not ind.na_condition.strip():
         add(f"{path}.na_condition", "允许“不适用”的指标必须写明适用条件")
+
+
+def _check_basic_na(ind: Indicator, path: str, strict: bool, add) -> None:
+    """Whether a basic indicator may be N/A is its own explicit choice (format 2); a veto
+    threshold must leave a level that vetoes (any format)."""
+    basic = ind.basic
+    if basic is None:
+        return
+    if basic.veto_below is not None:
+        if basic.veto_below > ind.max + _EPSILON:
+            add(f"{path}.basic.veto_below", f"否决线 {_fmt(basic.veto_below)} 超过指标满分")
+        elif not any(lv.points < basic.veto_below - _EPSILON for lv in ind.levels):
+            add(f"{path}.basic.veto_below", "没有低于否决线的评分档次，否决永远不会发生")
+    if not strict:
+        return
+    if ind.na_allowed and not basic.na_allowed:
+        add(
+            f"{path}.na_allowed",
+            "基础指标不得判定为不适用，除非在 basic.na_allowed 中明确允许并写明不适用条件",
+        )
+    if basic.na_allowed and not (ind.na_allowed and ind.na_condition.strip()):
+        add(f"{path}.basic.na_allowed", "允许不适用的基础指标须同时设 na_allowed 并写明不适用条件")
+
+
+def _check_format1_parameters(params: CheckParameters, add) -> None:
+    for name in ("health_fulltime_from_children", "indoor_m2_per_child", "outdoor_m2_per_child"):
+        if getattr(params, name) is None:
+            add(f"check_parameters.{name}", "格式 1 的评估标准文件必须填写此参数")
+
+
+_FORMAT2_PARAMETERS = (
+    "health_children_per_fulltime",
+    "health_basis",
+    "outdoor_m2_per_place",
+    "outdoor_m2_per_place_constrained",
+    "room_verified",
+    "area_basis",
+    "home_care_basis",
+)
+_FORMAT1_ONLY = ("health_fulltime_from_children", "indoor_m2_per_child", "outdoor_m2_per_child")
+
+
+def _check_format2(rubric: Rubric, add) -> None:
+    """Format 2 names what everything rests on: documents, bases and a change log."""
+    if not rubric.documents:
+        add("documents", "格式 2 的评估标准文件必须列出依据文件")
+    seen: set[str] = set()
+    for n, doc in enumerate(rubric.documents):
+        if doc.id in seen:
+            add(f"documents[{n}].id", f"依据文件编号 {doc.id} 重复")
+        seen.add(doc.id)
+    for d, dim in enumerate(rubric.dimensions):
+        for i, item in enumerate(dim.items):
+            for k, ind in enumerate(item.indicators):
+                if ind.basis is None:
+                    add(
+                        f"dimensions[{d}].items[{i}].indicators[{k}].basis",
+                        f"指标 {ind.id} 缺少依据（basis）",
+                    )
+    params = rubric.check_parameters
+    for name in _FORMAT2_PARAMETERS:
+        if getattr(params, name) is None:
+            add(f"check_parameters.{name}", "格式 2 的评估标准文件必须填写此参数")
+    for name in _FORMAT1_ONLY:
+        if getattr(params, name) is not None:
+            add(f"check_parameters.{name}", "这是格式 1 的参数，格式 2 中应删除")
+    if not params.home_care_scope.strip():
+        add("check_parameters.home_care_scope", "必须说明家庭托育点是否适用本标准")
+    for kind, limit in params.class_limits.items():
+        where = f"check_parameters.class_limits.{kind}"
+        if limit.basis is None:
+            add(f"{where}.basis", f"{limit.label}的参数缺少依据（basis）")
+        if limit.min_room_m2 is None:
+            add(f"{where}.min_room_m2", f"缺少{limit.label}活动用房面积下限")
+    targets = _change_targets(rubric)
+    for c, change in enumerate(rubric.changes):
+        for e, entry in enumerate(change.entries):
+            if entry.target not in targets:
+                add(f"changes[{c}].entries[{e}].target", f"修订对象 {entry.target} 不存在")
+
+
+def _change_targets(rubric: Rubric) -> set[str]:
+    ids = {dim.id for dim in rubric.dimensions}
+    ids |= {item.id for dim in rubric.dimensions for item in dim.items}
+    ids |= {ind.id for dim in rubric.dimensions for item in dim.items for ind in item.indicators}
+    params = rubric.check_parameters
+    ids |= {f"check_parameters.{name}" for name in type(params).model_fields}
+    ids |= {f"check_parameters.class_limits.{kind}" for kind in params.class_limits}
+    return ids | {"rubric", "grade_rule", "na_rule", "basic_count"}
+
+
+def _bases(rubric: Rubric) -> list[tuple[str, Basis]]:
+    """Every basis in the rubric with its path."""
+    found: list[tuple[str, Basis]] = []
+    for d, dim in enumerate(rubric.dimensions):
+        for i, item in enumerate(dim.items):
+            for k, ind in enumerate(item.indicators):
+                if ind.basis is not None:
+                    found.append((f"dimensions[{d}].items[{i}].indicators[{k}].basis", ind.basis))
+    params = rubric.check_parameters
+    for name in ("health_basis", "area_basis", "home_care_basis"):
+        basis = getattr(params, name)
+        if basis is not None:
+            found.append((f"check_parameters.{name}", basis))
+    for kind, limit in params.class_limits.items():
+        if limit.basis is not None:
+            found.append((f"check_parameters.class_limits.{kind}.basis", limit.basis))
+    for c, change in enumerate(rubric.changes):
+        for e, entry in enumerate(change.entries):
+            found.append((f"changes[{c}].entries[{e}].basis", entry.basis))
+    return found
+
+
+def _check_bases(rubric: Rubric, add) -> None:
+    known = {doc.id for doc in rubric.documents}
+    for path, basis in _bases(rubric):
+        if not basis.refs and not basis.project:
+            add(path, "依据为空：应引用依据文件，或标明本项目拟定（project）")
+        for n, ref in enumerate(basis.refs):
+            if ref.document not in known:
+                add(f"{path}.refs[{n}].document", f"依据文件 {ref.document} 不在 documents 列表中")
 
 
 def _check_grade_rule(rubric: Rubric, add) -> None:

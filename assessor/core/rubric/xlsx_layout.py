@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from assessor.core.rubric.model import (
     CHECK_LABELS,
+    DOCUMENT_KIND_LABELS,
     METHOD_LABELS,
+    PROJECT_BASIS_LABEL,
     SOURCE_LABELS,
     CheckId,
     Source,
@@ -27,11 +29,24 @@ DIMS = "维度"
 ITEMS = "项目"
 INDS = "指标"
 LEVELS = "评分档次"
-SHEET_ORDER = (README, INFO, GRADE, NA, PARAMS, DIMS, ITEMS, INDS, LEVELS)
+DOCS = "依据文件"
+CHANGES = "修订记录"
+SHEET_ORDER = (README, INFO, DOCS, GRADE, NA, PARAMS, DIMS, ITEMS, INDS, LEVELS, CHANGES)
+# Sheets a format 1 workbook may lack.
+LATER_SHEETS = (DOCS, CHANGES)
 
 YES, NO = "是", "否"
 
-Kind = Literal["text", "id", "number", "bool", "date", "choice", "multi", "lines"]
+# A basis cell: one document per line as `编号` or `编号：条款`, a line 本项目拟定, and a last
+# line 说明：… for the note (which may run over several lines).
+BASIS_PROJECT = PROJECT_BASIS_LABEL
+BASIS_NOTE = "说明："
+BASIS_HELP = (
+    "每行一项：依据文件编号（见「依据文件」表），有条款时写成 编号：条款；"
+    f"含本项目自拟内容的加一行「{BASIS_PROJECT}」；最后可加一行「{BASIS_NOTE}……」"
+)
+
+Kind = Literal["text", "id", "number", "bool", "date", "choice", "multi", "lines", "basis"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +72,11 @@ class Col:
 
 
 INFO_FIELDS = (
-    Col("format", "格式版本", "固定为 assessor.rubric/1，不要修改"),
+    Col(
+        "format",
+        "格式版本",
+        "assessor.rubric/2（注明依据）或旧的 assessor.rubric/1；新文件用 assessor.rubric/2",
+    ),
     Col("code", "标准编号", "如 WS/T 821—2023"),
     Col("title", "标准名称", "如 托育机构质量评估标准"),
     Col("version", "数据版本", "本数据文件的版本；每次修改后应更改，如 2024.1"),
@@ -105,9 +124,10 @@ NA_FIELDS = (
     Col(
         "method",
         "折算方法",
-        "固定为「按维度折算」：不适用的指标不计分，所在维度按比例折算",
+        "「按总分折算」：不适用的指标不计入应得分，总分按实得分÷应得分折算一次；"
+        "旧文件的「按维度折算」：所在维度按比例折算",
         "choice",
-        {"rescale_dimension": "按维度折算"},
+        {"rescale_dimension": "按维度折算", "rescale_total": "按总分折算"},
         required=False,
     ),
     Col("text", "规则说明", "不适用时如何计分的中文表述"),
@@ -115,16 +135,38 @@ NA_FIELDS = (
 
 PARAM_FIELDS = (
     Col(
-        "health_fulltime_from_children",
-        "需专职卫生保健人员的收托人数",
-        "收托人数达到此数时至少配备一名专职卫生保健人员",
+        "health_children_per_fulltime",
+        "每名专职卫生保健人员对应的收托人数",
+        "每收托此数婴幼儿至少配备一名专职卫生保健人员（如 150：150 人 1 名，300 人 2 名）",
         "number",
+        required=False,
     ),
     Col("health_verified", "卫生保健参数已核实", "是/否", "bool"),
-    Col("indoor_m2_per_child", "生均室内面积（平方米）", "每名婴幼儿室内使用面积下限", "number"),
-    Col("outdoor_m2_per_child", "生均室外面积（平方米）", "每名婴幼儿室外活动面积下限", "number"),
-    Col("area_verified", "面积参数已核实", "是/否", "bool"),
-    Col("home_care_max_children", "家庭托育点最多收托人数", "超过此数须登记为托育机构", "number"),
+    Col("health_basis", "卫生保健参数依据", BASIS_HELP, "basis", required=False),
+    Col(
+        "outdoor_m2_per_place",
+        "每托位户外面积（平方米）",
+        "按登记托位数计的户外活动场地面积下限",
+        "number",
+        required=False,
+    ),
+    Col(
+        "outdoor_m2_per_place_constrained",
+        "改扩建困难时每托位户外面积（平方米）",
+        "城市人口密集地区改、扩建，设置确有困难时的下限",
+        "number",
+        required=False,
+    ),
+    Col("area_verified", "户外面积参数已核实", "是/否", "bool"),
+    Col(
+        "room_verified",
+        "活动用房面积下限已核实",
+        "下表「活动用房面积下限」是否已核实（是/否）",
+        "bool",
+        required=False,
+    ),
+    Col("area_basis", "面积参数依据", BASIS_HELP, "basis", required=False),
+    Col("home_care_max_children", "家庭托育点最多收托人数", "超过此数应登记为托育机构", "number"),
     Col(
         "home_care_children_per_carer",
         "家庭托育点每名照护人员最多照护人数",
@@ -132,6 +174,34 @@ PARAM_FIELDS = (
         "number",
     ),
     Col("home_care_verified", "家庭托育参数已核实", "是/否", "bool"),
+    Col("home_care_basis", "家庭托育参数依据", BASIS_HELP, "basis", required=False),
+    Col(
+        "home_care_scope",
+        "家庭托育点适用说明",
+        "评估家庭托育点时显示：家庭托育点是否适用本标准",
+        required=False,
+    ),
+    Col(
+        "health_fulltime_from_children",
+        "需专职卫生保健人员的收托人数（旧格式）",
+        "仅 assessor.rubric/1 文件填写",
+        "number",
+        required=False,
+    ),
+    Col(
+        "indoor_m2_per_child",
+        "生均室内面积（平方米，旧格式）",
+        "仅 assessor.rubric/1 文件填写",
+        "number",
+        required=False,
+    ),
+    Col(
+        "outdoor_m2_per_child",
+        "生均室外面积（平方米，旧格式）",
+        "仅 assessor.rubric/1 文件填写",
+        "number",
+        required=False,
+    ),
 )
 
 CLASS_COLS = (
@@ -154,7 +224,50 @@ CLASS_COLS = (
         width=14,
         required=False,
     ),
-    Col("verified", "已核实", "是/否", "bool", width=10),
+    Col("verified", "已核实", "班额（及未单列时的配比）是否已核实：是/否", "bool", width=10),
+    Col(
+        "ratio_verified",
+        "配比已核实",
+        "配比单独核实与否（是/否）；留空则同「已核实」",
+        "bool",
+        width=10,
+        required=False,
+    ),
+    Col(
+        "min_room_m2",
+        "活动用房面积下限",
+        "本班活动用房使用面积下限（平方米）",
+        "number",
+        width=12,
+        required=False,
+    ),
+    Col("basis", "依据", BASIS_HELP, "basis", width=30, required=False),
+)
+
+DOC_COLS = (
+    Col("id", "编号", "引用用的编号：小写字母、数字和连字符，如 szbz", "id", width=14),
+    Col("title", "文件全称", "不加书名号", width=40),
+    Col("issuer", "发布机关", "", width=24, required=False),
+    Col("number", "文号或标准号", "如 国卫人口发〔2019〕58号", width=24, required=False),
+    Col("year", "年份", "发布（或修订）年份", "number", width=8),
+    Col(
+        "kind",
+        "类别",
+        "本标准（所评估的标准或其报道）、国家规定、地方规定",
+        "choice",
+        {k.value: v for k, v in DOCUMENT_KIND_LABELS.items()},
+        width=12,
+    ),
+    Col("verified", "已核对原文", "所引内容是否已与文件原文核对（是/否）", "bool", width=10),
+)
+
+CHANGE_COLS = (
+    Col("version", "版本", "本次修订后的数据版本；同一版本的各行放在一起", width=14, field=None),
+    Col("date", "日期", "格式 YYYY-MM-DD", "date", width=12, field=None),
+    Col("target", "修订对象", "指标编号、check_parameters.参数名 或 rubric", "id", width=16),
+    Col("what", "修订内容", "", width=40),
+    Col("why", "修订原因", "", width=40),
+    Col("basis", "依据", BASIS_HELP, "basis", width=30),
 )
 
 DIM_COLS = (
@@ -236,6 +349,8 @@ IND_COLS = (
             "卫生保健人员配备": CheckId.health_staff.value,
             "室内面积": CheckId.indoor_area.value,
             "室外面积": CheckId.outdoor_area.value,
+            "室内生均面积": CheckId.indoor_area.value,
+            "户外生均面积": CheckId.outdoor_area.value,
             "家庭托育点规模": CheckId.home_care.value,
         },
     ),
@@ -248,6 +363,25 @@ IND_COLS = (
         width=10,
         former_labels={"起草": Source.drafted.value},
     ),
+    Col("basis", "依据", BASIS_HELP, "basis", width=30, required=False),
+    Col(
+        "basic_na_allowed",
+        "基础指标可不适用",
+        "仅基础指标填写：能否判定为不适用（是/否）；为“是”时须同时允许不适用并写明条件",
+        "bool",
+        width=10,
+        field=("basic", "na_allowed"),
+        required=False,
+    ),
+    Col(
+        "basic_veto_below",
+        "否决线",
+        "仅基础指标填写：得分低于此值为未达标（否决）；留空为满分",
+        "number",
+        width=8,
+        field=("basic", "veto_below"),
+        required=False,
+    ),
 )
 
 LEVEL_COLS = (
@@ -257,3 +391,35 @@ LEVEL_COLS = (
     Col("label", "档次名称", "如 符合、部分符合、不符合", width=14),
     Col("criterion", "评分标准", "得到该分值需要满足什么", width=60),
 )
+
+
+def basis_to_cell(basis: Mapping[str, Any]) -> str:
+    """A basis (as dumped from the model) as the text of one cell; see BASIS_HELP."""
+    lines = [
+        f"{ref['document']}：{ref['section']}" if ref.get("section") else ref["document"]
+        for ref in basis.get("refs", [])
+    ]
+    if basis.get("project"):
+        lines.append(BASIS_PROJECT)
+    if basis.get("note"):
+        lines.append(BASIS_NOTE + basis["note"])
+    return "\n".join(lines)
+
+
+def basis_from_cell(text: str) -> dict[str, Any]:
+    """The inverse of `basis_to_cell`; document ids are checked later, against the documents."""
+    refs: list[dict[str, str]] = []
+    basis: dict[str, Any] = {"refs": refs}
+    lines = text.strip().splitlines()
+    for n, raw in enumerate(lines):
+        line = raw.strip()
+        if line.startswith(BASIS_NOTE):
+            # The note runs to the end of the cell, line breaks included.
+            basis["note"] = "\n".join([line.removeprefix(BASIS_NOTE), *lines[n + 1 :]]).strip()
+            break
+        if line == BASIS_PROJECT:
+            basis["project"] = True
+        elif line:
+            document, _, section = line.replace(":", "：", 1).partition("：")
+            refs.append({"document": document.strip(), "section": section.strip()})
+    return basis

@@ -24,9 +24,13 @@ from assessor.core.rubric.model import Rubric
 from assessor.core.rubric.validate import LoadedRubric, structural_problems
 from assessor.core.rubric.xlsx_layout import (
     BAND_COLS,
+    CHANGE_COLS,
+    CHANGES,
     CLASS_COLS,
     DIM_COLS,
     DIMS,
+    DOC_COLS,
+    DOCS,
     GRADE,
     GRADE_FIELDS,
     IND_COLS,
@@ -35,6 +39,7 @@ from assessor.core.rubric.xlsx_layout import (
     INFO_FIELDS,
     ITEM_COLS,
     ITEMS,
+    LATER_SHEETS,
     LEVEL_COLS,
     LEVELS,
     NA,
@@ -45,6 +50,7 @@ from assessor.core.rubric.xlsx_layout import (
     SHEET_ORDER,
     YES,
     Col,
+    basis_from_cell,
 )
 from assessor.core.vocabulary import CLASS_KIND_LABELS
 
@@ -83,6 +89,13 @@ class _CellError(Exception):
 
 
 _BLANK = object()
+
+# Indicator columns that fill the basic flag (besides its note), by flag field.
+_BASIC_FLAG_COLUMNS = {
+    "basic_verified": "verified",
+    "basic_na_allowed": "na_allowed",
+    "basic_veto_below": "veto_below",
+}
 
 
 def _is_blank(value: Any) -> bool:
@@ -126,6 +139,8 @@ def _from_cell(col: Col, raw: Any) -> Any:
         return _number(raw)
     if kind == "bool":
         return _bool(raw)
+    if kind == "basis":
+        return basis_from_cell(str(raw))
     return _choice(col, str(raw))
 
 
@@ -261,6 +276,8 @@ class _Reader:
     # -- sheets -------------------------------------------------------------------------------
 
     def rows_of(self, sheet: str) -> list[tuple[Any, ...]] | None:
+        if sheet not in self.wb.sheetnames and sheet in LATER_SHEETS:
+            return None  # a workbook written for format 1, before the sheet existed
         if sheet not in self.wb.sheetnames:
             self.sheet_problem(sheet, "缺少这个工作表")
             self.broken.add(sheet)
@@ -378,13 +395,36 @@ class _Reader:
 
     def read(self) -> dict[str, Any]:
         data = self.pairs_sheet(INFO, INFO_FIELDS, ())
+        data["documents"] = self.documents(self.sheet_table(DOCS, DOC_COLS))
         rule, band_rows = self.split(GRADE, GRADE_FIELDS, BAND_COLS, ("grade_rule",))
         data["grade_rule"] = {**rule, **self.bands(band_rows)}
         data["na_rule"] = self.pairs_sheet(NA, NA_FIELDS, ("na_rule",))
         params, class_rows = self.split(PARAMS, PARAM_FIELDS, CLASS_COLS, ("check_parameters",))
         data["check_parameters"] = {**params, "class_limits": self.classes(class_rows)}
         data["dimensions"] = self.tree()
+        data["changes"] = self.changes(self.sheet_table(CHANGES, CHANGE_COLS))
         return data
+
+    def documents(self, rows: list[_Row]) -> list[dict[str, Any]]:
+        documents: list[dict[str, Any]] = []
+        for row in rows:
+            self.bind(("documents", len(documents)), row, "依据文件")
+            documents.append(_model_values(row))
+        self.places[("documents",)] = _Place(DOCS, "依据文件表", 10**9)
+        return documents
+
+    def changes(self, rows: list[_Row]) -> list[dict[str, Any]]:
+        """Consecutive rows of one version and date form one change."""
+        changes: list[dict[str, Any]] = []
+        for row in rows:
+            version, date = row.get("version"), row.get("date")
+            if not changes or (changes[-1]["version"], changes[-1]["date"]) != (version, date):
+                changes.append({"version": version, "date": date, "entries": []})
+                self.places[("changes", len(changes) - 1)] = row.row_place("修订记录")
+            entries = changes[-1]["entries"]
+            self.bind(("changes", len(changes) - 1, "entries", len(entries)), row, "修订记录")
+            entries.append(_model_values(row))
+        return changes
 
     def pairs_sheet(self, sheet: str, fields: tuple[Col, ...], loc: Loc) -> dict[str, Any]:
         rows = self.rows_of(sheet)
@@ -533,12 +573,13 @@ class _Reader:
             values["basic"] = row.values["basic"]
         elif row.get("basic"):
             flag: dict[str, Any] = {"note": row.values.get("basic_note", "")}
-            verified = row.values.get("basic_verified", _BLANK)
-            if verified is not _BLANK:
-                flag["verified"] = verified
+            for key, name in _BASIC_FLAG_COLUMNS.items():
+                value = row.values.get(key, _BLANK)
+                if value is not _BLANK:
+                    flag[name] = value
             values["basic"] = flag
         else:
-            for key in ("basic_verified", "basic_note"):
+            for key in ("basic_note", *_BASIC_FLAG_COLUMNS):
                 value = row.values.get(key, _BLANK)
                 if value is not _BLANK and not _is_blank(value):
                     self.add(

@@ -20,9 +20,13 @@ from assessor.core.rubric.model import Rubric
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.rubric.xlsx_layout import (
     BAND_COLS,
+    CHANGE_COLS,
+    CHANGES,
     CLASS_COLS,
     DIM_COLS,
     DIMS,
+    DOC_COLS,
+    DOCS,
     GRADE,
     GRADE_FIELDS,
     IND_COLS,
@@ -41,6 +45,7 @@ from assessor.core.rubric.xlsx_layout import (
     README,
     YES,
     Col,
+    basis_to_cell,
 )
 from assessor.core.storage.atomic import atomic_write_bytes
 
@@ -50,7 +55,7 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TEXT_FORMAT = "@"
-_TEXT_KINDS = {"text", "id", "date", "choice", "multi", "lines"}
+_TEXT_KINDS = {"text", "id", "date", "choice", "multi", "lines", "basis"}
 
 
 def rubric_to_xlsx(rubric: LoadedRubric | Rubric, path: str | Path) -> Path:
@@ -61,6 +66,7 @@ def rubric_to_xlsx(rubric: LoadedRubric | Rubric, path: str | Path) -> Path:
     wb = Workbook()
     _write_readme(wb.active)
     _write_pairs(wb.create_sheet(INFO), INFO_FIELDS, data)
+    _write_table(wb.create_sheet(DOCS), DOC_COLS, data.get("documents", []))
 
     rule = data["grade_rule"]
     ws = wb.create_sheet(GRADE)
@@ -90,6 +96,8 @@ def rubric_to_xlsx(rubric: LoadedRubric | Rubric, path: str | Path) -> Path:
                         "basic": ind["basic"] is not None,
                         "basic_verified": basic.get("verified"),
                         "basic_note": basic.get("note"),
+                        "basic_na_allowed": basic.get("na_allowed"),
+                        "basic_veto_below": basic.get("veto_below"),
                     }
                 )
                 levels += [
@@ -100,6 +108,12 @@ def rubric_to_xlsx(rubric: LoadedRubric | Rubric, path: str | Path) -> Path:
     _write_table(wb.create_sheet(ITEMS), ITEM_COLS, items)
     _write_table(wb.create_sheet(INDS), IND_COLS, inds)
     _write_table(wb.create_sheet(LEVELS), LEVEL_COLS, levels)
+    changes = [
+        {**entry, "version": change["version"], "date": change["date"]}
+        for change in data.get("changes", [])
+        for entry in change["entries"]
+    ]
+    _write_table(wb.create_sheet(CHANGES), CHANGE_COLS, changes)
 
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -123,6 +137,9 @@ def _write_readme(ws: Worksheet) -> None:
         "维度满分之和等于「标准信息」中的总分；标为基础指标的行数等于「基础指标数」。",
         "4. 选项可直接输入中文：评估方法（查阅资料、现场查看、访谈、观察、操作演示）、"
         "来源（标准原文、公开资料、拟定）、是/否；多个取值用顿号“、”分隔；证据提示每行一条。",
+        "   「依据」列每行一项：「依据文件」表中的编号（有条款时写成 编号：条款），"
+        "含本项目自拟内容的加一行「本项目拟定」，最后可加一行「说明：……」。"
+        "格式 assessor.rubric/2 要求每个指标和每组核查参数都写明依据。",
         "5. 生成评估标准文件：assessor rubric from-xlsx 本表格.xlsx -o 评估标准.json",
         "   如有问题，会逐条列出工作表、行和列（如「指标」第 12 行 E 列），改正后重新运行即可；"
         "有问题时不会写出文件。",
@@ -141,6 +158,7 @@ def _write_readme(ws: Worksheet) -> None:
     _style_header(ws, header, 3)
     sheets: list[tuple[str, Iterable[Col]]] = [
         (INFO, INFO_FIELDS),
+        (DOCS, DOC_COLS),
         (GRADE, GRADE_FIELDS),
         (GRADE, BAND_COLS),
         (NA, NA_FIELDS),
@@ -150,6 +168,7 @@ def _write_readme(ws: Worksheet) -> None:
         (ITEMS, ITEM_COLS),
         (INDS, IND_COLS),
         (LEVELS, LEVEL_COLS),
+        (CHANGES, CHANGE_COLS),
     ]
     for sheet, cols in sheets:
         for col in cols:
@@ -251,6 +270,8 @@ def _to_cell(col: Col, value: Any) -> Any:
         return "、".join(col.choices.get(v, v) for v in value)
     if col.kind == "lines":
         return "\n".join(value)
+    if col.kind == "basis":
+        return basis_to_cell(value)
     return value
 
 

@@ -186,7 +186,7 @@ def _veto(ind: Indicator, entry: IndicatorScore | None) -> VetoResult:
         status = "unscored"
     elif entry.na:
         status = "na"  # allowed only where the rubric says so (rubric validation, level_problem)
-    elif entry.score is not None and exact(entry.score) >= exact(ind.max):
+    elif entry.score is not None and exact(entry.score) >= exact(ind.veto_threshold()):
         status = "met"
     else:
         status = "unmet"

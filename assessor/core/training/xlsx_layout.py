@@ -110,6 +110,12 @@ CENTRE_FIELDS = (
     *(Field(("staff", key), label, "人数", "number") for key, label in STAFF_LABELS.items()),
     Field(("indoor_area_m2",), "室内面积（平方米）", "", "number"),
     Field(("outdoor_area_m2",), "户外面积（平方米）", "", "number"),
+    Field(
+        ("outdoor_constrained",),
+        "户外场地受限",
+        "城市人口密集地区改、扩建，设置户外场地确有困难的填“是”（户外面积按较低下限核查）",
+        "bool",
+    ),
 )
 
 CLASS_COLS = (
@@ -124,6 +130,13 @@ CLASS_COLS = (
     ),
     Field(("children",), "婴幼儿人数", "", "number", width=12),
     Field(("carers",), "保育人员数", "", "number", width=12),
+    Field(
+        ("room_m2",),
+        "活动用房面积（平方米）",
+        "本班活动用房（乳儿班为活动区）面积；可留空",
+        "number",
+        width=14,
+    ),
 )
 
 DOSSIER_COLS = (

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.core.assessment.model import Evidence
+from assessor.core.rubric.basis import describe_basis
 from assessor.core.rubric.model import METHOD_LABELS, Indicator, Source
 from assessor.core.scoring.checks import STATUS_LABELS
 from assessor.gui.assessment.controller import AssessmentController
@@ -129,6 +130,9 @@ class IndicatorPanel(QScrollArea):
         layout.addWidget(self.text)
         self.methods = _label(name="muted")
         layout.addWidget(self.methods)
+        self.basis = _label(name="muted")
+        self.basis.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.basis)
 
         self.detail = QWidget()
         detail_layout = QVBoxLayout(self.detail)
@@ -211,6 +215,7 @@ class IndicatorPanel(QScrollArea):
         self.path.setText(detail)
         self.text.setText("选择其中的一个指标进行评分（按 Enter 跳到下一个未评分的指标）。")
         self.methods.clear()
+        self.basis.hide()
         self.detail.hide()
 
     def show_indicator(self, indicator_id: str) -> None:
@@ -233,6 +238,9 @@ class IndicatorPanel(QScrollArea):
         )
         self.text.setText(ind.text)
         self.methods.setText("评估方法：" + "、".join(METHOD_LABELS[m] for m in ind.methods))
+        # Format 1 rubrics state no basis; the line is left out rather than saying 未注明.
+        self.basis.setVisible(ind.basis is not None)
+        self.basis.setText("依据：" + describe_basis(session.rubric.rubric, ind.basis))
         self.hints_title.setVisible(bool(ind.evidence_hints))
         self.hints.setVisible(bool(ind.evidence_hints))
         self.hints.setText("\n".join(f"· {h}" for h in ind.evidence_hints))

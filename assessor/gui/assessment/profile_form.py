@@ -42,6 +42,7 @@ from assessor.core.assessment.model import (
 )
 from assessor.core.assessment.uscc import check_character
 from assessor.core.problems import ProblemsError
+from assessor.core.scoring.checks import scope_notice
 from assessor.core.vocabulary import CLASS_KIND_LABELS, ClassKind
 from assessor.gui.assessment.controller import AssessmentController
 from assessor.gui.home.record_table import CellErrors, ChoiceDelegate, Column, RecordTableModel
@@ -165,14 +166,23 @@ class ProfileForm(QScrollArea):
         self._line(form, "uscc", "统一社会信用代码", f"18 位，如 {EXAMPLE_USCC}", required=True)
         self._line(form, "address", "机构地址", "实际办托地址", required=True)
         self._line(
-            form, "division_code", "行政区划代码", "6 位、9 位或 12 位数字，如 110105", required=True
+            form,
+            "division_code",
+            "行政区划代码",
+            "6 位、9 位或 12 位数字，如 110105",
+            required=True,
         )
 
         self.kind = QComboBox()
         for value, label in CENTRE_KIND_LABELS.items():
             self.kind.addItem(label, value.value)
-        self.kind.activated.connect(lambda _: self._set(kind=self.kind.currentData()))
+        self.kind.activated.connect(lambda _: self._set_kind(self.kind.currentData()))
         form.addRow("机构类型", self.kind)
+        # What the rubric says about assessing a 家庭托育点 with it (shown for one only).
+        self.scope = QLabel()
+        self.scope.setWordWrap(True)
+        tone(self.scope, "bannerText")
+        form.addRow("", self.scope)
 
         self.operator = QComboBox()
         self.operator.addItem("（未填写）", None)
@@ -200,6 +210,11 @@ class ProfileForm(QScrollArea):
         form.addRow("膳食", self.meals)
         self._line(form, "indoor_area_m2", "室内生活用房面积（m²）", "如 320")
         self._line(form, "outdoor_area_m2", "户外活动场地面积（m²）", "如 180")
+        self.constrained = QCheckBox(
+            "城市人口密集地区改、扩建，设置户外场地确有困难（按较低下限核查）"
+        )
+        self.constrained.toggled.connect(lambda on: self._set(outdoor_constrained=on))
+        form.addRow("", self.constrained)
         self.children_total = QLabel()
         tone(self.children_total, "muted")
         form.addRow("在托婴幼儿", self.children_total)
@@ -241,6 +256,7 @@ class ProfileForm(QScrollArea):
                 Column("kind", "班级类型", choices=kinds),
                 Column("children", "婴幼儿人数"),
                 Column("carers", "保育人员数"),
+                Column("room_m2", "活动用房面积（m²）"),
             ],
             self._commit_classes,
         )
@@ -249,6 +265,7 @@ class ProfileForm(QScrollArea):
             "kind": ClassKind.toddler_small.value,
             "children": "0",
             "carers": "0",
+            "room_m2": "",
         }
         self.classes_view, self.classes_error, buttons = self._table(
             self.classes, "添加班级", lambda: self.classes.add_row(defaults), rows=4
@@ -345,6 +362,10 @@ class ProfileForm(QScrollArea):
         self.meals.blockSignals(True)
         self.meals.setChecked(centre.meals_served)
         self.meals.blockSignals(False)
+        self.constrained.blockSignals(True)
+        self.constrained.setChecked(centre.outdoor_constrained)
+        self.constrained.blockSignals(False)
+        self._show_scope()
         self.classes.set_rows(
             [
                 {
@@ -352,6 +373,7 @@ class ProfileForm(QScrollArea):
                     "kind": c.kind.value,
                     "children": str(c.children),
                     "carers": str(c.carers),
+                    "room_m2": "" if c.room_m2 is None else f"{c.room_m2:g}",
                 }
                 for c in centre.classes
             ]
@@ -450,6 +472,16 @@ class ProfileForm(QScrollArea):
         # Combo boxes and check boxes only offer valid values; a refusal here is a bug.
         self.controller.update_centre(**changes)
 
+    def _set_kind(self, kind: str) -> None:
+        self._set(kind=kind)
+        self._show_scope()
+
+    def _show_scope(self) -> None:
+        session = self.controller.session
+        notice = scope_notice(session.rubric, session.assessment.centre)
+        self.scope.setText(notice or "")
+        self.scope.setVisible(notice is not None)
+
     def _care_types_toggled(self) -> None:
         self._set(care_types=[v.value for v, box in self.care_types.items() if box.isChecked()])
 
@@ -463,6 +495,8 @@ class ProfileForm(QScrollArea):
     # ---- tables ----------------------------------------------------------------------------
 
     def _commit_classes(self, rows: list[dict[str, Any]]) -> CellErrors:
+        # The room area is optional: an empty cell means "not measured", not zero.
+        rows = [{**r, "room_m2": str(r.get("room_m2") or "").strip() or None} for r in rows]
         errors = self._commit_list(
             self.controller.update_centre, "classes", rows, self.classes_error, self.classes
         )

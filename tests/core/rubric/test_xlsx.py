@@ -13,13 +13,16 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from assessor.core.problems import Problem, ProblemsError, UserError
-from assessor.core.rubric.model import Rubric
+from assessor.core.rubric.model import Basis, Rubric
 from assessor.core.rubric.validate import LoadedRubric, load_rubric
 from assessor.core.rubric.xlsx import rubric_from_xlsx, rubric_to_xlsx
+from assessor.core.rubric.xlsx_layout import basis_from_cell, basis_to_cell
+from tests.factories import small_rubric_v2
 
 SHEETS = [
     "说明",
     "标准信息",
+    "依据文件",
     "等级规则",
     "不适用规则",
     "核查参数",
@@ -27,6 +30,7 @@ SHEETS = [
     "项目",
     "指标",
     "评分档次",
+    "修订记录",
 ]
 
 
@@ -312,3 +316,104 @@ def test_unreadable_files(tmp_path: Path) -> None:
     (problem,) = problems_of(fake)
     assert problem.where == "fake.xlsx"
     assert "不是有效的 Excel 工作簿" in problem.message
+
+
+# --- format 2: documents, bases, veto lines and the change log ---------------------------------
+
+
+@pytest.fixture
+def table_v2(tmp_path: Path) -> Path:
+    return rubric_to_xlsx(small_rubric_v2(), tmp_path / "rubric.xlsx")
+
+
+def column_of(ws: Any, header: str) -> str:
+    cell = next(c for c in ws[1] if c.value == header)
+    return cell.column_letter
+
+
+def test_round_trip_of_the_2024_draft_keeps_its_hash(
+    draft_2024_rubric_path: Path, tmp_path: Path
+) -> None:
+    original = load_rubric(draft_2024_rubric_path)
+    back = rubric_from_xlsx(rubric_to_xlsx(original, tmp_path / "draft.xlsx"))
+    assert back.sha256 == original.sha256
+
+
+def test_format2_round_trip_keeps_every_new_field(table_v2: Path) -> None:
+    original = small_rubric_v2()
+    back = rubric_from_xlsx(table_v2)
+    assert back.sha256 == original.sha256
+    assert back.rubric == original.rubric
+    wb = load_workbook(table_v2)
+    docs = wb["依据文件"]
+    assert [c.value for c in docs[2]][:3] == [
+        "szbz",
+        "托育机构设置标准（试行）",
+        "国家卫生健康委员会",
+    ]
+    inds = wb["指标"]
+    assert inds[f"{column_of(inds, '依据')}2"].value == "szbz：第三条"
+    assert inds[f"{column_of(inds, '依据')}7"].value == "本项目拟定\n说明：由测试拟定"
+    changes = wb["修订记录"]
+    assert [c.value for c in changes[2]][:3] == ["2", "2026-01-01", "4.1.3"]
+
+
+def test_a_clerk_adds_a_basis_veto_line_and_change(
+    small_rubric: LoadedRubric, table_v2: Path
+) -> None:
+    def change(wb: Workbook) -> None:
+        inds = wb["指标"]
+        inds[f"{column_of(inds, '依据')}3"] = (
+            "szbz: 第十条\nstd：5.1\n本项目拟定\n说明：第一行\n第二行"
+        )
+        inds[f"{column_of(inds, '否决线')}2"] = 10
+        wb["修订记录"].append(["2", "2026-01-01", "4.1.2", "改写", "测试", "std"])
+        wb["修订记录"].append(["3", "2026-02-01", "rubric", "再改", "测试", "本项目拟定"])
+
+    back = rubric_from_xlsx(edit(table_v2, change))
+    basis = back.by_id["4.1.2"].basis
+    assert basis is not None
+    assert [(r.document, r.section) for r in basis.refs] == [("szbz", "第十条"), ("std", "5.1")]
+    assert basis.project and basis.note == "第一行\n第二行"
+    assert back.by_id["4.1.1"].veto_threshold() == 10
+    assert [(c.version, len(c.entries)) for c in back.rubric.changes] == [("2", 2), ("3", 1)]
+
+
+def test_an_unknown_document_in_a_basis_cell_is_reported_at_the_cell(table_v2: Path) -> None:
+    def change(wb: Workbook) -> None:
+        inds = wb["指标"]
+        inds[f"{column_of(inds, '依据')}3"] = "szbz\nno-such-rule：第一条"
+        wb["依据文件"]["A3"] = "szbz"  # the standard's row now repeats the rule's id
+
+    found = by_cell(problems_of(edit(table_v2, change)))
+    letter = column_of(load_workbook(table_v2)["指标"], "依据")
+    assert found == {
+        ("依据文件", "第 3 行 A 列（编号）"): "依据文件编号 szbz 重复",
+        ("指标", f"第 3 行 {letter} 列（依据）"): "依据文件 no-such-rule 不在 documents 列表中",
+        # 5.1.1 and 5.1.2 cite the standard, whose id is gone.
+        ("指标", f"第 5 行 {letter} 列（依据）"): "依据文件 std 不在 documents 列表中",
+        ("指标", f"第 6 行 {letter} 列（依据）"): "依据文件 std 不在 documents 列表中",
+    }
+
+
+def test_a_workbook_from_before_format2_still_reads(
+    small_rubric: LoadedRubric, table: Path
+) -> None:
+    def change(wb: Workbook) -> None:
+        del wb["依据文件"]
+        del wb["修订记录"]
+
+    assert rubric_from_xlsx(edit(table, change)).sha256 == small_rubric.sha256
+
+
+@pytest.mark.parametrize(
+    "basis",
+    [
+        {"refs": [{"document": "a", "section": "第一条"}], "project": False, "note": ""},
+        {"refs": [], "project": True, "note": "两行\n说明"},
+        {"refs": [{"document": "a", "section": ""}, {"document": "b", "section": "3.2"}]},
+    ],
+)
+def test_a_basis_cell_reads_back_what_was_written(basis: dict[str, Any]) -> None:
+    back = Basis.model_validate(basis_from_cell(basis_to_cell(basis)))
+    assert back == Basis.model_validate(basis)

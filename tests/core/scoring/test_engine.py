@@ -144,7 +144,7 @@ def test_any_unmet_basic_indicator_applies_the_cap(
 ) -> None:
     choices = data.draw(random_choices(rubric))
     basic = data.draw(st.sampled_from(rubric.basic_indicators))
-    below = [lv.points for lv in basic.levels if lv.points < basic.max]
+    below = [lv.points for lv in basic.levels if lv.points < basic.veto_threshold()]
     choices[basic.id] = data.draw(st.sampled_from(below))
     result = compute_result(rubric, with_scores(rubric, choices))
     veto_rank = grade_rank(rubric, rubric.rubric.grade_rule.veto_grade)

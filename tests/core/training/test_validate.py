@@ -146,11 +146,12 @@ def test_every_problem_is_reported_at_once(base: dict[str, Any], tmp_path: Path)
 def test_na_where_the_rubric_allows_it_is_scored_by_rescaling(
     base: dict[str, Any], tmp_path: Path
 ) -> None:
-    # Dimension 7 earns 207 of 210. With 7.3.4 (8 points, scored 8) not applicable it earns
-    # 199 of 202, rescaled to 199 / 202 × 210 = 206.881…, shown as 206.88: total 974.88.
+    # The corrected rubric rescales the total once: the sample earns 975 of 1000. With 7.3.4
+    # (8 points, scored 8) not applicable it earns 967 of 992, and 967 / 992 × 1000 =
+    # 974.798…, stored cut to 0.01 as 974.79.
     entry(base, "7.3.4")["reference"] = {"na": True, "rationale": "膳食调查由上级单位统一做"}
-    assert "计算为 974.88" in problems_of(base, tmp_path)
-    base["expected_total"] = 974.88
+    assert "计算为 974.79" in problems_of(base, tmp_path)
+    base["expected_total"] = 974.79
     path = tmp_path / "na.json"
     path.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
     checked = check_sample_file(path)

@@ -254,6 +254,7 @@ def test_about_says_what_in_the_rubric_is_drafted_or_unverified(
     assert title == "关于"
     assert "WS/T 821—2023" in text and full_rubric.sha256[:16] in text
     assert "97 项的文字依据公开资料起草" in text
+    assert "132 项指标中，111 项依据国家规定，8 项依据标准已知文本，13 项为本项目拟定" in text
     assert "16 项基础指标" in text and "等级划分规则为默认参数" in text
     # In Chinese only: the rubric's notes name its data fields, the about box does not.
     assert "source:" not in text and "verified:" not in text and "drafted" not in text
