@@ -74,9 +74,9 @@ class ComparisonView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.verdict)
         layout.addWidget(self.certification)
-        layout.addWidget(figures, 2)
+        layout.addWidget(figures, 3)
         layout.addWidget(self.worst_title)
-        layout.addWidget(self.worst, 3)
+        layout.addWidget(self.worst, 2)
         layout.addWidget(self.test_note)
         layout.addLayout(buttons)
 
