@@ -2,8 +2,9 @@
 
 Run: `python bench/bench_home_list.py [--records N] [--entries N] [--dir FOLDER]` (offscreen).
 Target: the home screen opens in under 200 ms once the index exists. Printed beside it: the
-floor (reading and parsing the index file alone) and the first open without an index (every
-record read, verified and scored once, as after an upgrade or a deleted index).
+floor (reading and parsing the index file alone) and the first open without an index (as
+after an upgrade or a deleted index): the window shows at once, with progress 「计算中…」,
+while every record is read, verified and scored once in the background.
 
 The records are written straight into the store's layout (sealed, chained, with the real
 rubric) rather than through 200,000 durable autosaves, which would take an hour.
@@ -22,6 +23,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 from tinydb import TinyDB
 
@@ -64,18 +66,24 @@ def write_records(root: Path, rubric: LoadedRubric, records: int, entries: int) 
         TinyDB(folder / RECORD_FILE, storage=AtomicJSONStorage).storage.write(_new_file(stored))
 
 
-def open_home(app: QApplication, root: Path, rubric: LoadedRubric) -> tuple[float, int]:
-    """Milliseconds from a fresh store to the home screen shown, and the rows it lists."""
+def open_home(
+    app: QApplication, root: Path, rubric: LoadedRubric
+) -> tuple[float, int, float]:
+    """Milliseconds from a fresh store to the home screen shown, the rows it lists, and the
+    milliseconds until background scoring (if any) has finished."""
     started = time.perf_counter()
     window = MainWindow(Store(root), rubric)
     window.show()
     app.processEvents()
     elapsed = (time.perf_counter() - started) * 1000
     rows = window.home.model.rowCount()
+    while window.home.scoring:
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 100)
+    scored = (time.perf_counter() - started) * 1000
     window.close()
     window.deleteLater()
     app.processEvents()
-    return elapsed, rows
+    return elapsed, rows, scored
 
 
 def read_index_ms(root: Path) -> float:
@@ -102,9 +110,12 @@ def main() -> int:
         size = sum(p.stat().st_size for p in root.rglob(RECORD_FILE)) / 1e6
         print(f"records on disk: {size:.0f} MB")
 
-        first, rows = open_home(app, root, rubric)
+        first, rows, scored = open_home(app, root, rubric)
         assert rows == args.records, rows
-        print(f"first open, no index (reads every record once): {first:8.0f} ms")
+        print(
+            f"first open, no index: shown in {first:.0f} ms,"
+            f" every record scored in the background in {scored / 1000:.1f} s"
+        )
         opens = [open_home(app, root, rubric)[0] for _ in range(RUNS)]
         floors = [read_index_ms(root) for _ in range(RUNS)]
         index_kb = (root / INDEX_FILE).stat().st_size / 1e3

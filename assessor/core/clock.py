@@ -7,7 +7,7 @@ whatever time zone the laptop is set to.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -29,3 +29,8 @@ def beijing_text(moment: datetime, fmt: str = "%Y-%m-%d %H:%M:%S", *, suffix: bo
     """`2026-11-30 14:05:09（北京时间）`, or without the suffix where the screen says it once."""
     text = in_beijing(moment).strftime(fmt)
     return text + BEIJING_SUFFIX if suffix else text
+
+
+def beijing_today() -> date:
+    """Today's date in Beijing (a visit date is a Beijing date)."""
+    return in_beijing(now_utc()).date()

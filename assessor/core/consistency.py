@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessor.core.assessment.model import Assessment
-from assessor.core.clock import in_beijing, now_utc
+from assessor.core.clock import beijing_today
 from assessor.core.rubric.model import Indicator
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import Finding, findings_for
@@ -34,10 +34,6 @@ class ConsistencyWarning:
     def text(self) -> str:
         where = f"{self.indicator} " if self.indicator else ""
         return f"{where}{self.message}"
-
-
-def beijing_today() -> date:
-    return in_beijing(now_utc()).date()
 
 
 def _full_marks(ind: Indicator, score: float | None) -> bool:

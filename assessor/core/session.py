@@ -113,6 +113,7 @@ class RecordOverview:
     started: bool = False  # any indicator scored or marked N/A
     complete: bool = False
     problem: str | None = None
+    pending: bool = False  # progress and grade not computed yet (see `record_overviews`)
 
     @property
     def key(self) -> str:
@@ -130,11 +131,14 @@ def overview_of(result: Result) -> Overview:
     )
 
 
-def record_overviews(store: Store, known: Sequence[LoadedRubric] = ()) -> list[RecordOverview]:
+def record_overviews(
+    store: Store, known: Sequence[LoadedRubric] = (), *, compute: bool = True
+) -> list[RecordOverview]:
     """Every stored record with its progress and predicted grade, in the store's order.
 
     Progress and grade come from the store's index; only records changed since they were
-    last computed are loaded and scored, and what is computed is remembered.
+    last computed are loaded and scored, and what is computed is remembered. With
+    `compute=False` nothing is loaded: such records come back `pending`.
     """
     out: list[RecordOverview] = []
     computed: list[tuple[RecordSummary, Overview]] = []
@@ -143,6 +147,9 @@ def record_overviews(store: Store, known: Sequence[LoadedRubric] = ()) -> list[R
             out.append(RecordOverview(summary, problem=summary.problem))
             continue
         overview = summary.overview
+        if overview is None and not compute:
+            out.append(RecordOverview(summary, pending=True))
+            continue
         if overview is None:
             try:
                 assessment = store.load(summary.key)

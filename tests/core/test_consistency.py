@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.core.consistency import beijing_today
+from assessor.core.clock import beijing_today
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession, FinaliseBlocked
 from assessor.core.storage.store import Store

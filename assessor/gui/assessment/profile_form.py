@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -41,6 +40,7 @@ from assessor.core.assessment.model import (
     CareType,
 )
 from assessor.core.assessment.uscc import check_character
+from assessor.core.clock import beijing_today
 from assessor.core.problems import ProblemsError
 from assessor.core.scoring.checks import scope_notice
 from assessor.core.vocabulary import CLASS_KIND_LABELS, ClassKind
@@ -486,7 +486,8 @@ class ProfileForm(QScrollArea):
         self._set(care_types=[v.value for v, box in self.care_types.items() if box.isChecked()])
 
     def _today(self) -> None:
-        self.fields["date"].edit.setText(date.today().isoformat())
+        # Today in Beijing, whatever time zone the laptop is set to.
+        self.fields["date"].edit.setText(beijing_today().isoformat())
 
     def _update_children(self) -> None:
         centre = self.controller.session.assessment.centre

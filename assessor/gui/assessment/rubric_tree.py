@@ -117,7 +117,8 @@ class RubricTreeModel(QStandardItemModel):
         mark = _NA if entry.na else (_SCORED if entry.score is not None else _UNSCORED)
         basic = _BASIC if ind.basic is not None else ""
         marks = (_NOTE if entry.note.strip() else "") + (_EVIDENCE if entry.evidence else "")
-        text = f"{mark} {ind.id}  {basic}{ind.short}" + (f" {marks}" if marks else "")
+        # Before the name, which a narrow tree elides from the right.
+        text = f"{mark} {ind.id}{' ' + marks if marks else ''}  {basic}{ind.short}"
         _set(name, text, self._brush(RED if unmet else _TEXT))
         if entry.na:
             _set(cell, "不适用", self._brush(GREY))

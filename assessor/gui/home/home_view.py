@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -54,10 +55,12 @@ from assessor.gui.home.record_list import (
     Row,
     name_of,
 )
+from assessor.gui.widgets.background import BackgroundTask, Progress
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.style import ems, tone
 
 Index = QModelIndex | QPersistentModelIndex
+SCORE_AT_ONCE = 8  # records without a remembered grade scored on the GUI thread
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -116,6 +119,10 @@ def _amend_refusal(row: Row | None) -> str | None:
     return None
 
 
+def _remember_overviews(store: Store, rubric: LoadedRubric, _progress: Progress) -> None:
+    record_overviews(store, [rubric])
+
+
 class HomeView(QWidget):
     openRequested = Signal(str)
     newRequested = Signal()
@@ -133,6 +140,8 @@ class HomeView(QWidget):
         self.store = store
         self.rubric = rubric
         self.dialogs = dialogs
+        self._scoring: BackgroundTask | None = None  # computing progress and grades
+        self._scored_once = False
 
         title = QLabel("托育机构质量评估")
         title_font = title.font()
@@ -155,21 +164,23 @@ class HomeView(QWidget):
         for value, label in STATUS_FILTERS.items():
             self.status_filter.addItem(label, value)
         tools = QHBoxLayout()
-        self.search.setMinimumWidth(ems(self.search, 16))
-        tools.addWidget(self.search, 2)
-        tools.addWidget(self.status_filter)
-        tools.addStretch(1)
         self.new_button = self._button(tools, "新建评估", "new", self.newRequested.emit)
         self.open_button = self._button(tools, "打开", "open", self.open_selected)
         self.template_button = self._button(tools, "复制为模板", "template", self.template_selected)
         self.sign_button = self._button(tools, "签名导出…", "sign", self.sign_selected)
         self.amend_button = self._button(tools, "修订…", "amend", self.amend_selected)
         self.delete_button = self._button(tools, "删除…", "delete", self.delete_selected)
+        tools.addStretch(1)
         self.bin_button = self._button(tools, "回收站", "bin", self.toggle_bin)
         # Beside the title, away from the record actions: keys belong to the assessor, not to
         # the selected record.
+        # Search sits beside the title, so the row of record actions fits a narrow window.
         heading = QHBoxLayout()
-        heading.addWidget(title, 1)
+        heading.addWidget(title)
+        heading.addSpacing(ems(self, 1))
+        self.search.setMinimumWidth(ems(self.search, 14))
+        heading.addWidget(self.search, 1)
+        heading.addWidget(self.status_filter)
         self.training_button = self._button(
             heading, "培训练习", "training", self.trainingRequested.emit
         )
@@ -256,7 +267,15 @@ class HomeView(QWidget):
 
     def reload(self, select: str | None = None) -> None:
         try:
-            self.model.set_records(record_overviews(self.store, [self.rubric]))
+            records = record_overviews(self.store, [self.rubric], compute=False)
+            pending = sum(r.pending for r in records)
+            if pending and (pending <= SCORE_AT_ONCE or self._scored_once):
+                # A few changed records are scored at once; many (a first start after an
+                # upgrade, a lost index) in the background, once, see `_score_pending`.
+                records = record_overviews(self.store, [self.rubric])
+            elif pending and self._scoring is None:
+                self._score_pending()
+            self.model.set_records(records)
             self.bin_model.set_entries(self.store.bin_list())
         except StorageError as exc:
             self.dialogs.error("无法读取评估记录", str(exc))
@@ -264,6 +283,25 @@ class HomeView(QWidget):
         self._update_empty()
         self._select(select)
         self._update_actions()
+
+    def _score_pending(self) -> None:
+        """Score the records the index has no progress for in a worker thread; the list shows
+        「计算中…」 meanwhile and reloads when the scores are remembered in the index."""
+        task = BackgroundTask(partial(_remember_overviews, self.store, self.rubric))
+        task.signals.succeeded.connect(self._scored)
+        task.signals.failed.connect(self._scored)
+        self._scoring = task
+        task.start()
+
+    def _scored(self, _outcome: object = None) -> None:
+        self._scoring = None
+        self._scored_once = True
+        self.reload(select=self.selected_key())
+
+    @property
+    def scoring(self) -> bool:
+        """Whether progress and grades are still being computed in the background."""
+        return self._scoring is not None
 
     def _select(self, key: str | None) -> None:
         view = self.table

@@ -81,9 +81,7 @@ def grade_text(record: RecordOverview) -> str:
 
 
 def _matches(summary: RecordSummary, text: str) -> bool:
-    return any(
-        text in field.lower() for field in (name_of(summary), summary.uscc, summary.address)
-    )
+    return any(text in field.lower() for field in (name_of(summary), summary.uscc, summary.address))
 
 
 # Per column, what a group's newest row sorts by (only that column is computed).
@@ -209,7 +207,11 @@ class RecordListModel(ListModel):
                 (SUPERSEDED_MARK if row.superseded_by is not None else "") + name_of(s),
                 s.visit_date.isoformat() if s.visit_date else "未填写",
                 status_text(s, row.superseded_by),
-                f"{record.percent}%" if record.percent is not None else "",
+                "计算中…"
+                if record.pending
+                else f"{record.percent}%"
+                if record.percent is not None
+                else "",
                 grade_text(record),
                 when(s.updated_at),
             )[column]

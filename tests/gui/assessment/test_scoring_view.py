@@ -363,7 +363,7 @@ def test_the_tree_marks_notes_and_evidence_and_filters_by_them(
     controller.attach_evidence("4.2.1", [photo])
     controller.set_score("4.1.1", 3)  # below full marks
     name = lambda ind: scoring.model.index_of(ind).data()  # noqa: E731
-    assert name("4.1.2").endswith(" ※") and name("4.2.1").endswith(" ◇")
+    assert name("4.1.2").startswith("○ 4.1.2 ※ ") and name("4.2.1").startswith("○ 4.2.1 ◇ ")
     assert "※" not in name("4.1.1")
 
     def shown() -> list[str]:

@@ -11,7 +11,9 @@ from pytestqt.qtbot import QtBot
 from assessor.core.assessment.model import AssessorRef, Centre, Visit
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession
+from assessor.core.storage.index import INDEX_FILE
 from assessor.core.storage.store import Store
+from assessor.gui.home.home_view import SCORE_AT_ONCE
 from assessor.gui.main_window import MainWindow
 from tests.gui.helpers import USCC, FakeDialogs, focus, press
 
@@ -306,3 +308,23 @@ def test_the_status_bar_does_not_carry_messages_to_another_screen(
     window.show_notice("指标 4.1.1 只有 3 个评分档次")
     window.go_home()
     assert window.statusBar().currentMessage() == ""
+
+
+def test_many_records_without_an_index_are_scored_in_the_background(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    small_rubric: LoadedRubric,
+    store: Store,
+) -> None:
+    for n in range(SCORE_AT_ONCE + 2):
+        draft(store, small_rubric, f"第 {n} 号托育园", scored=2)
+    (store.root / INDEX_FILE).unlink(missing_ok=True)  # as after an upgrade, or a lost index
+    window = make_window(small_rubric, Store(store.root))
+    assert window.home.scoring, "the window opens before every record is scored"
+    assert {cells[3] for cells in rows(window)} == {"计算中…"}
+    qtbot.waitUntil(lambda: not window.home.scoring, timeout=60_000)
+    assert {cells[3] for cells in rows(window)} == {"40%"}
+    assert {cells[4] for cells in rows(window)} == {"D（不合格，预测）"}
+    # Remembered: the next window lists them at once.
+    again = make_window(small_rubric, Store(store.root))
+    assert not again.home.scoring and {cells[3] for cells in rows(again)} == {"40%"}
