@@ -166,7 +166,8 @@ def indicator_section(
                     # Keeps the item row from ending a page alone. Only for a short first
                     # row: ReportLab cannot split a kept-together pair taller than a page.
                     extra.append(("NOSPLIT", (0, n), (-1, n + 1)))
-                if ind.basic and entry and entry.score is not None and entry.score < ind.max:
+                score = entry.score if entry is not None else None
+                if ind.basic and score is not None and score < ind.veto_threshold():
                     extra.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), PALE_RED))
                 rows.append(
                     [

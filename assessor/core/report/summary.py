@@ -119,7 +119,8 @@ def veto_section(rubric: LoadedRubric, result: Result) -> list[Flowable]:
     rule = rubric.rubric.grade_rule
     summary = (
         f"共 {len(result.vetoes)} 项基础指标，{unmet} 项未达标。"
-        f"基础指标得分低于满分即为未达标；任一项未达标时，等级最高为 {markup(rule.veto_grade)}。"
+        f"基础指标得分低于满分（注明否决线的，低于否决线）即为未达标；"
+        f"任一项未达标时，等级最高为 {markup(rule.veto_grade)}。"
     )
     out += [
         Para(summary, st.body),

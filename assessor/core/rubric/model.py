@@ -211,7 +211,7 @@ class GradeRule(Strict):
     fallback: GradeBand = Field(description="总分低于所有分档时的等级")
     veto_grade: str = Field(description="任一基础指标未达标时等级最高为此")
     veto_unmet_below: Literal["max"] = Field(
-        default="max", description="基础指标得分低于满分即视为未达标"
+        default="max", description="基础指标得分低于满分（或其 basic.veto_below）即视为未达标"
     )
     text: str = Field(min_length=1, description="规则的中文表述")
 

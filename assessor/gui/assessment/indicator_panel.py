@@ -322,7 +322,9 @@ class IndicatorPanel(QScrollArea):
                     f"当前预测等级为 {e.grade}（{e.label}）。"
                 )
             else:
-                text = f"基础指标（否决项）：得分低于满分即为未达标，未达标时等级最高为 {cap}。"
+                line = ind.veto_threshold()
+                below = "满分" if line >= ind.max else f"{points(line)} 分（否决线）"
+                text = f"基础指标（否决项）：得分低于{below}即为未达标，未达标时等级最高为 {cap}。"
             # Same box, new words and colours: no relayout of the panel on a score change.
             _set_text(self.veto, text)
             self._alarm(veto.status == "unmet")

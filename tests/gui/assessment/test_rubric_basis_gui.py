@@ -75,3 +75,20 @@ def test_room_area_per_class_and_the_refit_flag_reach_the_store(
 
     form.constrained.setChecked(True)
     assert store.load(key).centre.outdoor_constrained
+
+
+def test_a_basic_indicator_with_a_veto_line_says_so_and_its_partial_level_does_not_veto(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.workspace.show_scoring()
+    scoring = window.workspace.scoring
+    scoring.select("5.1.3")
+    panel = scoring.panel
+    assert "得分低于5 分（否决线）即为未达标" in panel.veto.text()
+    panel.choose_level(2)  # 部分达标, 5 points: costs points, no veto
+    assert "得分低于5 分（否决线）即为未达标" in panel.veto.text()
+    assert not panel.veto_unmet
+    panel.choose_level(3)  # 不达标, 0 points
+    assert panel.veto_unmet
+    scoring.select("4.1.1")
+    assert "得分低于满分即为未达标" in panel.veto.text()
