@@ -3,10 +3,14 @@ with arguments it is the CLI."""
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    # In the frozen app, a worker process of the register import starts as this executable;
+    # freeze_support runs the worker and exits instead of opening the app again.
+    multiprocessing.freeze_support()
     args = sys.argv[1:] if argv is None else argv
     if not args or args == ["--smoke-test"]:
         # Imported lazily so the CLI never pays for Qt start-up.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ from tests.factories import rubric_data as build_rubric_data
 def full_form(*args: Any, **kwargs: Any) -> dict[str, Any]:
     return Rubric.model_validate(build_rubric_data(*args, **kwargs)).model_dump(mode="json")
 
+
+# Tests never write into the developer's own log folder.
+os.environ.setdefault("ASSESSOR_LOG_DIR", tempfile.mkdtemp(prefix="assessor-test-logs-"))
 
 # CI runs the same examples every time, so a red build can be reproduced locally with CI=true.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)

@@ -7,14 +7,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assessor.core.problems import UserError, os_error_text
+from assessor.core.problems import UserError
+from assessor.core.safe_input import read_regular_file
 from assessor.core.storage.store import Store, default_root
 
 if TYPE_CHECKING:
     from assessor.core.signing.keys import SigningKey
 
-FILE = click.Path(dir_okay=False, path_type=Path)
-FOLDER = click.Path(file_okay=False, path_type=Path)
+# No checks by click: its messages are English. Readers check inputs themselves (safe_input)
+# with one Chinese wording; writers report their own errors.
+FILE = click.Path(path_type=Path)
+FOLDER = click.Path(path_type=Path)
+# A passphrase file holds one line.
+MAX_PASSPHRASE_FILE_BYTES = 64 * 1024
 PASSPHRASE_HELP = "{}：从该文件的第一行读取（不指定则交互输入，输入内容不显示）"
 
 data_dir_option = click.option(
@@ -26,10 +31,9 @@ data_dir_option = click.option(
 
 def read_passphrase(path: Path | None, label: str, *, new: bool) -> str:
     if path is not None:
+        raw = read_regular_file(path, MAX_PASSPHRASE_FILE_BYTES, f"口令文件 {path}")
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise UserError(f"无法读取口令文件 {path}：{os_error_text(exc)}") from None
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise UserError(f"口令文件 {path} 不是 UTF-8 文本") from None
         lines = text.splitlines()
@@ -40,8 +44,9 @@ def read_passphrase(path: Path | None, label: str, *, new: bool) -> str:
     return passphrase
 
 
-def open_store(data_dir: Path | None) -> Store:
-    return Store(data_dir or default_root())
+def open_store(data_dir: Path | None, *, read_only: bool = False) -> Store:
+    """The data folder's store; a writing one holds the folder for the command's life."""
+    return Store(data_dir or default_root(), read_only=read_only)
 
 
 def signing_key(key: Path | None, passphrase_file: Path | None) -> SigningKey:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import logging
 
 import click
 
 from assessor import __version__
+from assessor.core.logs import start_logging
 from assessor.core.problems import UserError
+
+log = logging.getLogger(__name__)
 
 # Each module defines a click command or group named `command`, or a tuple `commands`.
 _COMMAND_MODULES = (
@@ -19,6 +23,8 @@ _COMMAND_MODULES = (
     "assessor.cli.selftest_cmd",
     "assessor.cli.keys_cmds",
     "assessor.cli.verify_cmd",
+    "assessor.cli.register_import_cmd",
+    "assessor.cli.register_review_cmds",
     "assessor.cli.train_cmds",
     # Adds list/report/trainees to the `train` group above.
     "assessor.cli.train_report_cmds",
@@ -39,6 +45,7 @@ for _name in _COMMAND_MODULES:
 
 def run_cli(args: list[str]) -> int:
     """Run the CLI; every failure is a plain message on stderr and exit code 1."""
+    log_file = start_logging("命令行")
     try:
         result = cli.main(args=args, prog_name="assessor", standalone_mode=False)
     except click.exceptions.Abort:
@@ -48,6 +55,13 @@ def run_cli(args: list[str]) -> int:
         exc.show()
         return 1
     except UserError as exc:
+        log.info("assessor %s：%s", " ".join(args[:2]), exc)
         click.echo(f"错误：{exc}", err=True)
+        return 1
+    except Exception:
+        # A bug of ours: the person gets a sentence and the log the traceback.
+        log.exception("assessor %s 内部错误", " ".join(args))
+        where = f"详细信息已写入日志文件 {log_file}。" if log_file else ""
+        click.echo(f"错误：程序内部错误，命令没有完成。{where}", err=True)
         return 1
     return result if isinstance(result, int) else 0

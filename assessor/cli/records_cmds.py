@@ -16,7 +16,7 @@ _STATUS = {"draft": "草稿", "final": "已定稿"}
 @data_dir_option
 def list_command(data_dir: Path | None) -> None:
     """列出本机保存的评估记录。"""
-    records = open_store(data_dir).list()
+    records = open_store(data_dir, read_only=True).list()
     if not records:
         click.echo("没有评估记录。")
     for r in records:
@@ -27,6 +27,8 @@ def list_command(data_dir: Path | None) -> None:
         day = r.visit_date.isoformat() if r.visit_date else "未填日期"
         training = "  [培训/样例]" if r.training else ""
         click.echo(f"{r.key}  {r.centre_name or '（未填机构名称）'}  {day}  {status}{training}")
+        if r.recovery:
+            click.echo(f"    注意：{r.recovery}")
 
 
 @click.command("export")

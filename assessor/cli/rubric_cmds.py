@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from assessor.cli.common import FILE
 from assessor.core.problems import ProblemsError, UserError
 from assessor.core.rubric.basis import describe_basis, grounding
 from assessor.core.rubric.model import Source
@@ -17,7 +18,6 @@ from assessor.core.rubric.xlsx import rubric_from_xlsx, rubric_to_xlsx
 from assessor.core.storage.atomic import atomic_write_bytes
 
 _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
-_FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 @click.group("rubric")
@@ -33,7 +33,7 @@ def load_any(path: Path) -> LoadedRubric:
 
 
 @command.command("check")
-@click.argument("path", type=_FILE)
+@click.argument("path", type=FILE)
 def check(path: Path) -> None:
     """检查评估标准文件（.json 或 .xlsx），列出发现的全部问题。"""
     try:
@@ -47,7 +47,7 @@ def check(path: Path) -> None:
 
 
 @command.command("show")
-@click.argument("path", type=_FILE)
+@click.argument("path", type=FILE)
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON")
 def show(path: Path, as_json: bool) -> None:
     """显示评估标准的结构：维度、项目、指标及其分值。"""
@@ -59,8 +59,8 @@ def show(path: Path, as_json: bool) -> None:
 
 
 @command.command("to-xlsx")
-@click.argument("rubric_path", metavar="RUBRIC", type=_FILE)
-@click.option("-o", "--out", required=True, type=_FILE, help="要写出的 Excel 表格（.xlsx）")
+@click.argument("rubric_path", metavar="RUBRIC", type=FILE)
+@click.option("-o", "--out", required=True, type=FILE, help="要写出的 Excel 表格（.xlsx）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
 def to_xlsx(rubric_path: Path, out: Path, force: bool) -> None:
     """把评估标准文件转换为 Excel 表格，供按标准文本或属地细则修改。"""
@@ -76,8 +76,8 @@ def to_xlsx(rubric_path: Path, out: Path, force: bool) -> None:
 
 
 @command.command("from-xlsx")
-@click.argument("table", metavar="TABLE.xlsx", type=_FILE)
-@click.option("-o", "--out", required=True, type=_FILE, help="要写出的评估标准文件（.json）")
+@click.argument("table", metavar="TABLE.xlsx", type=FILE)
+@click.option("-o", "--out", required=True, type=FILE, help="要写出的评估标准文件（.json）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
 def from_xlsx(table: Path, out: Path, force: bool) -> None:
     """把填写好的 Excel 表格转换为评估标准文件（JSON）；表格有问题时不写出任何文件。"""

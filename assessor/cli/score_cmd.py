@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from assessor.cli.common import FILE
 from assessor.core.problems import ProblemsError
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.scoring.engine import compute_result, score_problems
@@ -16,11 +17,11 @@ _STATUS = {"met": "达标", "unmet": "未达标", "unscored": "未评分", "na":
 
 
 @click.command("score")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FILE)
 @click.option(
     "--rubric",
     "rubric_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="评估标准文件（默认按评估文件记录的哈希在内置评估标准中查找）",
 )
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON")

@@ -120,7 +120,7 @@ def trainees(data_dir: Path | None) -> None:
     """列出学员的成绩走势、认证状态与有效期。"""
     root = data_dir or default_root()
     rule = load_rule(root)
-    rows = trainee_summaries(ResultStore(root).all(), rule, now_utc())
+    rows = trainee_summaries(ResultStore(root, read_only=True).all(), rule, now_utc())
     if not rows:
         click.echo("还没有学员成绩。")
     for row in rows:

@@ -7,7 +7,12 @@ from pathlib import Path
 import click
 
 from assessor.cli.common import FILE
+from assessor.core.document.model import MAX_DOCUMENT_BYTES
 from assessor.core.problems import UserError
+from assessor.core.safe_input import read_regular_file
+
+# A report with evidence photos stays well below this; the size is checked before reading.
+MAX_REPORT_BYTES = 200 * 1024 * 1024
 
 DEFAULT_TRUST_WARNING = (
     "注意：未指定 --trust，只信任内置培训 CA，只有培训签名（同时加 --allow-training）"
@@ -63,10 +68,7 @@ def command(
         raise UserError(f"只能验证 .json 或 .pdf 文件：{file}")
     if evidence_path is not None and kind != ".json":
         raise UserError("--evidence 只能与签名的 .json 文件一同使用")
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise UserError(f"无法读取文件 {file}：{exc.strerror}") from None
+    raw = read_regular_file(file, MAX_DOCUMENT_BYTES if kind == ".json" else MAX_REPORT_BYTES)
     if trust_paths:
         roots = load_trust_roots(trust_paths)
         if allow_training:

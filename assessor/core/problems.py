@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import errno
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -131,20 +128,3 @@ def problems_from_validation(where: str, exc: ValidationError) -> list[Problem]:
         Problem(where, format_loc(e["loc"]), translate_error(e))
         for e in exc.errors(include_url=False)
     ]
-
-
-def read_input(path: Path) -> bytes:
-    """The bytes of a file the user named, or a ProblemsError saying why it cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ProblemsError(
-            [Problem(str(path), "", f"无法读取文件：{os_error_text(exc)}")]
-        ) from exc
-
-
-def parse_json(raw: bytes | str, where: str) -> Any:
-    try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem(where, "", f"不是合法的 JSON：{exc}")]) from exc

@@ -99,6 +99,17 @@ def amended_version(
     return amended, chain
 
 
+DEMO_MARK = "样例："
+
+
+def demo_assessment(rubric: LoadedRubric, seed: int) -> Assessment:
+    """An invented centre, marked as a sample inside the document itself: whatever key signs
+    it, `verify` and the import refuse it as an official result without --allow-training."""
+    draft = sample_assessment(rubric, seed, training=True)
+    centre = draft.centre.model_copy(update={"name": DEMO_MARK + draft.centre.name})
+    return draft.model_copy(update={"centre": centre})
+
+
 def demo_files(
     rubric: LoadedRubric,
     signer: SigningKey,
@@ -116,7 +127,7 @@ def demo_files(
     produced = 0
     n = 0
     while produced < count:
-        draft = sample_assessment(rubric, seed + n, training=signer.info.training)
+        draft = demo_assessment(rubric, seed + n)
         n += 1
         final, chain = simulated_visit(draft, _visit_start(draft))
         files = _sign(rubric, final, chain, signer, with_pdf)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from assessor.core.logs import start_logging
 from assessor.core.problems import UserError
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.storage.atomic import StorageError
+from assessor.core.storage.folder_lock import FolderInUse
 from assessor.core.storage.store import Store, default_root
 from assessor.devtools.samples import create_newcomer_sample
 from assessor.gui.main_window import MainWindow
@@ -25,14 +29,62 @@ SMOKE_QUIT_MS = 300
 
 
 def open_store(root: Path) -> tuple[Store, bool]:
-    """The store at `root`, and whether this is the first run (the folder did not exist)."""
+    """The store at `root`, and whether this is the first run (the folder did not exist).
+
+    Raises FolderInUse when another app or command is writing to the folder.
+    """
     first_run = not root.exists()
     return Store(root), first_run
+
+
+def show_start_error(message: str) -> None:
+    """Why the app cannot start, in a message box (tests replace this function)."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "托育机构质量评估", message)
+    box.addButton("退出", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def show_crash(message: str) -> None:
+    """An error in the program itself, in a message box (tests replace this function)."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "托育机构质量评估：程序错误", message)
+    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def crash_message(log: Path | None) -> str:
+    where = f"详细信息已写入日志文件：\n{log}\n请把该文件发给技术支持。" if log else ""
+    return (
+        "程序出现了内部错误，刚才的操作没有完成。\n"
+        "每次修改都会立即保存，已保存的评估内容不受影响；请核对最近一次修改，"
+        "必要时关闭并重新打开该评估。\n" + where
+    )
+
+
+def install_crash_handler(log: Path | None) -> None:
+    """Uncaught exceptions (in Qt slots too) go to the log and a Chinese dialog, not a console
+    the assessor never sees; the app keeps running."""
+    showing = False
+
+    def handle(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        nonlocal showing
+        logging.getLogger("assessor.gui").error("未处理的异常", exc_info=(kind, error, trace))
+        if showing or issubclass(kind, KeyboardInterrupt):
+            return
+        showing = True
+        try:
+            show_crash(crash_message(log))
+        finally:
+            showing = False
+
+    sys.excepthook = handle
 
 
 def run_app(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv if argv is None else argv)
     smoke = SMOKE_FLAG in args or os.environ.get(SMOKE_ENV) == "1"
+    log = start_logging("桌面程序")
     app = QApplication.instance() or QApplication(
         [a for a in args if a != SMOKE_FLAG] or ["assessor"]
     )
@@ -46,9 +98,16 @@ def run_app(argv: Sequence[str] | None = None) -> int:
         store, first_run = open_store(default_root())
         if first_run:
             create_newcomer_sample(store, rubric)
+    except FolderInUse as exc:
+        return _fail(
+            f"托育机构质量评估已经打开了这个数据文件夹（{exc.root}），"
+            "或者有命令正在修改其中的评估。\n请使用已经打开的窗口；如果是命令，请等它完成后再启动。",
+            smoke,
+        )
     except (UserError, StorageError, RuntimeError) as exc:
-        return _fail(str(exc), smoke)
+        return _fail(f"程序无法启动：\n{exc}", smoke)
 
+    install_crash_handler(log)
     window = MainWindow(store, rubric)
     window.show()
     if smoke:
@@ -61,13 +120,10 @@ def run_app(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str, smoke: bool) -> int:
+    logging.getLogger("assessor.gui").error("无法启动：%s", message)
     print(f"错误：{message}", file=sys.stderr)
     if not smoke:
-        box = QMessageBox(
-            QMessageBox.Icon.Critical, "托育机构质量评估", f"程序无法启动：\n{message}"
-        )
-        box.addButton("退出", QMessageBox.ButtonRole.AcceptRole)
-        box.exec()
+        show_start_error(message)
     return 1
 
 

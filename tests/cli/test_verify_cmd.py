@@ -189,4 +189,4 @@ def test_bad_arguments(files: Files, tmp_path: Path, capsys: pytest.CaptureFixtu
     code, _, err = _run(capsys, files.good, "--trust", files.good)
     assert code == 1 and "不是证书文件" in err
     code, _, err = _run(capsys, tmp_path / "missing.json")
-    assert code == 1 and err.startswith("错误：无法读取文件")
+    assert code == 1 and err == f"错误：{tmp_path / 'missing.json'}: 无法读取文件：文件不存在\n"

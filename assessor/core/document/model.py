@@ -12,13 +12,8 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from assessor.core.assessment.model import Assessment
-from assessor.core.problems import (
-    Problem,
-    ProblemsError,
-    parse_json,
-    problems_from_validation,
-    read_input,
-)
+from assessor.core.problems import ProblemsError, problems_from_validation
+from assessor.core.safe_input import InputRejected, parse_json_object, read_regular_file
 from assessor.core.scoring.checks import Finding
 from assessor.core.scoring.result import Result
 from assessor.core.signing.json_envelope import SignatureBlock
@@ -43,10 +38,8 @@ class AssessmentDocument(Assessment):
 def parse_assessment(raw: bytes | str, where: str) -> Assessment:
     """An assessment record or an exported document; a document comes back as itself."""
     if len(raw) > MAX_DOCUMENT_BYTES:
-        raise ProblemsError([Problem(where, "", "文件过大，不是评估文件")])
-    data = parse_json(raw, where)
-    if not isinstance(data, dict):
-        raise ProblemsError([Problem(where, "", "顶层应为 JSON 对象")])
+        raise InputRejected("too_large", where, "文件过大，不是评估文件")
+    data = parse_json_object(raw, where)
     model = AssessmentDocument if "result" in data else Assessment
     try:
         return model.model_validate(data)
@@ -55,4 +48,4 @@ def parse_assessment(raw: bytes | str, where: str) -> Assessment:
 
 
 def read_assessment(path: str | Path) -> Assessment:
-    return parse_assessment(read_input(Path(path)), str(path))
+    return parse_assessment(read_regular_file(Path(path), MAX_DOCUMENT_BYTES), str(path))

@@ -9,7 +9,6 @@ fields equal to the result the named scoring engine recomputes from the scores.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from assessor.core.document.model import MAX_DOCUMENT_BYTES, AssessmentDocument
 from assessor.core.document.normative import ENGINES, differences
 from assessor.core.document.signed import signed_payload
 from assessor.core.problems import UserError, problems_from_validation
+from assessor.core.safe_input import InputRejected, parse_json_object
 from assessor.core.signing.json_envelope import check_envelope
 from assessor.core.signing.verification import (
     TRAINING_DOCUMENT,
@@ -38,14 +38,9 @@ def _parse(raw: bytes) -> tuple[dict[str, Any] | None, Reason | None]:
     if len(raw) > MAX_DOCUMENT_BYTES:
         return None, Reason("too_large", "文件过大，不是评估文件")
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return None, Reason("not_json", f"不是合法的 JSON：{exc}")
-    except (RecursionError, ValueError):
-        return None, Reason("not_json", "不是合法的评估文件：嵌套过深或数字过长")
-    if not isinstance(data, dict):
-        return None, Reason("not_object", "顶层应为 JSON 对象")
-    return data, None
+        return parse_json_object(raw, ""), None
+    except InputRejected as exc:  # its codes: not_json, not_utf8, duplicate_key, too_deep, …
+        return None, Reason(exc.code, exc.problems[0].message)
 
 
 def _is_canonical(raw: bytes, data: dict[str, Any]) -> bool:
@@ -119,7 +114,9 @@ def verify_json(
     if document.signature is None:
         return Verification("json", (Reason("unsigned", "文件未签名"),), **ident)
     reasons = [] if _is_canonical(raw, data) else [Reason("not_canonical", NOT_CANONICAL)]
-    envelope = check_envelope(signed_payload(data), document.signature, data["signature"], trust_roots)
+    envelope = check_envelope(
+        signed_payload(data), document.signature, data["signature"], trust_roots
+    )
     reasons.extend(envelope.reasons)
     found: dict[str, Any] = {
         "signer": envelope.signer,
@@ -134,7 +131,9 @@ def verify_json(
         return Verification("json", tuple(reasons), **found)
     if envelope.training_key and not document.training:
         reasons.append(
-            Reason("signature_info_altered", "培训密钥签名的文件必须标记为培训/样例，该标记已被改动")
+            Reason(
+                "signature_info_altered", "培训密钥签名的文件必须标记为培训/样例，该标记已被改动"
+            )
         )
     if not allow_training and found["training"]:
         message = TRAINING_REFUSED if envelope.training_key else TRAINING_DOCUMENT

@@ -175,12 +175,23 @@ def sign_assessment(
     return files
 
 
+# Bytes of UTF-8 for a file name without its extension: safe on ext4, NTFS, exFAT and FAT32.
+MAX_STEM_BYTES = 200
+
+
 def export_names(document: AssessmentDocument) -> tuple[str, str]:
-    """Names an assessor recognises (centre, visit date, version), unique by assessment id."""
-    centre = _UNSAFE.sub("_", document.centre.name.strip()) or "未命名机构"
+    """Names an assessor recognises (centre, visit date, version), unique by assessment id.
+
+    ext4 allows 255 bytes per name, NTFS and exFAT 255 UTF-16 units; a Chinese character is
+    3 UTF-8 bytes, so a long centre name is shortened until the stem fits `MAX_STEM_BYTES`.
+    """
     when = document.visit.date.isoformat() if document.visit.date else "未填日期"
     training = "-培训样例" if document.training else ""
-    stem = f"{centre}-{when}-{document.id[:8]}-v{document.version}{training}"
+    rest = f"-{when}-{document.id[:8]}-v{document.version}{training}"
+    room = MAX_STEM_BYTES - len(rest.encode("utf-8"))
+    centre = _UNSAFE.sub("_", document.centre.name.strip()) or "未命名机构"
+    centre = centre.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    stem = f"{centre or '未命名机构'}{rest}"
     return f"{stem}.json", f"{stem}.pdf"
 
 

@@ -31,11 +31,11 @@ def _load_cached(path: Path, mtime_ns: int) -> LoadedRubric:
 def load_rubric_cached(path: str | Path) -> LoadedRubric:
     """Loading the 1000-point rubric takes milliseconds; importing thousands of files
     against the same one should pay that once."""
-    resolved = Path(path).resolve()
     try:
+        resolved = Path(path).resolve()
         mtime = resolved.stat().st_mtime_ns
-    except OSError:
-        return load_rubric(resolved)  # reports why the file cannot be read, in Chinese
+    except (OSError, RuntimeError):  # missing, unreadable, a symlink loop (RuntimeError)
+        return load_rubric(path)  # reports why the file cannot be read, in Chinese
     return _load_cached(resolved, mtime)
 
 

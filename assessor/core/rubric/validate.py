@@ -13,13 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assessor.core.canonical import canonical_sha256
-from assessor.core.problems import (
-    Problem,
-    ProblemsError,
-    parse_json,
-    problems_from_validation,
-    read_input,
-)
+from assessor.core.problems import Problem, ProblemsError, problems_from_validation
 from assessor.core.rubric.model import (
     RUBRIC_FORMAT_V1,
     Basis,
@@ -29,8 +23,11 @@ from assessor.core.rubric.model import (
     Item,
     Rubric,
 )
+from assessor.core.safe_input import parse_json_strict, read_regular_file
 
 _EPSILON = 1e-9
+# The national rubric is ~150 KB; a province's with long texts stays far below this.
+MAX_RUBRIC_BYTES = 8 * 1024 * 1024
 
 
 def _same(a: float, b: float) -> bool:
@@ -92,7 +89,7 @@ class LoadedRubric:
 
 def parse_rubric(text: str | bytes, where: str) -> LoadedRubric:
     """Parse and validate rubric JSON; raise ProblemsError listing every problem."""
-    data = parse_json(text, where)
+    data = parse_json_strict(text, where)
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
@@ -104,7 +101,7 @@ def parse_rubric(text: str | bytes, where: str) -> LoadedRubric:
 
 
 def load_rubric(path: str | Path) -> LoadedRubric:
-    return parse_rubric(read_input(Path(path)), str(path))
+    return parse_rubric(read_regular_file(Path(path), MAX_RUBRIC_BYTES), str(path))
 
 
 def structural_problems(rubric: Rubric, where: str) -> list[Problem]:

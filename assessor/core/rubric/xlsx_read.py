@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import math
 import re
-import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from assessor.core.problems import Problem, ProblemsError, format_loc, translate_error
@@ -52,6 +49,7 @@ from assessor.core.rubric.xlsx_layout import (
     Col,
     basis_from_cell,
 )
+from assessor.core.rubric.xlsx_open import Formula, SafeWorkbook
 from assessor.core.vocabulary import CLASS_KIND_LABELS
 
 _TRUE_WORDS = {YES, "true", "1"}
@@ -69,18 +67,12 @@ def rubric_from_xlsx(path: str | Path) -> LoadedRubric:
     Raises ProblemsError listing every problem, each naming the sheet, row and column.
     """
     path = Path(path)
+    wb = SafeWorkbook(path)
     try:
-        wb = load_workbook(path, data_only=True)
-    except FileNotFoundError as exc:
-        raise ProblemsError([Problem(path.name, "", "文件不存在")]) from exc
-    except OSError as exc:
-        raise ProblemsError([Problem(path.name, "", f"无法读取文件：{exc.strerror}")]) from exc
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ProblemsError(
-            [Problem(path.name, "", "不是有效的 Excel 工作簿（.xlsx），请在 Excel 中另存为 .xlsx")]
-        ) from exc
-    reader = _Reader(path.name, wb)
-    data = reader.read()
+        reader = _Reader(path.name, wb)
+        data = reader.read()
+    finally:
+        wb.close()
     return reader.finish(data, str(path))
 
 
@@ -108,6 +100,11 @@ def _number_text(value: int | float) -> str:
 
 def _from_cell(col: Col, raw: Any) -> Any:
     """The model value for a cell; `_BLANK` leaves the key out so defaults and 'missing' apply."""
+    if isinstance(raw, Formula):
+        raise _CellError(
+            f"单元格是公式「{raw.text[:60]}」，没有保存计算结果；请直接填写数值或文字，"
+            "或在 Excel 中打开并保存后再转换"
+        )
     kind = col.kind
     if kind == "text":
         if raw is None:
@@ -194,7 +191,8 @@ class _Place:
     column: int = 0
 
     def sort_key(self) -> tuple[int, int, int]:
-        return (SHEET_ORDER.index(self.sheet), self.row, self.column)
+        known = self.sheet in SHEET_ORDER
+        return (SHEET_ORDER.index(self.sheet) if known else len(SHEET_ORDER), self.row, self.column)
 
 
 @dataclass
@@ -226,7 +224,7 @@ class _Row:
 class _Reader:
     """Reads every sheet, collecting problems, and builds the rubric's JSON data."""
 
-    def __init__(self, file: str, wb: Workbook) -> None:
+    def __init__(self, file: str, wb: SafeWorkbook) -> None:
         self.file = file
         self.wb = wb
         self.problems: list[tuple[tuple[int, int, int], Problem]] = []
@@ -282,7 +280,7 @@ class _Reader:
             self.sheet_problem(sheet, "缺少这个工作表")
             self.broken.add(sheet)
             return None
-        return list(self.wb[sheet].iter_rows(values_only=True))
+        return self.wb.rows(sheet)
 
     def split(
         self, sheet: str, fields: tuple[Col, ...], cols: tuple[Col, ...], loc: Loc
@@ -394,6 +392,11 @@ class _Reader:
     # -- building the rubric data -------------------------------------------------------------
 
     def read(self) -> dict[str, Any]:
+        for sheet in self.wb.sheetnames:
+            if sheet not in SHEET_ORDER:
+                self.sheet_problem(
+                    sheet, "不认识的工作表；请删除该工作表，或把内容移到规定的工作表中"
+                )
         data = self.pairs_sheet(INFO, INFO_FIELDS, ())
         data["documents"] = self.documents(self.sheet_table(DOCS, DOC_COLS))
         rule, band_rows = self.split(GRADE, GRADE_FIELDS, BAND_COLS, ("grade_rule",))

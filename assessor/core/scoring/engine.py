@@ -60,10 +60,14 @@ def score_problems(rubric: LoadedRubric, assessment: Assessment, where: str = ""
 def level_problem(ind: Indicator, entry: IndicatorScore) -> str | None:
     if entry.na and not ind.na_allowed:
         return f"指标 {ind.id} 不允许标记为不适用"
-    if entry.score is not None and exact(entry.score) not in {exact(lv.points) for lv in ind.levels}:
+    if entry.score is not None and exact(entry.score) not in _allowed(ind):
         allowed = "、".join(f"{lv.points:g}" for lv in ind.levels)
         return f"指标 {ind.id} 的得分 {entry.score:g} 不是允许的分值（{allowed}）"
     return None
+
+
+def _allowed(ind: Indicator) -> frozenset[Fraction]:
+    return frozenset(exact(lv.points) for lv in ind.levels)
 
 
 class _Part:

@@ -16,16 +16,23 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 
 def exact(points: float | int | Decimal | Fraction) -> Fraction:
     if isinstance(points, Fraction):
         return points
     if isinstance(points, float):
-        if not math.isfinite(points):
-            raise ValueError(f"not a finite number of points: {points!r}")
-        return Fraction(Decimal(repr(points)))
+        return _exact_float(points)
     return Fraction(points)
+
+
+@lru_cache(maxsize=4096)
+def _exact_float(points: float) -> Fraction:
+    # A rubric has a few dozen distinct point values; an import reads them thousands of times.
+    if not math.isfinite(points):
+        raise ValueError(f"not a finite number of points: {points!r}")
+    return Fraction(Decimal(repr(points)))
 
 
 def cut(value: Fraction) -> Decimal:

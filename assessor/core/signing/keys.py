@@ -30,6 +30,7 @@ from cryptography.x509.oid import NameOID
 
 from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
+from assessor.core.safe_input import InputRejected, read_regular_file
 from assessor.core.signing import ASSESSOR_DAYS, CA_DAYS
 from assessor.core.signing.training import (
     TRAINING_PASSPHRASE,
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 CA_CERT_FILE = "ca-cert.pem"
 CA_KEY_FILE = "ca-key.pem"
 MIN_PASSPHRASE = 8
+# PEM keys, certificates and .p12 files are a few KB; anything far larger is not one.
+MAX_KEY_FILE_BYTES = 1024 * 1024
 MAX_NAME = 40
 # cryptography enforces the X.509 upper bound of 64 for common names, counted in UTF-8 bytes.
 MAX_CN_BYTES = 64
@@ -232,13 +235,13 @@ def init_ca(out_dir: Path, name: str, passphrase: str, *, days: int = CA_DAYS) -
 def load_ca(ca_dir: Path, passphrase: str) -> CertificateAuthority:
     cert_path, key_path = ca_dir / CA_CERT_FILE, ca_dir / CA_KEY_FILE
     try:
-        cert_pem, key_pem = cert_path.read_bytes(), key_path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UserError(
-            f"找不到 CA 文件：{exc.filename}（请先运行 assessor keys init-ca）"
-        ) from None
-    except OSError as exc:
-        raise UserError(f"无法读取 CA 文件 {exc.filename}：{exc.strerror}") from None
+        cert_pem = read_regular_file(cert_path, MAX_KEY_FILE_BYTES)
+        key_pem = read_regular_file(key_path, MAX_KEY_FILE_BYTES)
+    except InputRejected as exc:
+        if exc.code == "missing":
+            where = exc.problems[0].where
+            raise UserError(f"找不到 CA 文件：{where}（请先运行 assessor keys init-ca）") from None
+        raise
     try:
         cert = x509.load_pem_x509_certificate(cert_pem)
     except ValueError:
@@ -329,10 +332,7 @@ def key_info(cert: x509.Certificate) -> KeyInfo:
 
 
 def _open_p12(path: Path, passphrase: str) -> tuple[bytes, tuple[x509.Certificate, ...]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"无法读取密钥文件 {path}：{exc.strerror}") from None
+    data = read_regular_file(path, MAX_KEY_FILE_BYTES)
     try:
         bundle = pkcs12.load_pkcs12(data, passphrase.encode("utf-8"))
     except ValueError:
@@ -405,8 +405,9 @@ def list_keys(keystore_dir: Path) -> list[StoredKey]:
     found: list[StoredKey] = []
     for p12 in keystore_dir.glob("*.p12"):
         try:
-            certs = x509.load_pem_x509_certificates(p12.with_suffix(".pem").read_bytes())
-        except (OSError, ValueError):
+            pem = read_regular_file(p12.with_suffix(".pem"), MAX_KEY_FILE_BYTES)
+            certs = x509.load_pem_x509_certificates(pem)
+        except (InputRejected, ValueError):
             continue
         found.append(StoredKey(p12, key_info(certs[0])))
     return sorted(found, key=lambda k: k.info.not_before, reverse=True)

@@ -22,6 +22,7 @@ from cryptography.x509.oid import NameOID
 
 from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
+from assessor.core.safe_input import read_regular_file
 
 if TYPE_CHECKING:
     from asn1crypto import cms
@@ -36,6 +37,8 @@ for _logger in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
     logging.getLogger(_logger).addHandler(logging.NullHandler())
 
 DIGEST = "sha256"
+# A CA bundle of a few certificates is a few KB.
+MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024
 
 TRAINING_REFUSED = "由内置培训密钥签名（培训/样例），不能作为正式评估结果"
 TRAINING_DOCUMENT = "评估标记为培训/样例，不能作为正式评估结果"
@@ -88,10 +91,7 @@ def load_trust_roots(paths: Iterable[Path]) -> list[x509.Certificate]:
     """
     roots: list[x509.Certificate] = []
     for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UserError(f"无法读取信任证书 {path}：{exc.strerror}") from None
+        data = read_regular_file(path, MAX_CERTIFICATE_FILE_BYTES)
         try:
             certs = (
                 x509.load_pem_x509_certificates(data)

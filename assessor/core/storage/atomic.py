@@ -13,15 +13,20 @@ import json
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
-from assessor.core.problems import UserError
+from assessor.core.clock import now_utc
+from assessor.core.problems import UserError, os_error_text
+from assessor.core.safe_input import InputRejected, parse_json_strict, read_regular_file
 
 _TMP_SUFFIX = ".tmp"
+# A record with a 10,000-entry audit chain is ~3 MB; a file far beyond that is not ours.
+MAX_DATA_FILE_BYTES = 64 * 1024 * 1024
 
 
 class StorageError(UserError):
@@ -47,6 +52,24 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def create_folder(folder: Path) -> None:
+    """Create `folder` and any missing parents, each made durable in its own parent.
+
+    A new folder is an entry in its parent: without the parent's fsync a power cut can lose
+    it (and everything written inside it) on file systems that do not order metadata (FAT,
+    exFAT, NTFS).
+    """
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        try:
+            path.mkdir()
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+            continue
+        fsync_dir(path.parent)
 
 
 def _temp_name(path: Path) -> Path:
@@ -125,16 +148,27 @@ def _keep_backup(path: Path, backup: Path) -> None:
         raise
 
 
+def _read_file(path: Path) -> bytes:
+    """A data file's bytes; something that is no regular file (a FIFO, a folder) or is far
+    too large to be ours is unusable, never waited on or read whole."""
+    try:
+        return read_regular_file(path, MAX_DATA_FILE_BYTES)
+    except InputRejected as exc:
+        if exc.code == "missing":
+            raise FileNotFoundError(str(path)) from None
+        if exc.code == "unreadable":
+            raise PermissionError(exc.problems[0].message) from None
+        raise _Unreadable(exc.problems[0].message.removeprefix("无法读取文件：")) from None
+
+
 def _parse(raw: bytes) -> dict[str, dict[str, Any]]:
     """The database held in `raw`, or `_Unreadable` saying why there is none."""
     if not raw.strip():
         raise _Unreadable("文件为空")
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise _Unreadable("文件不是 UTF-8 编码") from None
-    except json.JSONDecodeError as exc:
-        raise _Unreadable(f"不是完整的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）") from None
+        data = parse_json_strict(raw, "")
+    except InputRejected as exc:
+        raise _Unreadable(exc.problems[0].message) from None
     if not isinstance(data, dict) or not all(
         isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
         for table in data.values()
@@ -143,8 +177,15 @@ def _parse(raw: bytes) -> dict[str, dict[str, Any]]:
     return data
 
 
+def _modified_at(path: Path) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        return None
+
+
 def _corrupt_name(path: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
     candidate = path.with_name(f"{path.name}.corrupt-{stamp}")
     counter = 1
     while candidate.exists():
@@ -153,20 +194,35 @@ def _corrupt_name(path: Path) -> Path:
     return candidate
 
 
+@dataclass(frozen=True)
+class Recovery:
+    """A main file that could not be used, so the backup's content was used instead."""
+
+    reason: str
+    # Where the damaged file was kept; None when a reader left it in place for the writer.
+    damaged_copy: Path | None
+    damaged_at: datetime | None
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage with atomic, durable writes and recovery from the last good copy.
 
-    One writer per file: opening the storage deletes temporary files left by a killed writer.
+    One writer per file, which must hold the folder's lock (see `folder_lock`): opening the
+    storage as the writer deletes temporary files left by a killed writer, and only the writer
+    repairs a damaged file. A reader (`writer=False`) changes nothing on disk.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, writer: bool = True) -> None:
         self.path = Path(path)
         self.backup = self.path.with_name(self.path.name + ".bak")
-        remove_stale_temps(self.path.parent, self.path.name)
+        self.writer = writer
+        self.recovered: Recovery | None = None
+        if writer:
+            remove_stale_temps(self.path.parent, self.path.name)
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            return _parse(self.path.read_bytes())
+            return _parse(_read_file(self.path))
         except FileNotFoundError:
             if not self.backup.exists():
                 return None
@@ -174,9 +230,11 @@ class AtomicJSONStorage(Storage):
         except _Unreadable as exc:
             return self._recover(str(exc.args[0]))
         except OSError as exc:
-            raise StorageError(f"无法读取数据文件 {self.path}：{exc.strerror or exc}") from exc
+            raise StorageError(f"无法读取数据文件 {self.path}：{os_error_text(exc)}") from exc
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if not self.writer:
+            raise StorageError(f"数据文件 {self.path} 以只读方式打开，不能保存")
         # Serialise before touching any file: data that cannot be written must change nothing.
         payload = json.dumps(
             data, ensure_ascii=False, allow_nan=False, separators=(",", ":")
@@ -184,28 +242,35 @@ class AtomicJSONStorage(Storage):
         try:
             atomic_write_bytes(self.path, payload, backup=self.backup)
         except OSError as exc:
-            raise StorageError(f"无法保存数据文件 {self.path}：{exc.strerror or exc}") from exc
+            raise StorageError(f"无法保存数据文件 {self.path}：{os_error_text(exc)}") from exc
 
     def _recover(self, reason: str) -> dict[str, dict[str, Any]]:
         """Bring back the backup, keeping the broken main file aside; change nothing on failure."""
         try:
-            payload = self.backup.read_bytes()
+            payload = _read_file(self.backup)
             data = _parse(payload)
         except FileNotFoundError:
             backup_problem = "备份文件不存在"
         except _Unreadable as exc:
             backup_problem = f"备份文件也已损坏：{exc.args[0]}"
         except OSError as exc:
-            backup_problem = f"备份文件无法读取：{exc.strerror or exc}"
+            backup_problem = f"备份文件无法读取：{os_error_text(exc)}"
         else:
+            damaged_at = _modified_at(self.path)
+            if not self.writer:
+                self.recovered = Recovery(reason, None, damaged_at)
+                return data
             try:
+                kept = None
                 if self.path.exists():
-                    os.replace(self.path, _corrupt_name(self.path))
+                    kept = _corrupt_name(self.path)
+                    os.replace(self.path, kept)
                 atomic_write_bytes(self.path, payload)
             except OSError as exc:
                 raise StorageError(
-                    f"数据文件 {self.path} 已损坏（{reason}），从备份恢复时出错：{exc.strerror or exc}"
+                    f"数据文件 {self.path} 已损坏（{reason}），从备份恢复时出错：{os_error_text(exc)}"
                 ) from exc
+            self.recovered = Recovery(reason, kept, damaged_at)
             return data
         raise CorruptFileError(
             self.path,

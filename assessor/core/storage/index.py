@@ -67,6 +67,7 @@ class IndexEntry(BaseModel):
     training_signed: bool = False
     deleted_at: AwareDatetime | None = None
     problem: str | None = None
+    recovery: str | None = None  # what a restore from the backup may have lost
     overview: Overview | None = None
 
 
@@ -93,8 +94,9 @@ def file_stamp(record: str | Path, signed: str | Path | None) -> Stamp:
 class RecordIndex:
     """The entries in memory, read from disk once; `flush` writes them back when changed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, writable: bool = True) -> None:
         self.path = path
+        self.writable = writable  # a read-only store keeps its index in memory only
         self._entries: dict[tuple[Place, str], IndexEntry] | None = None
         self._dirty = False
 
@@ -126,7 +128,7 @@ class RecordIndex:
 
     def flush(self) -> None:
         """Write the index file if anything changed since it was read or written."""
-        if self._dirty:
+        if self._dirty and self.writable:
             self._write()
             self._dirty = False
 

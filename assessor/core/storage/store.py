@@ -45,15 +45,18 @@ from assessor.core.assessment.model import Assessment, Evidence, Status
 from assessor.core.audit import GENESIS, AuditEntry, append, entry_hash, verify_chain
 from assessor.core.canonical import sha256_hex
 from assessor.core.clock import now_utc
-from assessor.core.problems import problems_from_validation
+from assessor.core.problems import os_error_text, problems_from_validation
+from assessor.core.safe_input import InputRejected, parse_json_object, read_json_file
 from assessor.core.storage.atomic import (
     AtomicJSONStorage,
     StorageError,
     atomic_write_bytes,
     copy_file_atomic,
+    create_folder,
     fsync_dir,
     remove_stale_temps,
 )
+from assessor.core.storage.folder_lock import hold_folder
 from assessor.core.storage.index import (
     INDEX_FILE,
     IndexEntry,
@@ -63,6 +66,7 @@ from assessor.core.storage.index import (
     Stamp,
     file_stamp,
 )
+from assessor.core.storage.recovery import NOTICE_FILE, notice_for, read_notice, record_notice
 
 RECORD_FILE = "record.json"
 EVIDENCE_DIR = "evidence"
@@ -79,6 +83,7 @@ _STAGING_PREFIX = ".new-"
 _PURGING_PREFIX = ".purge-"
 _SINGLE_DOC = "1"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MAX_NOTE_BYTES = 64 * 1024
 
 
 class StoreError(StorageError):
@@ -130,6 +135,8 @@ class RecordSummary:
     training_signed: bool = False
     """Signed, but so far only with the built-in training key (培训/样例)."""
     problem: str | None = None
+    # Set when the record was restored from its backup: what may have been lost.
+    recovery: str | None = None
     overview: Overview | None = None
     stamp: Stamp | None = field(default=None, compare=False)
 
@@ -154,6 +161,7 @@ def _summary_of(entry: IndexEntry) -> RecordSummary:
         signed=entry.signed,
         training_signed=entry.training_signed,
         problem=entry.problem,
+        recovery=entry.recovery,
         overview=entry.overview,
         stamp=entry.stamp,
     )
@@ -212,7 +220,7 @@ def _disk(action: str) -> Iterator[None]:
     except StorageError as exc:
         raise StoreError(str(exc)) from exc
     except OSError as exc:
-        raise StoreError(f"{action}失败：{exc.strerror or exc}") from exc
+        raise StoreError(f"{action}失败：{os_error_text(exc)}") from exc
 
 
 def _checked_key(key: str) -> str:
@@ -326,22 +334,34 @@ def _evidence_name(source: Path) -> str:
 class Store:
     """All assessments under one root folder.
 
-    Thread-safe within one process (every operation holds the store's lock). Only one process
-    may use a root at a time: opening a record deletes temporary files a crashed writer left.
+    Thread-safe within one process (every operation holds the store's lock). One process at a
+    time writes to a root: a writing store holds the folder's lock (see `folder_lock`) and
+    raises FolderInUse when another process has it; only the writer cleans up what a crashed
+    writer left. A read-only store (`read_only=True`, for `assessor list`) takes no lock and
+    changes nothing on disk (its index stays in memory).
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, read_only: bool = False) -> None:
         self.root = root
+        self.read_only = read_only
         self._records = root / "assessments"
         self._bin = root / "bin"
         self._lock = threading.RLock()
         # Per key, the record file as this store last wrote or fully verified it, so that an
         # autosave need not re-read and re-verify a growing audit chain it wrote itself.
         self._known: dict[str, tuple[tuple[int, int, int], _Stored]] = {}
-        self._index = RecordIndex(root / INDEX_FILE)
+        self._index = RecordIndex(root / INDEX_FILE, writable=not read_only)
+        self._unsaved_notices: dict[str, str] = {}
+        if root.exists() and not root.is_dir():
+            raise StoreError(f"数据文件夹 {root} 不是文件夹")
+        if read_only:
+            return
         with _disk(f"打开数据文件夹 {root}"):
-            self._records.mkdir(parents=True, exist_ok=True)
-            self._bin.mkdir(exist_ok=True)
+            create_folder(root)
+        self._folder_lock = hold_folder(root)  # FolderInUse when another process writes here
+        with _disk(f"打开数据文件夹 {root}"):
+            create_folder(self._records)
+            create_folder(self._bin)
             # Leftovers of a create or purge that a crash interrupted: never acknowledged data.
             for leftover in (
                 *self._records.glob(f"{_STAGING_PREFIX}*"),
@@ -353,6 +373,7 @@ class Store:
 
     def create(self, assessment: Assessment) -> None:
         """Store a new draft; the record appears on disk complete or not at all."""
+        self._writable()
         key = record_key(assessment)
         if assessment.status is not Status.draft:
             raise StoreError("只能新建草稿状态的评估")
@@ -394,6 +415,7 @@ class Store:
         `entry` must continue the stored chain (see `audit.append`). A final record is frozen;
         the only save that may make a record final is the one carrying a finalise entry.
         """
+        self._writable()
         key = record_key(assessment)
         with self._lock:
             path = self._record_file(key)
@@ -434,6 +456,7 @@ class Store:
 
     def add_evidence(self, key: str, source_path: Path, caption: str = "") -> Evidence:
         """Copy a file into the record's evidence folder; the caller attaches the result."""
+        self._writable()
         source = Path(source_path)
         with self._lock:
             path = self._record_file(key)
@@ -443,7 +466,7 @@ class Store:
                 raise StoreError(f"找不到证据文件：{source}")
             folder = path.parent / EVIDENCE_DIR
             with _disk(f"复制证据文件 {source}"):
-                folder.mkdir(exist_ok=True)
+                create_folder(folder)
                 remove_stale_temps(folder)
                 name = _evidence_name(source)
                 sha256 = copy_file_atomic(source, folder / name)
@@ -471,6 +494,7 @@ class Store:
         signed_at: datetime,
     ) -> Signing:
         """Keep the signed files of a final record and write the signing into its audit chain."""
+        self._writable()
         with self._lock:
             path = self._record_file(key)
             stored, _, entries = self._verified(path, key)
@@ -494,8 +518,7 @@ class Store:
             with _disk(f"保存签名文件 {key}"):
                 if folder.exists():  # files of a signing that never reached the chain
                     shutil.rmtree(folder)
-                folder.mkdir(parents=True)
-                fsync_dir(folder.parent)
+                create_folder(folder)
                 atomic_write_bytes(folder / SIGNED_PDF, pdf_bytes)
                 atomic_write_bytes(folder / SIGNED_JSON, json_bytes)
                 self._storage(path).write(_new_file(content))
@@ -546,8 +569,8 @@ class Store:
         if not signings and legacy.is_file():
             raw = legacy.read_bytes()
             try:
-                training = bool(json.loads(raw).get("training"))
-            except (ValueError, AttributeError):
+                training = bool(parse_json_object(raw, str(legacy)).get("training"))
+            except InputRejected:
                 training = False
             moment = datetime.fromtimestamp(legacy.stat().st_mtime, UTC)
             signings = [Signing(sha256_hex(raw), training, moment, legacy.parent)]
@@ -557,6 +580,7 @@ class Store:
 
     def delete(self, key: str) -> None:
         """Move a record, evidence included, to the recycle bin."""
+        self._writable()
         with self._lock:
             source = self._records / _checked_key(key)
             target = self._bin / key
@@ -583,6 +607,7 @@ class Store:
         return sorted(entries, key=lambda e: e.deleted_at or _EPOCH, reverse=True)
 
     def restore(self, key: str) -> None:
+        self._writable()
         with self._lock:
             source = self._bin / _checked_key(key)
             target = self._records / key
@@ -599,6 +624,7 @@ class Store:
 
     def purge(self, key: str) -> None:
         """Delete a record from the recycle bin forever."""
+        self._writable()
         with self._lock:
             source = self._bin / _checked_key(key)
             if not source.is_dir():
@@ -613,21 +639,42 @@ class Store:
 
     # ---- internals -----------------------------------------------------------------------
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"数据文件夹 {self.root} 以只读方式打开，不能修改")
+
     def _storage(self, path: Path) -> AtomicJSONStorage:
         # TinyDB fixes the file format; whole-file reads and writes go through its storage so
         # that the assessment, the audit chain and the seal change in one atomic write.
         with _disk(f"打开评估记录文件 {path}"):
-            return TinyDB(path, storage=AtomicJSONStorage).storage
+            return TinyDB(path, storage=AtomicJSONStorage, writer=not self.read_only).storage
 
     def _record_file(self, key: str) -> Path:
         return self._records / _checked_key(key) / RECORD_FILE
 
     def _read(self, path: Path, key: str) -> dict[str, dict[str, Any]]:
         with _disk(f"读取评估记录文件 {path}"):
-            raw = self._storage(path).read()
+            storage = self._storage(path)
+            raw = storage.read()
+            if storage.recovered is not None and raw is not None:
+                notice = notice_for(key, storage.recovered, raw)
+                record_notice(path.parent, notice)
+                # A reader repairs nothing and keeps no notice file: it shows this one itself.
+                self._unsaved_notices[key] = notice.text()
         if raw is None:
             raise StoreError(f"评估记录 {key} 不存在")
         return raw
+
+    def dismiss_recovery_notice(self, key: str) -> None:
+        """The person has seen the notice: stop showing it."""
+        self._writable()
+        with self._lock, _disk(f"删除恢复说明 {key}"):
+            folder = self._records / _checked_key(key)
+            (folder / NOTICE_FILE).unlink(missing_ok=True)
+            fsync_dir(folder)
+            entry = self._index.get(Place.records, key)
+            if entry is not None:
+                self._index.put(entry.model_copy(update={"recovery": None}))
 
     def _verified(self, path: Path, key: str) -> tuple[_Stored, Assessment, list[AuditEntry]]:
         """Read the record file and check all of it: seal, assessment and every audit entry."""
@@ -673,6 +720,8 @@ class Store:
         parent = self._records if place is Place.records else self._bin
         # Plain strings and os.scandir: with hundreds of records, pathlib's object creation
         # costs more than the stat calls themselves.
+        if not parent.exists():  # a reader on a folder no writer has set up yet
+            return []
         with _disk(f"读取文件夹 {parent}"), os.scandir(parent) as listing:
             names = sorted(e.name for e in listing if e.is_dir() and _KEY.fullmatch(e.name))
         self._index.keep_only(place, set(names))
@@ -699,14 +748,16 @@ class Store:
             stored = _stored(path, self._read(path, key))
             assessment = _assessment(path, key, stored.assessment)
             signing = self._signing_state(folder, stored.audit)
+            recovery = self._unsaved_notices.pop(key, None) or read_notice(folder)
         except StorageError as exc:
             problem = str(exc)
         except OSError as exc:
-            problem = exc.strerror or str(exc)
+            problem = os_error_text(exc)
         except ValidationError:
             problem = f"评估记录文件 {path} 已损坏或被改动：签名记录格式不正确"
         else:
-            return self._entry(place, folder, assessment, signing, stamp, deleted_at)
+            entry = self._entry(place, folder, assessment, signing, stamp, deleted_at)
+            return entry.model_copy(update={"recovery": recovery})
         return IndexEntry(
             key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at
         )
@@ -767,7 +818,7 @@ class Store:
     @staticmethod
     def _deleted_at(folder: Path) -> datetime | None:
         try:
-            note = json.loads((folder / DELETED_FILE).read_text(encoding="utf-8"))
+            note = read_json_file(folder / DELETED_FILE, _MAX_NOTE_BYTES)
             return datetime.fromisoformat(note["deleted_at"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (InputRejected, ValueError, KeyError, TypeError):
             return None

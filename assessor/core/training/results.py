@@ -19,8 +19,9 @@ from tinydb import TinyDB
 
 from assessor.core.assessment.model import IndicatorScore, new_id
 from assessor.core.clock import now_utc
-from assessor.core.problems import UserError, problems_from_validation
+from assessor.core.problems import UserError, os_error_text, problems_from_validation
 from assessor.core.storage.atomic import AtomicJSONStorage, StorageError
+from assessor.core.storage.folder_lock import FolderLock, hold_folder
 from assessor.core.training.comparison import Comparison
 
 RESULTS_FILE = "results.json"
@@ -97,14 +98,23 @@ def result_of(
 
 
 class ResultStore:
-    """Results of every trainee in one data folder, oldest first."""
+    """Results of every trainee in one data folder, oldest first.
 
-    def __init__(self, root: Path) -> None:
+    A writing store holds the training folder's writer lock (the practice drafts' store shares
+    it within the process); a read-only one (`assessor train trainees` beside a running app)
+    takes no lock and changes nothing on disk.
+    """
+
+    def __init__(self, root: Path, *, read_only: bool = False) -> None:
         self.folder = root / "training"
         self.path = self.folder / RESULTS_FILE
+        self.read_only = read_only
         self._lock = threading.Lock()
+        self._folder_lock: FolderLock | None = None
 
     def add(self, result: TraineeResult) -> None:
+        if self.read_only:
+            raise StorageError("只读打开的培训成绩不能写入")
         with self._lock, self._open() as db:
             db.table(_TABLE).insert(result.model_dump(mode="json"))
 
@@ -123,10 +133,12 @@ class ResultStore:
         return sorted(results, key=lambda r: r.submitted_at)
 
     def _open(self) -> TinyDB:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(
-                f"无法创建培训数据文件夹 {self.folder}：{exc.strerror or exc}"
-            ) from exc
-        return TinyDB(self.path, storage=AtomicJSONStorage)
+        if not self.read_only and self._folder_lock is None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"无法创建培训数据文件夹 {self.folder}：{os_error_text(exc)}"
+                ) from exc
+            self._folder_lock = hold_folder(self.folder)  # FolderInUse: another process writes
+        return TinyDB(self.path, storage=AtomicJSONStorage, writer=not self.read_only)

@@ -16,10 +16,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assessor.core.paths import assets_dir
-from assessor.core.problems import ProblemsError, parse_json, problems_from_validation, read_input
+from assessor.core.problems import ProblemsError, problems_from_validation
+from assessor.core.safe_input import read_json_file
 
 RULE_FORMAT = "assessor.training-rule/1"
 RULE_FILE = "rule.json"
+# A rule is a few hundred bytes; anything far larger is not a rule file.
+MAX_RULE_BYTES = 64 * 1024
 
 
 class ReliabilityRule(BaseModel):
@@ -79,6 +82,6 @@ def load_rule(data_root: Path | None = None) -> ReliabilityRule:
         path = data_root / "training" / RULE_FILE
     where = str(path)
     try:
-        return ReliabilityRule.model_validate(parse_json(read_input(path), where))
+        return ReliabilityRule.model_validate(read_json_file(path, MAX_RULE_BYTES, where))
     except ValidationError as exc:
         raise ProblemsError(problems_from_validation(where, exc)) from exc

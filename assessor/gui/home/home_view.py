@@ -203,6 +203,16 @@ class HomeView(QWidget):
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tone(self.empty, "muted")
+        # Records brought back from a backup: never silent, shown until dismissed.
+        self.recovery = QLabel()
+        self.recovery.setWordWrap(True)
+        self.recovery.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        tone(self.recovery, "recovery")
+        self.recovery_seen = QPushButton("已核对，不再提示")
+        self.recovery_seen.clicked.connect(self.dismiss_recovery)
+        recovery_row = QHBoxLayout()
+        recovery_row.addWidget(self.recovery, 1)
+        recovery_row.addWidget(self.recovery_seen, 0, Qt.AlignmentFlag.AlignTop)
 
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
@@ -241,6 +251,7 @@ class HomeView(QWidget):
         layout.addLayout(heading)
         layout.addWidget(subtitle)
         layout.addLayout(tools)
+        layout.addLayout(recovery_row)
         layout.addWidget(self.pages, 1)
 
         self.search.textChanged.connect(self._filter)
@@ -280,6 +291,7 @@ class HomeView(QWidget):
         except StorageError as exc:
             self.dialogs.error("无法读取评估记录", str(exc))
         self.bin_button.setText(f"回收站（{len(self.bin_model.entries)}）")
+        self._update_recovery()
         self._update_empty()
         self._select(select)
         self._update_actions()
@@ -302,6 +314,23 @@ class HomeView(QWidget):
     def scoring(self) -> bool:
         """Whether progress and grades are still being computed in the background."""
         return self._scoring is not None
+
+    def _recovered(self) -> list[RecordSummary]:
+        return [r.summary for r in self.model.all if r.summary.recovery]
+
+    def _update_recovery(self) -> None:
+        recovered = self._recovered()
+        self.recovery.setText("\n".join(f"⚠ {r.recovery}" for r in recovered))
+        self.recovery.setVisible(bool(recovered))
+        self.recovery_seen.setVisible(bool(recovered))
+
+    def dismiss_recovery(self) -> None:
+        try:
+            for summary in self._recovered():
+                self.store.dismiss_recovery_notice(summary.key)
+        except StorageError as exc:
+            self.dialogs.error("无法删除恢复说明", str(exc))
+        self.reload(self.selected_key())
 
     def _select(self, key: str | None) -> None:
         view = self.table

@@ -42,6 +42,10 @@ _SHEETS = {
     "badgeDrafted": f"QLabel {{ color: {GREY}; border: 1px solid {BORDER}; border-radius: 3px; padding: 1px 6px; }}",
     "readOnly": f"QLabel {{ color: {BLUE}; background: {BLUE_LIGHT}; border-radius: 4px; padding: 6px; }}",
     "conflict": f"QLabel {{ color: {ORANGE}; background: #fff8e6; border: 1px solid #e0b44c; border-radius: 4px; padding: 6px; }}",
+    "recovery": (
+        "#recovery { background: #fff8e6; border: 1px solid #e0b44c; border-radius: 4px;"
+        " padding: 6px; }"
+    ),
     "missing": "#missing { background: #fff8e6; border: 1px solid #e0b44c; border-radius: 4px; }",
     "field": f'QLineEdit[invalid="true"] {{ border: 1px solid {RED}; background: {RED_LIGHT}; }}',
     "level": (

@@ -310,7 +310,7 @@ def test_text_a_workbook_cannot_hold_is_refused(
 
 def test_unreadable_files(tmp_path: Path) -> None:
     missing = tmp_path / "missing.xlsx"
-    assert [p.message for p in problems_of(missing)] == ["文件不存在"]
+    assert [p.message for p in problems_of(missing)] == ["无法读取文件：文件不存在"]
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a workbook", encoding="utf-8")
     (problem,) = problems_of(fake)

@@ -138,7 +138,7 @@ def test_failed_write_leaves_old_state_and_no_temp(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", no_space)
-    with pytest.raises(StorageError, match=r"无法保存数据文件.*No space"):
+    with pytest.raises(StorageError, match=r"无法保存数据文件.*磁盘空间不足"):
         storage.write({"t": {}})
     monkeypatch.undo()
 

@@ -1,0 +1,205 @@
+"""The register's SQLite database: opening it, its schema (from `rows.py`) and its migrations.
+
+A register is a folder:
+
+    <register>/register.sqlite3        the database (WAL; its -wal/-shm files beside it)
+    <register>/quarantine/<batch>/     copies of refused inputs, each with a `.reason.txt`
+
+The signed files themselves are stored in the database (table `files`, a BLOB per sha256), so a
+batch's rows and the bytes they were read from commit in one transaction: a killed import never
+leaves a row without its file or a file without its row, and the register is one file to back up.
+
+Every connection comes from `connect`: WAL journal, `foreign_keys` on, `synchronous=FULL`
+(a committed batch survives a power cut), a busy timeout so a second process waits instead of
+failing. `PRAGMA user_version` is the schema version; `connect` runs the missing migration steps
+in one transaction each. Write transactions go through `transaction` (BEGIN IMMEDIATE).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from assessor.core.problems import UserError, os_error_text
+from assessor.core.register.rows import TABLES, Row, sqlite_type
+
+DB_NAME = "register.sqlite3"
+QUARANTINE_DIR = "quarantine"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def db_path(register: Path) -> Path:
+    return register / DB_NAME
+
+
+def quarantine_dir(register: Path, batch_id: int) -> Path:
+    return register / QUARANTINE_DIR / str(batch_id)
+
+
+# ---- schema --------------------------------------------------------------------------------
+
+
+def create_table_sql(model: type[Row]) -> str:
+    lines = []
+    for name, field in model.model_fields.items():
+        kind, nullable = sqlite_type(field.annotation)
+        if not model.primary_key and name == "id":
+            lines.append("id INTEGER PRIMARY KEY")
+            continue
+        lines.append(f"{name} {kind}" + ("" if nullable else " NOT NULL"))
+    if model.primary_key:
+        lines.append(f"PRIMARY KEY ({', '.join(model.primary_key)})")
+    lines.extend(
+        f"FOREIGN KEY ({column}) REFERENCES {target}"
+        for column, target in model.foreign_keys.items()
+    )
+    lines.extend(f"UNIQUE ({', '.join(columns)})" for columns in model.unique)
+    body = ",\n  ".join(lines)
+    return f"CREATE TABLE {model.table} (\n  {body}\n)"
+
+
+_INDEXES = (
+    "CREATE INDEX documents_assessment ON documents (assessment_id, version)",
+    "CREATE INDEX documents_current ON documents (current, cycle)",
+    "CREATE INDEX documents_uscc ON documents (centre_uscc, cycle)",
+    "CREATE INDEX documents_division ON documents (division_code)",
+    "CREATE INDEX documents_supersedes ON documents (supersedes_sha256)",
+    "CREATE INDEX documents_cert ON documents (cert_issuer, cert_serial)",
+    "CREATE INDEX scores_indicator ON scores (indicator_id)",
+    "CREATE INDEX dimensions_dimension ON dimensions (dimension_id)",
+    "CREATE INDEX batch_inputs_sha ON batch_inputs (sha256)",
+    "CREATE INDEX review_log_assessment ON review_log (assessment_id, id)",
+    "CREATE INDEX flags_kind ON flags (kind)",
+)
+
+_VIEWS = (
+    # The versions that count: newest amendment, or the first of a conflict.
+    "CREATE VIEW current_documents AS SELECT * FROM documents WHERE current = 1",
+    # Current versions with their review state (待审核 when never reviewed).
+    "CREATE VIEW current_reviewed AS SELECT d.*, COALESCE(r.state, 'pending') AS review_state "
+    "FROM documents d LEFT JOIN reviews r ON r.assessment_id = d.assessment_id "
+    "WHERE d.current = 1",
+)
+
+
+def _schema_v1(conn: sqlite3.Connection) -> None:
+    for model in TABLES:
+        conn.execute(create_table_sql(model))
+    for statement in (*_INDEXES, *_VIEWS):
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_v1,)
+"""Step n brings `user_version` n to n+1; append, never edit a released step."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Run the missing steps; each reads the version inside its own write transaction, so two
+    processes opening a new register at once do not both create it."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return  # the usual case needs no write lock (readers of the statistics)
+    while True:
+        with transaction(conn):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise UserError(
+                    f"登记库由更新版本的程序创建（格式版本 {version}），请升级本程序后再打开"
+                )
+            if version == SCHEMA_VERSION:
+                return
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+# ---- connections ---------------------------------------------------------------------------
+
+
+def connect(register: Path, *, create: bool = False) -> sqlite3.Connection:
+    """A connection to the register in folder `register`, migrated to the current schema.
+
+    `create` makes the folder and database when missing; otherwise a missing register is a
+    UserError. Transactions are explicit (`transaction`); rows come back as `sqlite3.Row`.
+    """
+    path = db_path(register)
+    if not create and not path.is_file():
+        raise UserError(f"登记库不存在：{register}（首次导入时会自动创建）")
+    try:
+        if create:
+            register.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except (OSError, sqlite3.Error) as exc:
+        reason = os_error_text(exc) if isinstance(exc, OSError) else str(exc)
+        raise UserError(f"无法打开登记库 {register}：{reason}") from exc
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        _migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise UserError(f"无法打开登记库 {register}：文件不是登记库或已损坏（{exc}）") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def insert(conn: sqlite3.Connection, row: Row, *, or_ignore: bool = False) -> int:
+    """Insert a row; returns its rowid (the `id` of tables keyed by one)."""
+    values = row.to_db()
+    if not row.primary_key and values.get("id") is None:
+        values.pop("id", None)
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    columns = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    cursor = conn.execute(f"{verb} INTO {row.table} ({columns}) VALUES ({marks})", values)
+    return int(cursor.lastrowid or 0)
+
+
+def insert_many(conn: sqlite3.Connection, rows: Iterable[Row]) -> None:
+    """Insert rows of one table in one statement execution."""
+    rows = list(rows)
+    if not rows:
+        return
+    columns = rows[0].columns()
+    sql = (
+        f"INSERT INTO {rows[0].table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)})"
+    )
+    conn.executemany(sql, [r.to_db() for r in rows])
+
+
+def select(
+    conn: sqlite3.Connection, model: type[Row], where: str = "", params: Any = ()
+) -> list[Any]:
+    """Rows of `model`'s table as models (`where` is an SQL condition with ? placeholders)."""
+    sql = f"SELECT * FROM {model.table}" + (f" WHERE {where}" if where else "")
+    return [model.from_db(dict(r)) for r in conn.execute(sql, params)]
+
+
+def connect_memory() -> sqlite3.Connection:
+    """An empty register in memory: what a dry run uses when the register does not exist."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    _migrate(conn)
+    return conn

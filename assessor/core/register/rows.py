@@ -1,0 +1,444 @@
+"""Pydantic models of the register's rows: the single definition of its tables and columns.
+
+Each model is one SQLite table (`db.py` creates the tables from these models; the CSV/XLSX
+exports derive their columns from the same fields: a field's `title` is its Chinese column name,
+the field name its documented machine key). Column types follow the annotation:
+
+| annotation | SQLite | stored as |
+|---|---|---|
+| `str`, enums | TEXT | the value |
+| `int`, `bool` | INTEGER | the number (bool 0/1) |
+| `Decimal` | TEXT | exact decimal text such as `"857.5"`; never a float |
+| `datetime` | TEXT | ISO 8601 in UTC (`2026-11-30T06:07:13Z`), so text order is time order |
+| `bytes` | BLOB | the bytes |
+| `date` | TEXT | `YYYY-MM-DD` |
+| `list[...]` | TEXT | JSON array |
+| `... | None` | nullable | NULL |
+
+Primary keys, foreign keys and uniqueness are class variables of each model. Reading a row back
+(`from_db`) validates it with the same model.
+
+What the statistics screen needs to know:
+- `DocumentRow` holds one signed assessment version; `current = True` marks the version that
+  counts (newest amendment; for a conflict the first one registered). Statistics use the view
+  `current_documents` (see `db.py`).
+- `ScoreRow` and `DimensionRow` hold indicator scores and dimension totals per document; join on
+  `document_sha256`.
+- `ReviewRow` holds the review state per assessment id (absent = 待审核).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import types
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+SHA256 = r"^[0-9a-f]{64}$"
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: every moment in the register carries its time zone")
+    return moment.astimezone(dt.UTC)
+
+
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
+"""Stored in UTC whatever zone it came in, so text order in SQLite is time order."""
+
+
+class Row(BaseModel):
+    """A row of one register table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    table: ClassVar[str]
+    primary_key: ClassVar[tuple[str, ...]]
+    """Empty for tables with an SQLite rowid key `id` (filled in by the database)."""
+    foreign_keys: ClassVar[dict[str, str]] = {}
+    """Column → `table(column)`."""
+    unique: ClassVar[tuple[tuple[str, ...], ...]] = ()
+
+    def to_db(self) -> dict[str, Any]:
+        """Column values ready for sqlite3 parameters."""
+        out: dict[str, Any] = {}
+        for name, value in self.model_dump(mode="json").items():
+            if isinstance(value, list):
+                value = json.dumps(value, ensure_ascii=False)
+            elif isinstance(getattr(self, name), bytes):
+                value = getattr(self, name)  # a BLOB, not pydantic's text form
+            out[name] = value
+        return out
+
+    @classmethod
+    def from_db(cls, values: dict[str, Any]) -> Any:
+        """The model of a row read back (keys are column names; extra columns are ignored)."""
+        data: dict[str, Any] = {}
+        for name, field in cls.model_fields.items():
+            if name not in values:
+                continue
+            value = values[name]
+            if value is not None and _is_list(field.annotation):
+                value = json.loads(value)
+            data[name] = value
+        return cls.model_validate(data)
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return list(cls.model_fields)
+
+
+def _is_list(annotation: Any) -> bool:
+    return any(get_origin(a) is list for a in (annotation, *get_args(annotation)))
+
+
+def sqlite_type(annotation: Any) -> tuple[str, bool]:
+    """(SQLite type, nullable) of a field annotation."""
+    args = get_args(annotation)
+    if get_origin(annotation) is Annotated:
+        return sqlite_type(args[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return sqlite_type(inner[0])[0], True
+    if get_origin(annotation) is list:
+        return "TEXT", False
+    if annotation in (int, bool):
+        return "INTEGER", False
+    if annotation is bytes:
+        return "BLOB", False
+    if annotation in (str, Decimal, dt.datetime, dt.date) or (
+        isinstance(annotation, type) and issubclass(annotation, StrEnum)
+    ):
+        return "TEXT", False
+    raise TypeError(f"no SQLite column type for {annotation!r}")
+
+
+def decimal_text(value: float | int | Decimal) -> Decimal:
+    """A JSON number as its canonical (RFC 8785) text writes it: `857.5`, `50` (never
+    `857.4999…` or `50.0`)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float) and not value.is_integer():
+        return Decimal(repr(value))  # the shortest form that reads back as this float
+    return Decimal(int(value))
+
+
+# ---- enumerations --------------------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    """Where one input ended."""
+
+    registered = "registered"
+    amendment = "amendment"
+    duplicate = "duplicate"
+    conflict = "conflict"
+    quarantined = "quarantined"
+
+
+class Reason(StrEnum):
+    """Why an input was quarantined: the first that applies, in this order (issue 10)."""
+
+    # reading (safe_input.InputRejected.code and the zip checks)
+    missing = "missing"
+    not_regular = "not_regular"
+    unreadable = "unreadable"
+    too_large = "too_large"
+    zip_unsafe_name = "zip_unsafe_name"
+    zip_symlink = "zip_symlink"
+    zip_too_many = "zip_too_many"
+    zip_too_large = "zip_too_large"
+    zip_ratio = "zip_ratio"
+    zip_nested = "zip_nested"
+    zip_broken = "zip_broken"
+    # parsing (safe_input.parse_json_strict)
+    not_utf8 = "not_utf8"
+    not_json = "not_json"
+    duplicate_key = "duplicate_key"
+    too_deep = "too_deep"
+    number_too_long = "number_too_long"
+    non_finite = "non_finite"
+    not_object = "not_object"
+    # verification (the planned Verification.reasons codes), and revocation
+    schema = "schema"
+    unknown_format = "unknown_format"
+    unsigned = "unsigned"
+    not_canonical = "not_canonical"
+    signature_broken = "signature_broken"
+    tampered = "tampered"
+    untrusted = "untrusted"
+    cert_expired = "cert_expired"
+    cert_not_yet_valid = "cert_not_yet_valid"
+    revoked = "revoked"
+    signature_info_altered = "signature_info_altered"
+    training = "training"
+    not_final = "not_final"
+    unknown_engine = "unknown_engine"
+    rubric_unknown = "rubric_unknown"
+    score_invalid = "score_invalid"
+    result_mismatch = "result_mismatch"
+
+
+class ReviewState(StrEnum):
+    pending = "pending"
+    confirmed = "confirmed"
+    query = "query"
+    returned = "returned"
+
+
+REVIEW_LABELS = {
+    ReviewState.pending: "待审核",
+    ReviewState.confirmed: "已确认",
+    ReviewState.query: "有疑问",
+    ReviewState.returned: "退回",
+}
+
+
+class FlagKind(StrEnum):
+    chain_gap = "chain_gap"
+    same_centre_in_cycle = "same_centre_in_cycle"
+    signed_before_revocation = "signed_before_revocation"
+
+
+FLAG_LABELS = {
+    FlagKind.chain_gap: "修订链缺失：所替代的版本不在登记库中",
+    FlagKind.same_centre_in_cycle: "同一机构在同一评估周期内有多份评估",
+    FlagKind.signed_before_revocation: "签名证书已吊销，签名时间早于吊销时间，需人工核实",
+}
+
+
+# ---- tables --------------------------------------------------------------------------------
+
+
+class BatchRow(Row):
+    """One run of `register import`: who ran it, on what, and what came of it."""
+
+    table: ClassVar[str] = "batches"
+    primary_key: ClassVar[tuple[str, ...]] = ()
+
+    id: int | None = None
+    started_at: UtcDatetime
+    finished_at: UtcDatetime | None = Field(
+        default=None, description="NULL: still running or interrupted (the next import resumes it)"
+    )
+    who: str
+    inputs: list[str] = Field(description="the paths given, as given")
+    fingerprint: str = Field(
+        description="sha256 of inputs and options: a rerun with the same fingerprint resumes"
+    )
+    options: str = Field(description="JSON: trust roots, CRLs, training, cycle")
+    counts: str | None = Field(default=None, description="JSON summary once finished")
+
+
+class BatchInputRow(Row):
+    """One input of a batch (a file, or an entry of a zip) and where it ended."""
+
+    table: ClassVar[str] = "batch_inputs"
+    primary_key: ClassVar[tuple[str, ...]] = ("batch_id", "seq")
+    foreign_keys: ClassVar[dict[str, str]] = {"batch_id": "batches(id)"}
+
+    batch_id: int
+    seq: int = Field(description="position in the batch's input order")
+    source: str = Field(description="path, or `archive.zip!entry/name.json`")
+    sha256: str | None = Field(default=None, description="of the bytes read; NULL if none")
+    outcome: Outcome
+    reason_code: Reason | None = None
+    reason: str = Field(default="", description="Chinese reason (quarantine, conflict)")
+
+
+class FileRow(Row):
+    """The signed file's exact bytes, so the register can be re-verified and rebuilt."""
+
+    table: ClassVar[str] = "files"
+    primary_key: ClassVar[tuple[str, ...]] = ("sha256",)
+
+    sha256: str = Field(pattern=SHA256)
+    size: int
+    content: bytes = b""
+
+
+class DocumentRow(Row):
+    """One signed assessment version: the columns statistics and exports need."""
+
+    table: ClassVar[str] = "documents"
+    primary_key: ClassVar[tuple[str, ...]] = ("sha256",)
+    foreign_keys: ClassVar[dict[str, str]] = {
+        "sha256": "files(sha256)",
+        "batch_id": "batches(id)",
+    }
+
+    sha256: str = Field(pattern=SHA256, title="文件哈希")
+    assessment_id: str = Field(title="评估编号")
+    version: int = Field(title="版本")
+    supersedes_sha256: str | None = Field(default=None, title="所替代版本哈希")
+    centre_uscc: str = Field(title="统一社会信用代码")
+    centre_name: str = Field(title="机构名称")
+    centre_address: str = Field(title="地址")
+    division_code: str = Field(title="行政区划代码")
+    operator: str | None = Field(title="机构性质")
+    care_types: list[str] = Field(title="托育服务类型")
+    centre_kind: str = Field(title="机构类型")
+    places: int = Field(title="托位数")
+    visit_date: dt.date | None = Field(title="评估日期")
+    cycle: str = Field(title="评估周期", description="calendar year of the visit unless configured")
+    assessor_ids: list[str] = Field(title="评估员编号")
+    assessor_names: list[str] = Field(title="评估员")
+    total: Decimal = Field(title="总分")
+    max_total: Decimal = Field(title="满分")
+    grade: str = Field(title="等级")
+    vetoes_fired: list[str] = Field(title="未达标的基础指标")
+    rubric_sha256: str = Field(title="评估标准哈希")
+    rubric_code: str = Field(title="评估标准")
+    signer_name: str = Field(title="签名人")
+    signer_id: str = Field(title="签名人编号")
+    cert_serial: str = Field(title="证书序列号", description="decimal")
+    cert_issuer: str = Field(title="证书签发者", description="RFC 4514 string")
+    signed_at: UtcDatetime = Field(title="签名时间")
+    training: bool = Field(title="培训/样例")
+    batch_id: int = Field(title="导入批次")
+    current: bool = Field(title="当前版本")
+
+
+class DimensionRow(Row):
+    """A dimension's score in one document."""
+
+    table: ClassVar[str] = "dimensions"
+    primary_key: ClassVar[tuple[str, ...]] = ("document_sha256", "dimension_id")
+    foreign_keys: ClassVar[dict[str, str]] = {"document_sha256": "documents(sha256)"}
+
+    document_sha256: str
+    dimension_id: str
+    name: str
+    score: Decimal
+    max: Decimal
+
+
+class ScoreRow(Row):
+    """An indicator's score in one document (NULL score with `na` for 不适用)."""
+
+    table: ClassVar[str] = "scores"
+    primary_key: ClassVar[tuple[str, ...]] = ("document_sha256", "indicator_id")
+    foreign_keys: ClassVar[dict[str, str]] = {"document_sha256": "documents(sha256)"}
+
+    document_sha256: str
+    indicator_id: str
+    dimension_id: str
+    score: Decimal | None
+    max: Decimal
+    na: bool
+
+
+class QuarantineRow(Row):
+    """An input refused, with the copy kept in `<register>/quarantine/<batch>/`."""
+
+    table: ClassVar[str] = "quarantine"
+    primary_key: ClassVar[tuple[str, ...]] = ("batch_id", "seq")
+    foreign_keys: ClassVar[dict[str, str]] = {"batch_id": "batches(id)"}
+
+    batch_id: int
+    seq: int
+    original_path: str
+    stored_copy: str | None = Field(description="relative to the register folder; NULL if unread")
+    reason_code: Reason
+    reason: str = Field(description="Chinese")
+
+
+class ReviewRow(Row):
+    """The review state of an assessment (all its versions); no row means 待审核."""
+
+    table: ClassVar[str] = "reviews"
+    primary_key: ClassVar[tuple[str, ...]] = ("assessment_id",)
+
+    assessment_id: str
+    state: ReviewState
+    comment: str = ""
+    changed_at: UtcDatetime
+    changed_by: str
+
+
+class ReviewLogRow(Row):
+    """One change of review state; undoing a change is another entry."""
+
+    table: ClassVar[str] = "review_log"
+    primary_key: ClassVar[tuple[str, ...]] = ()
+
+    id: int | None = None
+    assessment_id: str
+    at: UtcDatetime
+    who: str
+    old_state: ReviewState
+    new_state: ReviewState
+    comment: str = ""
+
+
+class ConflictRow(Row):
+    """Same assessment id and version, different bytes: the first stays current."""
+
+    table: ClassVar[str] = "conflicts"
+    primary_key: ClassVar[tuple[str, ...]] = ("other_sha256",)
+    foreign_keys: ClassVar[dict[str, str]] = {
+        "current_sha256": "documents(sha256)",
+        "other_sha256": "documents(sha256)",
+        "batch_id": "batches(id)",
+    }
+
+    assessment_id: str
+    version: int
+    current_sha256: str
+    other_sha256: str
+    batch_id: int
+    resolved: bool = False
+
+
+class FlagRow(Row):
+    """Something a person should look at about a registered document."""
+
+    table: ClassVar[str] = "flags"
+    primary_key: ClassVar[tuple[str, ...]] = ("document_sha256", "kind", "other")
+    foreign_keys: ClassVar[dict[str, str]] = {
+        "document_sha256": "documents(sha256)",
+        "batch_id": "batches(id)",
+    }
+
+    document_sha256: str
+    kind: FlagKind
+    other: str = Field(
+        default="",
+        description="the other document's sha256 (same centre), the missing predecessor's "
+        "sha256 (gap) or the certificate serial (revocation)",
+    )
+    detail: str = Field(description="Chinese")
+    batch_id: int
+
+
+class RevocationRow(Row):
+    """A revoked certificate learnt from a CRL given to an import."""
+
+    table: ClassVar[str] = "revocations"
+    primary_key: ClassVar[tuple[str, ...]] = ("issuer", "serial")
+
+    issuer: str
+    serial: str
+    revoked_at: UtcDatetime
+    reason: str
+    learnt_batch_id: int
+
+
+TABLES: tuple[type[Row], ...] = (
+    BatchRow,
+    BatchInputRow,
+    FileRow,
+    DocumentRow,
+    DimensionRow,
+    ScoreRow,
+    QuarantineRow,
+    ReviewRow,
+    ReviewLogRow,
+    ConflictRow,
+    FlagRow,
+    RevocationRow,
+)

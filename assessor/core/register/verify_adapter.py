@@ -1,0 +1,49 @@
+"""The one place the register meets signature verification: a verdict as (reason code, Chinese).
+
+The document verifier (`document.verify.verify_json`) returns its reasons in the order it
+checks them, each with a machine code and a Chinese message; the first one is the file's
+reason. A code the register does not know yet (a newer verifier) is a schema-level refusal
+rather than a crash, with the verifier's own message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+
+from assessor.core.document.verify import verify_json
+from assessor.core.register.rows import Reason
+from assessor.core.signing.verification import Verification
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The first reason the file fails (None: it passed) and the verifier's full finding."""
+
+    reason: Reason | None
+    message: str
+    verification: Verification
+
+
+def reason_of(code: str) -> Reason:
+    try:
+        return Reason(code)
+    except ValueError:
+        return Reason.schema
+
+
+def verdict(
+    raw: bytes,
+    trust_roots: Sequence[x509.Certificate],
+    allow_training: bool,
+    rubrics: Iterable[str | Path],
+) -> Verdict:
+    found = verify_json(raw, trust_roots, allow_training, rubrics=rubrics)
+    if found.ok:
+        return Verdict(None, "", found)
+    first = found.reasons[0]
+    messages = [first.message, *(r.message for r in found.reasons[1:] if r.code == first.code)]
+    return Verdict(reason_of(first.code), "；".join(messages), found)
