@@ -17,14 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationEr
 
 from assessor.core.assessment.model import Centre, RubricRef
 from assessor.core.paths import samples_dir
-from assessor.core.problems import (
-    ProblemsError,
-    parse_json,
-    problems_from_validation,
-    read_input,
-)
+from assessor.core.problems import ProblemsError, problems_from_validation
+from assessor.core.safe_input import parse_json_object, read_regular_file
 
 SAMPLE_FORMAT = "assessor.sample/1"
+# A sample with long dossier texts is about 50 KB; anything far larger is not a sample.
+MAX_SAMPLE_BYTES = 4 * 1024 * 1024
 
 
 def _json_number(value: Decimal) -> int | float:
@@ -85,7 +83,7 @@ class SampleCentre(Strict):
 
 def parse_sample(raw: bytes | str, where: str) -> SampleCentre:
     """Parse and validate sample JSON; raise ProblemsError listing every problem."""
-    data = parse_json(raw, where)
+    data = parse_json_object(raw, where)
     try:
         return SampleCentre.model_validate(data)
     except ValidationError as exc:
@@ -93,7 +91,7 @@ def parse_sample(raw: bytes | str, where: str) -> SampleCentre:
 
 
 def load_sample(path: str | Path) -> SampleCentre:
-    return parse_sample(read_input(Path(path)), str(path))
+    return parse_sample(read_regular_file(Path(path), MAX_SAMPLE_BYTES), str(path))
 
 
 def sample_json(sample: SampleCentre) -> bytes:
