@@ -174,3 +174,13 @@ def test_standing_is_worded_with_the_window_and_the_expiry_in_beijing_time() -> 
     )
     one = certification(results[:1], rule, START)
     assert standing_text(one, rule).startswith("未认证；最近 1 次测试平均完全一致 70.0%")
+
+
+def test_a_read_only_result_store_reads_and_never_writes(tmp_path: Path) -> None:
+    ResultStore(tmp_path).add(_result(LI, 7, 1))
+    reader = ResultStore(tmp_path, read_only=True)
+    before = (tmp_path / "training" / "results.json").read_bytes()
+    assert [r.agreed for r in reader.all()] == [7]
+    with pytest.raises(StorageError, match="只读"):
+        reader.add(_result(LI, 8, 2))
+    assert (tmp_path / "training" / "results.json").read_bytes() == before
