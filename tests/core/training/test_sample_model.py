@@ -104,3 +104,12 @@ def test_bundled_samples_validate_against_the_published_schema(path: Path) -> No
     jsonschema.validate(data, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data | {"mode": "exam"}, schema)
+
+
+def test_sample_files_are_read_as_untrusted_input(tmp_path: Path) -> None:
+    duplicate = tmp_path / "dup.json"
+    duplicate.write_text('{"id": "a", "id": "b"}', encoding="utf-8")
+    with pytest.raises(ProblemsError, match="出现了不止一次"):
+        load_sample(duplicate)
+    with pytest.raises(ProblemsError, match=r"不是普通文件|文件夹"):
+        load_sample(tmp_path)
