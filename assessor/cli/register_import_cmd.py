@@ -115,6 +115,11 @@ def import_command(
     )
     if show_progress:
         click.echo("", err=True)
+    if not dry_run:
+        from assessor.core.register.stats_summary import refresh_summary
+
+        # The statistics cache catches up now, so the first `register stats` stays fast.
+        refresh_summary(register)
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
     else:

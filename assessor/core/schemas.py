@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from assessor.core.document.model import AssessmentDocument
 from assessor.core.export.evidence_package import EvidenceManifest
+from assessor.core.register.stats_model import Statistics
 from assessor.core.rubric.model import Rubric
 from assessor.core.training.rule import RULE_FORMAT, ReliabilityRule
 from assessor.core.training.sample import SAMPLE_FORMAT, SampleCentre
@@ -17,6 +18,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "evidence": EvidenceManifest,
     "rubric": Rubric,
     "sample": SampleCentre,
+    "statistics": Statistics,
     "training-rule": ReliabilityRule,
 }
 
@@ -25,12 +27,16 @@ _IDS = {
     "evidence": "assessor.evidence/1",
     "rubric": "assessor.rubric/2",
     "sample": SAMPLE_FORMAT,
+    "statistics": "assessor.statistics/1",
     "training-rule": RULE_FORMAT,
 }
+# Formats the app writes and never reads describe what it writes (computed fields included).
+_OUTPUT_ONLY = {"statistics"}
 
 
 def schema_json(name: str) -> str:
-    schema = SCHEMAS[name].model_json_schema(mode="validation")
+    mode = "serialization" if name in _OUTPUT_ONLY else "validation"
+    schema = SCHEMAS[name].model_json_schema(mode=mode)
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": _IDS[name],

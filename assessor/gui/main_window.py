@@ -42,6 +42,7 @@ from assessor.gui.widgets.style import ems, tone
 
 if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles
+    from assessor.gui.register.register_screen import RegisterScreen
 
 NOTICE_MS = 6000
 LAST_INDICATOR = "last_indicator/"
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.sign_dialog: SignDialog | None = None
         self.keys_dialog: KeysDialog | None = None
+        self.register_screen: RegisterScreen | None = None
+        self.register_dir = store.root / "register"
         self.training: TrainingScreen | None = None
 
         self.setWindowTitle("托育机构质量评估")
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
         self.home.signRequested.connect(self.sign_record)
         self.home.keysRequested.connect(self.show_keys)
         self.home.aboutRequested.connect(self.show_about)
+        self.home.registerRequested.connect(self.show_register)
         self.home.trainingRequested.connect(self.show_training)
         self.home.notice.connect(self.show_notice)
         self.stack = QStackedWidget()
@@ -221,6 +225,10 @@ class MainWindow(QMainWindow):
             self.show_notice("正在签名并导出，请等待完成后再关闭")
             event.ignore()
             return
+        if self.register_screen is not None and self.register_screen.busy:
+            self.show_notice("登记库正在导入或导出，请等待完成或先取消导入后再关闭")
+            event.ignore()
+            return
         if self.training is not None:
             self.training.flush()
         if self.close_assessment():
@@ -285,6 +293,27 @@ class MainWindow(QMainWindow):
             self.keys_dialog = KeysDialog(self.keys_dir, self.dialogs, self)
         self.keys_dialog.reload()
         self.dialogs.present(self.keys_dialog)
+
+    def show_register(self) -> None:
+        """The commission's register, kept in the data folder beside the assessments."""
+        if self.register_screen is None:
+            from assessor.gui.register.register_screen import RegisterScreen
+
+            try:
+                screen = RegisterScreen(self.register_dir, self.dialogs)
+            except UserError as exc:
+                self.dialogs.error("无法打开登记库", str(exc))
+                return
+            screen.homeRequested.connect(self._leave_register)
+            screen.notice.connect(self.show_notice)
+            self.stack.addWidget(screen)
+            self.register_screen = screen
+        self.stack.setCurrentWidget(self.register_screen)
+        self.register_screen.show_tab(self.register_screen.tabs.currentIndex())
+
+    def _leave_register(self) -> None:
+        self.stack.setCurrentWidget(self.home)
+        self.home.focus_list()
 
     def show_about(self) -> None:
         """Who made the rubric data and what in it is drafted or unverified (SPEC §2)."""

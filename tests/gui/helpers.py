@@ -40,6 +40,9 @@ class FakeDialogs(Dialogs):
         self.texts: list[str | None] = []  # answers given before `text`, one per question
         self.presented: list[QDialog] = []
         self.opened: list[Path] = []
+        self.zips: list[Path] = []
+        self.ca_file: Path | None = None
+        self.save_path: Path | None = None
 
     def confirm(self, title: str, text: str, accept: str = "确定", reject: str = "取消") -> bool:
         self.asked.append((title, text))
@@ -59,6 +62,15 @@ class FakeDialogs(Dialogs):
 
     def choose_folder(self, title: str, start: Path) -> Path | None:
         return self.folder
+
+    def choose_zips(self, title: str) -> list[Path]:
+        return list(self.zips)
+
+    def choose_ca_file(self, title: str) -> Path | None:
+        return self.ca_file
+
+    def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
+        return self.save_path
 
     def ask_secret(self, title: str, label: str) -> str | None:
         self.asked.append((title, label))

@@ -42,9 +42,7 @@ def normative(result: Result) -> dict[str, Any]:
                 "score": d.score,
                 "scored": d.scored,
                 "indicators": d.indicators,
-                "items": [
-                    (i.id, i.max, i.earned, i.applicable_max, i.score) for i in d.items
-                ],
+                "items": [(i.id, i.max, i.earned, i.applicable_max, i.score) for i in d.items],
             }
             for d in result.dimensions
         ],

@@ -34,7 +34,6 @@ MAX_MEMBERS = 10_000
 MAX_TOTAL_BYTES = 8 * 1024**3
 
 
-
 class ManifestFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -210,4 +209,3 @@ def _manifest_problems(
     if manifest.document_sha256 != sha256_hex(json_bytes):
         return [f"证据包属于另一份签名文件（{manifest.document}），不是本文件的证据包"]
     return []
-

@@ -758,9 +758,7 @@ class Store:
         else:
             entry = self._entry(place, folder, assessment, signing, stamp, deleted_at)
             return entry.model_copy(update={"recovery": recovery})
-        return IndexEntry(
-            key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at
-        )
+        return IndexEntry(key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at)
 
     def _entry(
         self,

@@ -53,10 +53,16 @@ SECTIONS: dict[str, dict[str, Binding]] = {
         "bin": Binding(("Ctrl+B",), "打开或关闭回收站"),
         "keys": Binding(("Ctrl+K",), "管理签名密钥（导入评估员密钥文件）"),
         "about": Binding(("Ctrl+I",), "关于本程序与评估标准数据（哪些内容为拟定、未经核实）"),
+        "register": Binding(("Ctrl+L",), "卫健委登记库：导入评估文件、登记表、统计与导出"),
         "training": Binding(("Ctrl+T",), "培训练习：用样例机构练习评分，查看一致性结果"),
     },
     "培训练习": {
         "submit": Binding(("Ctrl+Shift+Return",), "提交评分，与参考评分比较（须全部评完）"),
+    },
+    "登记库": {
+        "tabs": Binding(("Ctrl+1", "Ctrl+2", "Ctrl+3"), "导入 / 登记表 / 统计与导出"),
+        "find": Binding(("Ctrl+F",), "在登记表中搜索机构名称或统一社会信用代码"),
+        "back": Binding(("Esc",), "返回评估列表"),
     },
     "通用": {
         "help": Binding(("F1",), "显示或隐藏本快捷键说明"),

@@ -130,6 +130,7 @@ class HomeView(QWidget):
     signRequested = Signal(str)
     keysRequested = Signal()
     aboutRequested = Signal()
+    registerRequested = Signal()
     trainingRequested = Signal()
     notice = Signal(str)
 
@@ -181,6 +182,9 @@ class HomeView(QWidget):
         self.search.setMinimumWidth(ems(self.search, 14))
         heading.addWidget(self.search, 1)
         heading.addWidget(self.status_filter)
+        self.register_button = self._button(
+            heading, "登记库…", "register", self.registerRequested.emit
+        )
         self.training_button = self._button(
             heading, "培训练习", "training", self.trainingRequested.emit
         )

@@ -13,6 +13,8 @@ EVIDENCE_FILTER = (
     " *.txt);;所有文件 (*)"
 )
 KEY_FILTER = "签名密钥文件 (*.p12 *.pfx);;所有文件 (*)"
+ZIP_FILTER = "zip 压缩包 (*.zip);;所有文件 (*)"
+CA_FILTER = "CA 证书 (*.pem *.crt *.cer *.der);;所有文件 (*)"
 
 
 class Dialogs:
@@ -52,6 +54,18 @@ class Dialogs:
 
     def choose_folder(self, title: str, start: Path) -> Path | None:
         name = QFileDialog.getExistingDirectory(self.parent, title, str(start))
+        return Path(name) if name else None
+
+    def choose_zips(self, title: str) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(self.parent, title, str(Path.home()), ZIP_FILTER)
+        return [Path(n) for n in names]
+
+    def choose_ca_file(self, title: str) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, str(Path.home()), CA_FILTER)
+        return Path(name) if name else None
+
+    def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self.parent, title, str(suggested), file_filter)
         return Path(name) if name else None
 
     def ask_secret(self, title: str, label: str) -> str | None:

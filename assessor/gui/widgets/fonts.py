@@ -24,4 +24,3 @@ def install_font(app: QApplication) -> str:
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     app.setFont(font)
     return families[0]
-

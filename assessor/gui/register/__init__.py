@@ -1,0 +1,1 @@
+"""The commission's workspace: import signed files, browse the register, statistics, exports."""

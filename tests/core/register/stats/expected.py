@@ -1,0 +1,108 @@
+"""Statistics computed in the tests straight from the signed files (plain JSON) and the rubric
+file, the slow obvious way, without the register or any statistics code of the app."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+Doc = dict[str, Any]
+
+
+def exact(value: Any) -> Fraction:
+    return Fraction(Decimal(str(value)))
+
+
+def two_places(value: Fraction) -> Decimal:
+    quotient = Decimal(value.numerator) / Decimal(value.denominator)
+    return quotient.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def grade_counts(docs: Iterable[Doc]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for doc in docs:
+        counts[doc["result"]["grade"]] += 1
+    return dict(counts)
+
+
+def mean_total(docs: list[Doc]) -> Decimal:
+    return two_places(sum(exact(d["result"]["total"]) for d in docs) / len(docs))
+
+
+def dimension_figures(docs: list[Doc]) -> dict[str, tuple[int, Decimal, Decimal, Decimal]]:
+    """Dimension id → (count, mean %, median %, minimum %)."""
+    shares: dict[str, list[Fraction]] = defaultdict(list)
+    for doc in docs:
+        for dim in doc["result"]["dimensions"]:
+            shares[dim["id"]].append(exact(dim["score"]) / exact(dim["max"]))
+    return {
+        dim: (
+            len(values),
+            two_places(sum(values) / len(values) * 100),
+            two_places(Fraction(statistics.median(values)) * 100),
+            two_places(min(values) * 100),
+        )
+        for dim, values in shares.items()
+    }
+
+
+def indicator_means(docs: list[Doc], maxima: dict[str, tuple[str, str]]) -> list[tuple]:
+    """(mean share, indicator id, count) for every indicator, lowest first."""
+    shares: dict[str, list[Fraction]] = defaultdict(list)
+    for doc in docs:
+        for entry in doc["scores"]:
+            if entry["na"] or entry["score"] is None:
+                continue
+            shares[entry["indicator"]].append(
+                exact(entry["score"]) / exact(maxima[entry["indicator"]][0])
+            )
+    return sorted((sum(v) / len(v), ind, len(v)) for ind, v in shares.items())
+
+
+def fired(doc: Doc) -> list[str]:
+    return [v["indicator"] for v in doc["result"]["vetoes"] if v["status"] == "unmet"]
+
+
+def reassessments(docs: list[Doc]) -> dict[str, tuple[int, Decimal, Decimal]]:
+    """USCC → (assessments, first total, latest total) for centres assessed more than once."""
+    by_centre: dict[str, list[Doc]] = defaultdict(list)
+    for doc in docs:
+        by_centre[doc["centre"]["uscc"]].append(doc)
+    out = {}
+    for uscc, group in by_centre.items():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda d: (d["visit"]["date"], d["signature"]["signed_at"]))
+        first, latest = group[0]["result"]["total"], group[-1]["result"]["total"]
+        out[uscc] = (len(group), Decimal(str(first)), Decimal(str(latest)))
+    return out
+
+
+def calibration(docs: list[Doc]) -> dict[str, tuple[int, int, Decimal | None]]:
+    """Assessor id → (assessments, compared, mean signed difference from comparable others).
+
+    For each of the assessor's assessments: its total minus the mean total of the assessments
+    in the same district and centre kind that the assessor took no part in.
+    """
+    out = {}
+    ids = {a["assessor_id"] for d in docs for a in d["visit"]["assessors"]}
+    for assessor in ids:
+        own = [d for d in docs if assessor in {a["assessor_id"] for a in d["visit"]["assessors"]}]
+        differences = []
+        for doc in own:
+            cell = (doc["centre"]["division_code"], doc["centre"]["kind"])
+            others = [
+                exact(d["result"]["total"])
+                for d in docs
+                if (d["centre"]["division_code"], d["centre"]["kind"]) == cell
+                and assessor not in {a["assessor_id"] for a in d["visit"]["assessors"]}
+            ]
+            if others:
+                differences.append(exact(doc["result"]["total"]) - sum(others) / len(others))
+        mean = two_places(sum(differences) / len(differences)) if differences else None
+        out[assessor] = (len(own), len(differences), mean)
+    return out
