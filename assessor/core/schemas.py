@@ -10,6 +10,7 @@ from assessor.core.document.model import AssessmentDocument
 from assessor.core.export.evidence_package import EvidenceManifest
 from assessor.core.register.stats_model import Statistics
 from assessor.core.rubric.model import Rubric
+from assessor.core.training.rule import RULE_FORMAT, ReliabilityRule
 from assessor.core.training.sample import SAMPLE_FORMAT, SampleCentre
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -18,6 +19,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "rubric": Rubric,
     "sample": SampleCentre,
     "statistics": Statistics,
+    "training-rule": ReliabilityRule,
 }
 
 _IDS = {
@@ -26,6 +28,7 @@ _IDS = {
     "rubric": "assessor.rubric/2",
     "sample": SAMPLE_FORMAT,
     "statistics": "assessor.statistics/1",
+    "training-rule": RULE_FORMAT,
 }
 # Formats the app writes and never reads describe what it writes (computed fields included).
 _OUTPUT_ONLY = {"statistics"}
