@@ -14,7 +14,7 @@ from assessor.core.schemas import SCHEMAS, schema_json
 @click.argument("name", type=click.Choice(sorted(SCHEMAS)))
 @click.option("-o", "--out", type=FILE, help="写入文件而不是输出到屏幕")
 def command(name: str, out: Path | None) -> None:
-    """输出评估文件（assessment）或评估标准文件（rubric）的 JSON Schema。"""
+    """输出评估文件（assessment）、评估标准文件（rubric）、培训样例（sample）或培训可靠性规则（training-rule）的 JSON Schema。"""
     text = schema_json(name)
     if out:
         out.write_text(text, encoding="utf-8")

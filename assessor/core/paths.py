@@ -24,6 +24,11 @@ def assets_dir() -> Path:
     return _data_root() / "assets"
 
 
+def samples_dir() -> Path:
+    """The bundled sample centres for trainers (`assessor.sample/1` files)."""
+    return assets_dir() / "samples"
+
+
 def default_rubric_path() -> Path:
     return rubrics_dir() / "ws-t-821-2023-v2.json"
 

@@ -10,19 +10,25 @@ from assessor.core.document.model import AssessmentDocument
 from assessor.core.export.evidence_package import EvidenceManifest
 from assessor.core.register.stats_model import Statistics
 from assessor.core.rubric.model import Rubric
+from assessor.core.training.rule import RULE_FORMAT, ReliabilityRule
+from assessor.core.training.sample import SAMPLE_FORMAT, SampleCentre
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "assessment": AssessmentDocument,
     "evidence": EvidenceManifest,
     "rubric": Rubric,
+    "sample": SampleCentre,
     "statistics": Statistics,
+    "training-rule": ReliabilityRule,
 }
 
 _IDS = {
     "assessment": "assessor.assessment/1",
     "evidence": "assessor.evidence/1",
     "rubric": "assessor.rubric/2",
+    "sample": SAMPLE_FORMAT,
     "statistics": "assessor.statistics/1",
+    "training-rule": RULE_FORMAT,
 }
 # Formats the app writes and never reads describe what it writes (computed fields included).
 _OUTPUT_ONLY = {"statistics"}

@@ -30,6 +30,7 @@ from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, record_key
 from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
 from assessor.gui.home.home_view import HomeView
+from assessor.gui.training.training_screen import TrainingScreen
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.settings import restore_geometry, save_geometry, settings
 from assessor.gui.widgets.style import ems, tone
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.keys_dialog: KeysDialog | None = None
         self.register_screen: RegisterScreen | None = None
         self.register_dir = store.root / "register"
+        self.training: TrainingScreen | None = None
 
         self.setWindowTitle("托育机构质量评估")
         # Small enough for a 1366×768 screen at 150% scaling (911×512 logical pixels); every
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
         self.home.keysRequested.connect(self.show_keys)
         self.home.aboutRequested.connect(self.show_about)
         self.home.registerRequested.connect(self.show_register)
+        self.home.trainingRequested.connect(self.show_training)
         self.home.notice.connect(self.show_notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
@@ -231,11 +234,33 @@ class MainWindow(QMainWindow):
             self.show_notice("登记库正在导入或导出，请等待完成或先取消导入后再关闭")
             event.ignore()
             return
+        if self.training is not None:
+            self.training.flush()
         if self.close_assessment():
             save_geometry(self, self.store.root)
             event.accept()
         else:
             event.ignore()
+
+    # ---- training --------------------------------------------------------------------------
+
+    def show_training(self) -> None:
+        """「培训练习」: practice drafts and results stay in the data folder's training part."""
+        if self.training is None:
+            try:
+                self.training = TrainingScreen(self.store.root, self.rubric, self.dialogs)
+            except UserError as exc:
+                self.dialogs.error("无法打开培训练习", str(exc))
+                return
+            self.training.homeRequested.connect(self._leave_training)
+            self.training.notice.connect(self.show_notice)
+            self.stack.addWidget(self.training)
+        self.training.show_picker()
+        self.stack.setCurrentWidget(self.training)
+
+    def _leave_training(self) -> None:
+        self.stack.setCurrentWidget(self.home)
+        self.home.focus_list()
 
     # ---- signing ---------------------------------------------------------------------------
 

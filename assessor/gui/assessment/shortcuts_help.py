@@ -54,6 +54,10 @@ SECTIONS: dict[str, dict[str, Binding]] = {
         "keys": Binding(("Ctrl+K",), "管理签名密钥（导入评估员密钥文件）"),
         "about": Binding(("Ctrl+I",), "关于本程序与评估标准数据（哪些内容为拟定、未经核实）"),
         "register": Binding(("Ctrl+L",), "卫健委登记库：导入评估文件、登记表、统计与导出"),
+        "training": Binding(("Ctrl+T",), "培训练习：用样例机构练习评分，查看一致性结果"),
+    },
+    "培训练习": {
+        "submit": Binding(("Ctrl+Shift+Return",), "提交评分，与参考评分比较（须全部评完）"),
     },
     "登记库": {
         "tabs": Binding(("Ctrl+1", "Ctrl+2", "Ctrl+3"), "导入 / 登记表 / 统计与导出"),

@@ -131,6 +131,7 @@ class HomeView(QWidget):
     keysRequested = Signal()
     aboutRequested = Signal()
     registerRequested = Signal()
+    trainingRequested = Signal()
     notice = Signal(str)
 
     def __init__(
@@ -183,6 +184,9 @@ class HomeView(QWidget):
         heading.addWidget(self.status_filter)
         self.register_button = self._button(
             heading, "登记库…", "register", self.registerRequested.emit
+        )
+        self.training_button = self._button(
+            heading, "培训练习", "training", self.trainingRequested.emit
         )
         self.keys_button = self._button(heading, "签名密钥…", "keys", self.keysRequested.emit)
         self.about_button = self._button(heading, "关于", "about", self.aboutRequested.emit)

@@ -1,0 +1,110 @@
+"""The practice report: the comparison as an A4 PDF for the trainee's file, marked 培训 on every
+page by the report machinery's training banner and watermark."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from functools import partial
+
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+
+from assessor.core.clock import beijing_text
+from assessor.core.report.fonts import register_fonts
+from assessor.core.report.pages import NumberedCanvas, PageDecor
+from assessor.core.report.paragraph import Para
+from assessor.core.report.styles import (
+    FRAME_HEIGHT,
+    FRAME_WIDTH,
+    MARGIN_BOTTOM,
+    MARGIN_X,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    grid_table,
+    heading,
+    styles,
+)
+from assessor.core.report.text import markup
+from assessor.core.training.comparison import Comparison
+from assessor.core.training.figures import comparison_figures, disagreements
+from assessor.core.training.results import Trainee
+
+TEST_NOTE = "本样例为测试样例：只给出一致性结果，不显示参考评分与理由。"
+
+
+def _figure_table(c: Comparison) -> list:
+    s = styles()
+    rows = [[Para("项目", s.head), Para("结果", s.head)]]
+    rows += [
+        [Para(markup(f.label), s.cell), Para(markup(f.value), s.cell)]
+        for f in comparison_figures(c)
+    ]
+    return [grid_table(rows, [FRAME_WIDTH * 0.34, FRAME_WIDTH * 0.66])]
+
+
+def _disagreement_table(c: Comparison) -> list:
+    s = styles()
+    worst = disagreements(c)
+    if c.mode != "practice":
+        return [Para(TEST_NOTE, s.notice)]
+    if not worst:
+        return [Para("所有指标均与参考评分一致。", s.body)]
+    rows = [[Para(t, s.head) for t in ("条款", "指标", "你的评分", "参考评分", "参考理由")]]
+    rows += [
+        [
+            Para(d.indicator, s.cell),
+            Para(markup(d.short), s.cell),
+            Para(markup(d.trainee), s.cell),
+            Para(markup(d.reference), s.cell),
+            Para(markup(d.rationale), s.cell),
+        ]
+        for d in worst
+    ]
+    widths = [0.09, 0.17, 0.15, 0.15, 0.44]
+    return [grid_table(rows, [FRAME_WIDTH * w for w in widths])]
+
+
+def render_practice_report(c: Comparison, trainee: Trainee, submitted_at: datetime) -> bytes:
+    font = register_fonts()
+    s = styles()
+    decor = PageDecor(
+        header=f"培训练习报告 · {c.sample_title}",
+        footer_left=f"学员 {trainee.name}（{trainee.trainee_id}）· 样例 {c.sample_id}",
+        notices=(),
+        training=True,
+    )
+    story = [
+        Spacer(1, 8),
+        Para("培训练习报告", s.title),
+        Para(markup(f"{c.sample_title}（{c.sample_id}）"), s.subtitle),
+        Para(
+            markup(
+                f"学员：{trainee.name}（{trainee.trainee_id}）　提交时间：{beijing_text(submitted_at)}"
+            ),
+            s.subtitle,
+        ),
+        Spacer(1, 10),
+        *heading("一致性结果", s.h1),
+        *_figure_table(c),
+        Para(markup("可靠性规则：" + c.rule.text()), s.caption),
+        *heading("差异最大的指标", s.h1),
+        *_disagreement_table(c),
+    ]
+    out = io.BytesIO()
+    frame = Frame(
+        MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT,
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+    )  # fmt: skip
+    doc = BaseDocTemplate(
+        out,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        title=f"培训练习报告 — {c.sample_title}",
+        author=trainee.name,
+        subject=f"样例 {c.sample_id}",
+        creator="assessor",
+        lang="zh-CN",
+        initialFontName=font,  # else the canvas names an unembedded Helvetica
+        pageTemplates=[PageTemplate("page", [frame])],
+    )
+    doc.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Trainer mode: pick a sample, score it blind beside its dossier, compare, trainer view."""

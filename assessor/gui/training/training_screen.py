@@ -1,0 +1,181 @@
+"""「培训练习」: sample list → practice → comparison → trainer view, one screen at a time."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from assessor.core.clock import beijing_text, now_utc
+from assessor.core.problems import UserError
+from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.storage.atomic import atomic_write_bytes
+from assessor.core.training.catalogue import all_samples
+from assessor.core.training.certification import certification, standing_text
+from assessor.core.training.comparison import Comparison
+from assessor.core.training.practice import start_practice, submit
+from assessor.core.training.results import ResultStore, Trainee, trainee_of
+from assessor.core.training.rule import ReliabilityRule, load_rule
+from assessor.core.training.sample import SampleCentre
+from assessor.gui.assessment.shortcuts_help import bind
+from assessor.gui.training.comparison_view import ComparisonView
+from assessor.gui.training.picker import SamplePicker
+from assessor.gui.training.practice_screen import PracticeScreen
+from assessor.gui.training.trainer_view import TrainerView
+from assessor.gui.widgets.dialogs import Dialogs
+
+
+class TrainingScreen(QStackedWidget):
+    homeRequested = Signal()
+    notice = Signal(str)
+
+    def __init__(
+        self, root: Path, rubric: LoadedRubric, dialogs: Dialogs, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.root = root
+        self.rubric = rubric
+        self.dialogs = dialogs
+        self.rule: ReliabilityRule = load_rule(root)
+        self.practice: PracticeScreen | None = None
+        self.comparison: Comparison | None = None
+        self.submitted: tuple[Trainee, datetime] | None = None  # by whom and when, for the PDF
+
+        self.picker = SamplePicker(self.rule.text())
+        self.picker.startRequested.connect(self.start)
+        self.picker.trainerRequested.connect(self.show_trainer)
+        self.picker.homeRequested.connect(self.homeRequested.emit)
+        self.result_view = ComparisonView()
+        self.result_view.againRequested.connect(self.show_picker)
+        self.result_view.trainerRequested.connect(self.show_trainer)
+        self.result_view.reportRequested.connect(self.export_report)
+        self.trainer = TrainerView(rubric)
+        self.trainer.backRequested.connect(self.show_picker)
+        for page in (self.picker, self.result_view, self.trainer):
+            self.addWidget(page)
+        # Ctrl+W steps back, as it does in an assessment; the practice screen has its own.
+        bind(self.picker, "评估", "home", self.homeRequested.emit)
+        bind(self.result_view, "评估", "home", self.show_picker)
+        bind(self.trainer, "评估", "home", self.show_picker)
+        self.show_picker()
+
+    def samples(self) -> list[SampleCentre]:
+        """Samples written against the rubric this app scores with; others cannot be practised.
+        Files that do not load are named in the status bar and skipped."""
+        catalogue = all_samples(self.root)
+        if catalogue.broken:
+            self.notice.emit(
+                f"有 {len(catalogue.broken)} 个样例文件无法读取：{catalogue.broken[0]}"
+            )
+        return [s for s in catalogue.samples if s.rubric.sha256 == self.rubric.sha256]
+
+    # ---- pages -----------------------------------------------------------------------------
+
+    def show_picker(self) -> None:
+        self.picker.set_samples(self.samples())
+        self.setCurrentWidget(self.picker)
+        self.picker.focus()
+
+    def show_trainer(self) -> None:
+        try:
+            results = ResultStore(self.root).all()
+            samples = self.samples()
+        except UserError as exc:
+            self.dialogs.error("无法读取培训成绩", str(exc))
+            return
+        self.trainer.show_data(samples, results, self.rule, now_utc())
+        self.setCurrentWidget(self.trainer)
+        self.trainer.trainees.setFocus()
+
+    def start(self, sample: SampleCentre) -> None:
+        try:
+            trainee = trainee_of(self.picker.trainee_name.text(), self.picker.trainee_id.text())
+        except UserError as exc:
+            self.dialogs.error("请填写学员信息", str(exc))
+            self.picker.focus()
+            return
+        try:
+            practice = start_practice(self.root, self.rubric, sample, trainee)
+        except UserError as exc:
+            self.dialogs.error("无法开始练习", str(exc))
+            return
+        self._close_practice()
+        self.practice = PracticeScreen(practice, self.dialogs)
+        self.practice.submitRequested.connect(self.submit)
+        self.practice.leaveRequested.connect(self.show_picker)
+        self.practice.notice.connect(self.notice)
+        self.addWidget(self.practice)
+        self.setCurrentWidget(self.practice)
+        self.practice.focus()
+
+    def submit(self) -> None:
+        screen = self.practice
+        if screen is None:
+            return
+        screen.workspace.flush()
+        session = screen.practice.session
+        unscored = session.unscored()
+        if unscored:
+            self.notice.emit(f"尚有 {len(unscored)} 项指标未评分，评完后才能提交")
+            screen.workspace.show_indicator(unscored[0])
+            return
+        if not self.dialogs.confirm(
+            "提交评分",
+            "提交后将与参考评分比较并记录成绩，本次练习不能再修改。确定提交吗？",
+            accept="提交",
+        ):
+            return
+        try:
+            self.comparison = submit(screen.practice, self.root, self.rule)
+        except UserError as exc:
+            self.dialogs.error("无法提交", str(exc))
+            return
+        result = screen.practice.submitted
+        assert result is not None  # set by a successful submit
+        self.submitted = (result.trainee, result.submitted_at)
+        self.result_view.show_certification(self._certification_text(result.trainee))
+        self.result_view.show_comparison(self.comparison)
+        self.setCurrentWidget(self.result_view)
+        self._close_practice()
+        self.result_view.again_button.setFocus()
+
+    def export_report(self) -> None:
+        if self.comparison is None or self.submitted is None:
+            return
+        folder = self.dialogs.choose_folder("选择保存练习报告的文件夹", Path.home())
+        if folder is None:
+            return
+        from assessor.core.training.report import render_practice_report
+
+        trainee, at = self.submitted
+        stamp = beijing_text(at, "%Y%m%d-%H%M%S", suffix=False)
+        who = re.sub(r"[^\w.-]", "_", trainee.trainee_id)  # typed text, never a path
+        path = folder / f"练习报告-{self.comparison.sample_id}-{who}-{stamp}.pdf"
+        try:
+            atomic_write_bytes(path, render_practice_report(self.comparison, trainee, at))
+        except OSError as exc:
+            self.dialogs.error("无法保存练习报告", f"{path}：{exc.strerror or exc}")
+            return
+        self.notice.emit(f"已保存练习报告：{path}")
+
+    def _certification_text(self, trainee: Trainee) -> str:
+        """Where the trainee stands after this result (test samples count, practice does not)."""
+        own = [
+            r for r in ResultStore(self.root).all() if r.trainee.trainee_id == trainee.trainee_id
+        ]
+        state = certification(own, self.rule, now_utc())
+        return f"{trainee.name}（{trainee.trainee_id}）：{standing_text(state, self.rule)}"
+
+    def flush(self) -> None:
+        """Save a note still being typed in an open practice."""
+        if self.practice is not None:
+            self.practice.workspace.flush()
+
+    def _close_practice(self) -> None:
+        if self.practice is not None:
+            self.removeWidget(self.practice)
+            self.practice.deleteLater()
+            self.practice = None

@@ -1,0 +1,126 @@
+"""The sample workbook: lossless round trip, and every problem named by sheet, row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from assessor.core.problems import ProblemsError
+from assessor.core.rubric.registry import default_rubric
+from assessor.core.training.sample import bundled_sample_paths, load_sample, sample_json
+from assessor.core.training.xlsx import sample_from_xlsx, sample_to_xlsx
+
+RUBRIC = default_rubric()
+FIRST = bundled_sample_paths()[0]
+
+
+@pytest.mark.parametrize("path", bundled_sample_paths(), ids=lambda p: p.stem)
+def test_the_round_trip_keeps_the_canonical_bytes(path: Path, tmp_path: Path) -> None:
+    table = sample_to_xlsx(load_sample(path), tmp_path / "s.xlsx", RUBRIC)
+    assert sample_json(sample_from_xlsx(table).sample) == path.read_bytes()
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> Path:
+    return sample_to_xlsx(load_sample(FIRST), tmp_path / "s.xlsx", RUBRIC)
+
+
+def edit(table: Path, sheet: str, cell: str, value: object) -> None:
+    wb = load_workbook(table)
+    wb[sheet][cell] = value
+    wb.save(table)
+
+
+def problems(table: Path) -> str:
+    with pytest.raises(ProblemsError) as caught:
+        sample_from_xlsx(table).check(RUBRIC)
+    return str(caught.value)
+
+
+def test_the_dossier_shows_indicator_names_and_allowed_points(table: Path) -> None:
+    ws = load_workbook(table)["档案"]
+    assert [c.value for c in ws[1]][:4] == ["指标编号", "指标名称", "可选分值", "现场发现"]
+    assert [c.value for c in ws[2]][:3] == ["4.1.1", "登记证书有效且经营范围含托育服务", "6/0"]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell", "value", "expected"),
+    [
+        (
+            "档案",
+            "E3",
+            "满分",
+            "工作表「档案」: 第 3 行 E 列（参考分值）: 应为数字，而不是「满分」",
+        ),
+        ("档案", "F3", "也许", "工作表「档案」: 第 3 行 F 列（不适用）: 应填“是”或“否”"),
+        (
+            "样例信息",
+            "B5",
+            "考试",
+            "工作表「样例信息」: 第 5 行 B 列（用途）: 「考试」不是可选的取值",
+        ),
+        ("样例信息", "B3", "Gulou A", "工作表「样例信息」: 第 3 行 B 列（编号）: 格式不正确"),
+        ("机构概况", "B6", "托儿所", "工作表「机构概况」: 第 6 行 B 列（机构类型）"),
+        ("班级", "C2", -1, "工作表「班级」: 第 2 行 C 列（婴幼儿人数）: 不能小于 0"),
+        ("档案", "D4", "", "工作表「档案」: 第 4 行 D 列（现场发现）: 不能为空"),
+        # the validator's own checks, moved from JSON paths to cells
+        (
+            "档案",
+            "E4",
+            4,
+            "工作表「档案」: 第 4 行 E 列（参考分值）: 指标 4.1.3 的得分 4 不是允许的分值",
+        ),
+        (
+            "档案",
+            "A2",
+            "4.1.9",
+            "工作表「档案」: 第 2 行 A 列（指标编号）: 评估标准中没有指标 4.1.9",
+        ),
+        (
+            "档案",
+            "D5",
+            "现场看了：持有当年有效的消防安全检查合格证明，证明载明的地址、楼层、使用范围与实际办托区域一致",
+            "工作表「档案」: 第 5 行 D 列（现场发现）: 档案照抄了第 1 档",
+        ),
+        ("样例信息", "B13", 990, "工作表「样例信息」: 第 13 行 B 列（参考总分）: 写明总分 990"),
+    ],
+)
+def test_problems_name_sheet_row_and_column(
+    table: Path, sheet: str, cell: str, value: object, expected: str
+) -> None:
+    edit(table, sheet, cell, value)
+    assert expected in problems(table)
+
+
+def test_a_missing_column_or_sheet_is_named(table: Path) -> None:
+    wb = load_workbook(table)
+    wb["档案"]["D1"] = "发现"
+    del wb["班级"]
+    wb.save(table)
+    text = problems(table)
+    assert "工作表「档案」: 第 1 行: 缺少「现场发现」列" in text
+    assert "工作表「班级」: 缺少这个工作表" in text
+
+
+def test_rows_may_be_reordered(table: Path) -> None:
+    wb = load_workbook(table)
+    ws = wb["档案"]
+    first = [c.value for c in ws[2]]
+    last = [c.value for c in ws[ws.max_row]]
+    for column, (a, b) in enumerate(zip(first, last, strict=True), start=1):
+        ws.cell(2, column, b)
+        ws.cell(ws.max_row, column, a)
+    wb.save(table)
+    sample = sample_from_xlsx(table).check(RUBRIC).sample
+    assert sample.dossier[0].indicator == "10.4.3"
+
+
+def test_a_file_that_is_not_a_workbook_is_a_chinese_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.xlsx"
+    path.write_text("名称,分值", encoding="utf-8")
+    with pytest.raises(ProblemsError, match="不是有效的 Excel 工作簿"):
+        sample_from_xlsx(path)
+    with pytest.raises(ProblemsError, match="文件不存在"):
+        sample_from_xlsx(tmp_path / "missing.xlsx")
