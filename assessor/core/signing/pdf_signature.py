@@ -199,6 +199,9 @@ def sign_pdf(
     template = "评估员：%(name)s\n评估员编号：%(assessor_id)s\n签名时间：%(time)s"
     if training:
         template += f"\n{TRAINING_MARK}，不作为正式评估结果"
+    # The text sits at the bottom of the box and the hand-drawn signature above it, so the
+    # strokes never cross the words.
+    text_height = (template.count("\n") + 1) * (FONT_SIZE + 4) + 8
     style = TextStampStyle(
         stamp_text=template,
         text_box_style=TextBoxStyle(
@@ -206,18 +209,17 @@ def sign_pdf(
         ),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN,
-            y_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MIN,
             margins=layout.Margins.uniform(8),
         ),
         border_width=1,
         background=_signature_image(signature_image) if signature_image else None,
-        # The hand-drawn signature sits in the right part of the box, behind the text.
         background_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MAX,
-            y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins(left=(x2 - x1) * 0.35, right=6, top=6, bottom=6),
+            y_align=layout.AxisAlignment.ALIGN_MAX,
+            margins=layout.Margins(left=(x2 - x1) * 0.3, right=6, top=4, bottom=text_height),
         ),
-        background_opacity=0.6,
+        background_opacity=0.8,
     )
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
