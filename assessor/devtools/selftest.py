@@ -146,6 +146,43 @@ class _Run:
             f"统计 {stats.count} 份当前评估"
         )
 
+    def training(self) -> str:
+        from assessor.core.rubric.registry import rubric_for
+        from assessor.core.training.comparison import compare
+        from assessor.core.training.reference import reference_assessment
+        from assessor.core.training.rule import load_rule
+        from assessor.core.training.sample import bundled_sample_paths, load_sample
+
+        paths = bundled_sample_paths()
+        if not paths:
+            raise RuntimeError("没有找到内置的培训样例机构")
+        sample = load_sample(paths[0])
+        rubric = rubric_for(sample.rubric)
+        reference = reference_assessment(sample)
+        # A trainee who gives one non-basic indicator another level agrees on all but one.
+        ind = next(i for i in rubric.indicators if i.basic is None and len(i.levels) > 1)
+        own = reference.score_of(ind.id)
+        other = next(lv.points for lv in ind.levels if own.na or lv.points != own.score)
+        trainee = reference.model_copy(
+            update={
+                "scores": [
+                    s.model_copy(update={"score": other, "na": False})
+                    if s.indicator == ind.id
+                    else s
+                    for s in reference.scores
+                ]
+            }
+        )
+        comparison = compare(rubric, sample, trainee, load_rule())
+        total = len(rubric.indicators)
+        if comparison.agreed != total - 1:
+            raise RuntimeError(
+                f"样例 {sample.id}：应有 {total - 1} 项一致，实为 {comparison.agreed} 项"
+            )
+        return (
+            f"{len(paths)} 个培训样例；{sample.title}：{comparison.agreed}/{total} 项与参考评分一致"
+        )
+
     def main_window(self) -> str:
         # A child process: the window opens exactly as on a laptop (entry point, fonts, Qt
         # plugins of a packaged build), and the command line never loads Qt itself. Its data and
@@ -192,6 +229,7 @@ def run_selftest() -> Iterator[Step]:
             ("签名导出", run.export),
             ("验证签名", run.verify),
             ("登记册导入与统计", run.register),
+            ("培训比对", run.training),
             ("桌面程序主窗口", run.main_window),
         ):
             step = _timed(name, action)
