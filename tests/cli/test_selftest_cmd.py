@@ -8,7 +8,8 @@ from assessor.cli.main import run_cli
 def test_selftest_passes_on_a_working_installation(capsys) -> None:
     assert run_cli(["selftest"]) == 0
     out = capsys.readouterr().out
-    assert out.count("[通过]") == 7
+    assert out.count("[通过]") == 8
+    assert "[通过] 培训比对" in out and "131/132 项与参考评分一致" in out
     assert "自检通过" in out
 
 
@@ -32,5 +33,5 @@ def test_selftest_names_a_main_window_that_does_not_open(monkeypatch, capsys) ->
     monkeypatch.setattr(selftest, "app_command", lambda: broken)
     assert run_cli(["selftest"]) == 1
     out = capsys.readouterr().out
-    assert out.count("[通过]") == 6
+    assert out.count("[通过]") == 7
     assert "[失败] 桌面程序主窗口" in out and "退出码 1：无法连接显示服务器" in out
