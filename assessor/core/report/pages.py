@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from assessor.core.report.fonts import clipped, register_fonts
 from assessor.core.report.styles import (
+    FRAME_HEIGHT,
+    FRAME_WIDTH,
+    MARGIN_BOTTOM,
     MARGIN_X,
     MUTED,
     ORANGE,
@@ -107,3 +114,29 @@ class NumberedCanvas(Canvas):
             self._decor.draw(self, self._pageNumber, pages)
             super().showPage()
         super().save()
+
+
+def build_pdf(
+    story: Sequence[Flowable], decor: PageDecor, *, title: str, author: str, subject: str
+) -> bytes:
+    """Every report of the app: A4, one frame, the page decoration, the bundled font."""
+    font = register_fonts()
+    out = io.BytesIO()
+    frame = Frame(
+        MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT,
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+    )  # fmt: skip
+    doc = BaseDocTemplate(
+        out,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        title=title,
+        author=author,
+        subject=subject,
+        creator="assessor",
+        lang="zh-CN",
+        # Without this the canvas names Helvetica in every page's preamble, an unembedded font.
+        initialFontName=font,
+        pageTemplates=[PageTemplate("page", [frame])],
+    )
+    doc.build(list(story), canvasmaker=partial(NumberedCanvas, decor=decor))
+    return out.getvalue()

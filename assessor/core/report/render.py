@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from functools import partial
-
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from assessor.core.assessment.model import Assessment
 from assessor.core.report.cover import cover
 from assessor.core.report.details import improvement_section, indicator_section
 from assessor.core.report.evidence import EvidenceFiles, evidence_section
 from assessor.core.report.fonts import register_fonts
-from assessor.core.report.pages import NumberedCanvas, PageDecor
+from assessor.core.report.pages import PageDecor, build_pdf
 from assessor.core.report.signature import SignatureArea, signature_section
-from assessor.core.report.styles import (
-    FRAME_HEIGHT,
-    FRAME_WIDTH,
-    MARGIN_BOTTOM,
-    MARGIN_X,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
-)
 from assessor.core.report.summary import dimension_section, findings_section, veto_section
 from assessor.core.rubric.model import Source
 from assessor.core.rubric.validate import LoadedRubric
@@ -78,7 +66,7 @@ def render_report(
 
     With `evidence` (where the attached files are), an appendix shows every photo.
     """
-    font = register_fonts()
+    register_fonts()  # the story's styles name the font
     decor = _decor(rubric, assessment, training)
     area = SignatureArea(signer_name, signer_id, signature_image)
     story = [
@@ -91,32 +79,15 @@ def render_report(
         *signature_section(rubric, assessment, area, training=training, audit_head=audit_head),
         *evidence_section(assessment, evidence),
     ]
-    out = io.BytesIO()
-    frame = Frame(
-        MARGIN_X,
-        MARGIN_BOTTOM,
-        FRAME_WIDTH,
-        FRAME_HEIGHT,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    doc = BaseDocTemplate(
-        out,
-        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+    pdf = build_pdf(
+        story,
+        decor,
         title=f"托育机构质量评估报告 — {centre_name(assessment)}",
         author=signer_name,
         subject=f"{rubric.rubric.code} 评估编号 {assessment.id} 第 {assessment.version} 版",
-        creator="assessor",
-        lang="zh-CN",
-        # Without this the canvas names Helvetica in every page's preamble, an unembedded font.
-        initialFontName=font,
-        pageTemplates=[PageTemplate("page", [frame])],
     )
-    doc.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
     if area.box is None or area.page_index is None:
         raise RuntimeError("signature area was not drawn")
     return RenderedReport(
-        pdf=out.getvalue(), signature_page=area.page_index, signature_box=area.box
+        pdf=pdf, signature_page=area.page_index, signature_box=area.box
     )

@@ -3,23 +3,16 @@ page by the report machinery's training banner and watermark."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
-from functools import partial
 
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+from reportlab.platypus import Spacer
 
 from assessor.core.clock import beijing_text
 from assessor.core.report.fonts import register_fonts
-from assessor.core.report.pages import NumberedCanvas, PageDecor
+from assessor.core.report.pages import PageDecor, build_pdf
 from assessor.core.report.paragraph import Para
 from assessor.core.report.styles import (
-    FRAME_HEIGHT,
     FRAME_WIDTH,
-    MARGIN_BOTTOM,
-    MARGIN_X,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
     grid_table,
     heading,
     styles,
@@ -65,7 +58,7 @@ def _disagreement_table(c: Comparison) -> list:
 
 
 def render_practice_report(c: Comparison, trainee: Trainee, submitted_at: datetime) -> bytes:
-    font = register_fonts()
+    register_fonts()  # the story's styles name the font
     s = styles()
     decor = PageDecor(
         header=f"培训练习报告 · {c.sample_title}",
@@ -90,21 +83,10 @@ def render_practice_report(c: Comparison, trainee: Trainee, submitted_at: dateti
         *heading("差异最大的指标", s.h1),
         *_disagreement_table(c),
     ]
-    out = io.BytesIO()
-    frame = Frame(
-        MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-    )  # fmt: skip
-    doc = BaseDocTemplate(
-        out,
-        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+    return build_pdf(
+        story,
+        decor,
         title=f"培训练习报告 — {c.sample_title}",
         author=trainee.name,
         subject=f"样例 {c.sample_id}",
-        creator="assessor",
-        lang="zh-CN",
-        initialFontName=font,  # else the canvas names an unembedded Helvetica
-        pageTemplates=[PageTemplate("page", [frame])],
     )
-    doc.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
-    return out.getvalue()

@@ -7,12 +7,10 @@ many there are in all; the XLSX and CSV exports hold every row.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from assessor.core.clock import beijing_text
 from assessor.core.register.exports.output import replacing
@@ -31,16 +29,11 @@ from assessor.core.register.texts import (
     RED_LIST_TITLE,
 )
 from assessor.core.report.fonts import register_fonts
-from assessor.core.report.pages import NumberedCanvas, PageDecor
+from assessor.core.report.pages import PageDecor, build_pdf
 from assessor.core.report.paragraph import Para
 from assessor.core.report.radar import dimension_chart
 from assessor.core.report.styles import (
-    FRAME_HEIGHT,
     FRAME_WIDTH,
-    MARGIN_BOTTOM,
-    MARGIN_X,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
     PALE_RED,
     grid_table,
     heading,
@@ -317,7 +310,7 @@ def _groups(stats: Statistics) -> list[Flowable]:
 
 
 def render_statistics_report(stats: Statistics) -> bytes:
-    font = register_fonts()
+    register_fonts()  # the story's styles name the font
     story: list[Flowable] = [
         *_overview(stats),
         *_dimensions(stats),
@@ -341,30 +334,9 @@ def render_statistics_report(stats: Statistics) -> bytes:
         notices=(),
         training=stats.training > 0,
     )
-    out = io.BytesIO()
-    frame = Frame(
-        MARGIN_X,
-        MARGIN_BOTTOM,
-        FRAME_WIDTH,
-        FRAME_HEIGHT,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
+    return build_pdf(
+        story, decor, title=TITLE, author="assessor", subject=stats.filter.describe()
     )
-    doc = BaseDocTemplate(
-        out,
-        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
-        title=TITLE,
-        author="assessor",
-        subject=stats.filter.describe(),
-        creator="assessor",
-        lang="zh-CN",
-        initialFontName=font,
-        pageTemplates=[PageTemplate("page", [frame])],
-    )
-    doc.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
-    return out.getvalue()
 
 
 def export_statistics_pdf(stats: Statistics, path: Path) -> None:
