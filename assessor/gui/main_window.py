@@ -131,6 +131,12 @@ class MainWindow(QMainWindow):
         self.save_state = QLabel()
         tone(self.save_state, "muted")
         self.statusBar().addPermanentWidget(self.save_state)
+        # 「已自动保存」 speaks of the open assessment: shown only while it is on screen.
+        self.stack.currentChanged.connect(
+            lambda _index: self.save_state.setVisible(
+                self.workspace is not None and self.stack.currentWidget() is self.workspace
+            )
+        )
 
         self.help = QDockWidget("快捷键（F1）")
         self.help.setFeatures(
