@@ -81,10 +81,12 @@ def sign_files(
     signature_image: bytes | None = None,
     evidence: EvidenceFiles | None = None,
     progress: Progress = _no_progress,
+    signed_at: datetime | None = None,
 ) -> SignedFiles:
-    """The signed JSON and signed PDF of a final assessment, signed at one moment; with
-    `evidence` (where the attached files are) the PDF has an appendix of them."""
-    signed_at = now_utc()
+    """The signed JSON and signed PDF of a final assessment, signed at one moment (`signed_at`,
+    now when not given); with `evidence` (where the attached files are) the PDF has an
+    appendix of them."""
+    signed_at = signed_at or now_utc()
     progress(15, "计算得分并签名 JSON 文件")
     signed = sign_json(rubric, assessment, audit, signer, signed_at)
     progress(40, "生成 PDF 报告")
@@ -155,6 +157,7 @@ def sign_assessment(
         return kept_files(kept)
     assessment, audit = store.load_with_audit(key)
     rubric = rubric or rubric_for(assessment.rubric)
+    signed_at = now_utc()
     files = sign_files(
         rubric,
         assessment,
@@ -163,14 +166,11 @@ def sign_assessment(
         signature_image=signature_image,
         evidence=partial(store.evidence_path, key),
         progress=progress,
+        signed_at=signed_at,
     )
     progress(92, "保存签名文件")
     store.record_signing(
-        key,
-        files.json_bytes,
-        files.pdf_bytes,
-        training=signer.info.training,
-        signed_at=files.document.signature.signed_at if files.document.signature else now_utc(),
+        key, files.json_bytes, files.pdf_bytes, training=signer.info.training, signed_at=signed_at
     )
     return files
 
