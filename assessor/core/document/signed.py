@@ -32,6 +32,29 @@ def signed_payload(data: dict[str, Any]) -> bytes:
     return rfc8785.dumps({k: v for k, v in data.items() if k != "signature"})
 
 
+def payload_of_canonical(canonical: bytes, data: dict[str, Any]) -> bytes:
+    """`signed_payload(data)`, cut out of `canonical` (= rfc8785.dumps(data)) instead of
+    serialising the whole document a second time, which is a third of verifying a file.
+
+    RFC 8785 writes an object as its members `"key":value` in key order joined by commas, so
+    removing a member from the object removes exactly its text and one adjacent comma. The
+    member's text comes from rfc8785 itself; when it is not found exactly once (it always is
+    in a document this app wrote), the payload is serialised the slow way instead of guessing.
+    """
+    if "signature" not in data:
+        return canonical
+    member = b'"signature":' + rfc8785.dumps(data["signature"])
+    if canonical.count(member) != 1:
+        return signed_payload(data)
+    start = canonical.index(member)
+    end = start + len(member)
+    if canonical[start - 1 : start] == b",":  # a later member: drop the comma before it
+        return canonical[: start - 1] + canonical[end:]
+    if canonical[end : end + 1] == b",":  # the first member: drop the comma after it
+        return canonical[:start] + canonical[end + 1 :]
+    return canonical[:start] + canonical[end:]  # the only member
+
+
 def sign_document(
     document: AssessmentDocument, signer: SigningKey, signed_at: datetime | None = None
 ) -> AssessmentDocument:

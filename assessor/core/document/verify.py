@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from assessor.core.assessment.model import Status
 from assessor.core.document.model import MAX_DOCUMENT_BYTES, AssessmentDocument
 from assessor.core.document.normative import ENGINES, differences
-from assessor.core.document.signed import signed_payload
+from assessor.core.document.signed import payload_of_canonical, signed_payload
 from assessor.core.problems import UserError, problems_from_validation
 from assessor.core.safe_input import InputRejected, parse_json_object
 from assessor.core.signing.json_envelope import check_envelope
@@ -43,11 +43,11 @@ def _parse(raw: bytes) -> tuple[dict[str, Any] | None, Reason | None]:
         return None, Reason(exc.code, exc.problems[0].message)
 
 
-def _is_canonical(raw: bytes, data: dict[str, Any]) -> bool:
+def _canonical(data: dict[str, Any]) -> bytes | None:
     try:
-        return rfc8785.dumps(data) == raw
+        return rfc8785.dumps(data)
     except rfc8785.CanonicalizationError:
-        return False
+        return None
 
 
 def result_reasons(
@@ -113,10 +113,11 @@ def verify_json(
         return Verification("json", (Reason("schema", "不符合评估文件格式："), *schema), **ident)
     if document.signature is None:
         return Verification("json", (Reason("unsigned", "文件未签名"),), **ident)
-    reasons = [] if _is_canonical(raw, data) else [Reason("not_canonical", NOT_CANONICAL)]
-    envelope = check_envelope(
-        signed_payload(data), document.signature, data["signature"], trust_roots
-    )
+    if _canonical(data) == raw:
+        reasons, payload = [], payload_of_canonical(raw, data)
+    else:
+        reasons, payload = [Reason("not_canonical", NOT_CANONICAL)], signed_payload(data)
+    envelope = check_envelope(payload, document.signature, data["signature"], trust_roots)
     reasons.extend(envelope.reasons)
     found: dict[str, Any] = {
         "signer": envelope.signer,

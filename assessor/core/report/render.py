@@ -88,6 +88,4 @@ def render_report(
     )
     if area.box is None or area.page_index is None:
         raise RuntimeError("signature area was not drawn")
-    return RenderedReport(
-        pdf=pdf, signature_page=area.page_index, signature_box=area.box
-    )
+    return RenderedReport(pdf=pdf, signature_page=area.page_index, signature_box=area.box)

@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 import rfc8785
@@ -29,6 +30,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from assessor.core.signing.cms_validation import validate_detached
 from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.training import fingerprint, is_training_certificate
 from assessor.core.signing.verification import (
@@ -39,7 +41,6 @@ from assessor.core.signing.verification import (
     identity,
     outside_path,
     trust_reason,
-    validation_context,
 )
 
 if TYPE_CHECKING:
@@ -116,6 +117,15 @@ class EnvelopeCheck:
     chain: tuple[x509.Certificate, ...] = ()
 
 
+@lru_cache(maxsize=256)
+def _certificate(pem: str) -> x509.Certificate:
+    """A PEM certificate parsed once: an import meets the same few dozen chains in every file."""
+    with warnings.catch_warnings():
+        # A damaged certificate may only draw a deprecation warning; it is rejected later.
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return x509.load_pem_x509_certificate(pem.encode("ascii"))
+
+
 def _decode_cms(
     block: SignatureBlock,
 ) -> tuple[list[x509.Certificate], cms.SignedData, cms.SignerInfo]:
@@ -124,10 +134,7 @@ def _decode_cms(
 
     try:
         der = base64.b64decode(block.cms, validate=True)
-        with warnings.catch_warnings():
-            # A damaged certificate may only draw a deprecation warning; it is rejected below.
-            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-            chain = [x509.load_pem_x509_certificate(p.encode("ascii")) for p in block.chain]
+        chain = [_certificate(p) for p in block.chain]
     except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
         raise ValueError("encoding") from exc
     if not chain or base64.b64encode(der).decode("ascii") != block.cms:
@@ -155,10 +162,7 @@ def check_envelope(
     Never raises for bad input: a damaged envelope is a reason. The certificate chain is judged
     at the signing time the signer reported (offline there is no timestamp authority).
     """
-    from pyhanko.sign.validation.generic_cms import (
-        async_validate_detached_cms,
-        extract_self_reported_ts,
-    )
+    from pyhanko.sign.validation.generic_cms import extract_self_reported_ts
 
     try:
         chain, signed_data, signer_info = _decode_cms(block)
@@ -180,13 +184,7 @@ def check_envelope(
         return EnvelopeCheck((Reason("signature_broken", "签名中没有签名时间"),), **found)
     signed_at = signed_at.astimezone(UTC)
     try:
-        status = asyncio.run(
-            async_validate_detached_cms(
-                payload,
-                signed_data,
-                signer_validation_context=validation_context(trust_roots, signed_at),
-            )
-        )
+        status = validate_detached(payload, signed_data, signer_info, trust_roots, signed_at)
     except _MALFORMED:
         return EnvelopeCheck((Reason("signature_broken", BROKEN_SIGNATURE),), **found)
 

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from pyhanko.sign.validation.status import SignatureStatus
     from pyhanko_certvalidator import ValidationContext
 
+    from assessor.core.signing.cms_validation import CmsStatus
+
 # pyHanko logs every failed validation as a warning with a traceback. Without any logging set up,
 # Python would print those on stderr next to our own Chinese reasons; with logging set up by the
 # application they still propagate to its handlers.
@@ -216,7 +218,7 @@ def _validity_reason(chain: Sequence[x509.Certificate], moment: datetime) -> Rea
 
 
 def trust_reason(
-    status: SignatureStatus, chain: Sequence[x509.Certificate], moment: datetime
+    status: SignatureStatus | CmsStatus, chain: Sequence[x509.Certificate], moment: datetime
 ) -> Reason | None:
     """Why an intact signature's certificate is not trusted; None when it is."""
     from pyhanko.sign.ades.report import AdESIndeterminate
@@ -239,7 +241,9 @@ def trust_reason(
     return Reason("untrusted", f"签名者证书验证失败（{indic.name if indic else '未知原因'}）")
 
 
-def outside_path(status: SignatureStatus, certificates: Iterable[x509.Certificate]) -> bool:
+def outside_path(
+    status: SignatureStatus | CmsStatus, certificates: Iterable[x509.Certificate]
+) -> bool:
     """Whether the signature carries certificates its validation did not use.
 
     The certificate set of a CMS is not covered by its signature and the validator prefers the

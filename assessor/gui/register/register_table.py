@@ -56,7 +56,16 @@ def points_text(value: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-COLUMN_EMS = (12, 6.5, 6, 6.5, 4.5, 3.5, 3.5, 4.5)  # every column after the name; 18 code characters fit
+COLUMN_EMS = (
+    12,
+    6.5,
+    6,
+    6.5,
+    4.5,
+    3.5,
+    3.5,
+    4.5,
+)  # every column after the name; 18 code characters fit
 
 
 class RegisterModel(QAbstractTableModel):

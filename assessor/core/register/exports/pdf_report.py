@@ -334,9 +334,7 @@ def render_statistics_report(stats: Statistics) -> bytes:
         notices=(),
         training=stats.training > 0,
     )
-    return build_pdf(
-        story, decor, title=TITLE, author="assessor", subject=stats.filter.describe()
-    )
+    return build_pdf(story, decor, title=TITLE, author="assessor", subject=stats.filter.describe())
 
 
 def export_statistics_pdf(stats: Statistics, path: Path) -> None:

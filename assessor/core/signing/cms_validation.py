@@ -1,0 +1,178 @@
+"""Validating a detached CMS signature with pyHanko, the signer's certificate judged once.
+
+A register import checks thousands of files signed by a few dozen assessors. pyHanko's full
+validation (`async_validate_detached_cms`) spends most of its time on what is the same for every
+file of one signer: building and validating the certificate path, the signing-certificate
+attribute, the key usage and algorithm policy. Their outcome depends only on the certificates,
+the trust roots, the signer info apart from its per-file attributes, and where the signing time
+falls against each certificate's validity period (revocation is not fetched: soft-fail, and the
+register checks its CRLs on its own). So the first file of each such key gets pyHanko's full
+validation and its trust outcome is kept; a later file of the key gets pyHanko's per-file check
+(`validate_sig_integrity`: content type, message digest, the signature value) and the kept
+outcome. Only a file whose signature holds fills the memo, so a tampered file decides nothing
+for the files after it. Every cryptographic check is still pyHanko's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from assessor.core.signing.verification import validation_context
+
+if TYPE_CHECKING:
+    from asn1crypto import cms
+    from pyhanko.sign.ades.report import AdESIndeterminate
+    from pyhanko_certvalidator.path import ValidationPath
+
+# Signed attributes that differ from file to file; everything else in a signer info is part of
+# the key. pyHanko checks these two per file (message digest) or reads them (signing time).
+_PER_FILE_ATTRIBUTES = frozenset({"message_digest", "signing_time"})
+_MEMO_SIZE = 256
+
+
+@dataclass(frozen=True)
+class CmsStatus:
+    """What the envelope check needs of pyHanko's status."""
+
+    intact: bool
+    valid: bool
+    trust_problem_indic: AdESIndeterminate | None
+    validation_path: ValidationPath | None
+
+    @property
+    def trusted(self) -> bool:
+        """As pyHanko's `SignatureStatus.trusted`."""
+        return (
+            self.valid
+            and self.intact
+            and self.trust_problem_indic is None
+            and self.validation_path is not None
+        )
+
+
+@dataclass(frozen=True)
+class _Trust:
+    trust_problem_indic: AdESIndeterminate | None
+    validation_path: ValidationPath | None
+
+
+_memo: OrderedDict[tuple[Any, ...], _Trust] = OrderedDict()
+_memo_lock = threading.Lock()
+# One event loop per thread: asyncio.run would build and tear down a loop for every file.
+_loops = threading.local()
+
+
+def _run(coroutine: Any) -> Any:
+    runner = getattr(_loops, "runner", None)
+    if runner is None:
+        runner = _loops.runner = asyncio.Runner()
+    return runner.run(coroutine)
+
+
+def _side(moment: datetime, edge: datetime) -> int:
+    return (moment > edge) - (moment < edge)
+
+
+def _key(
+    signed_data: cms.SignedData,
+    signer_info: cms.SignerInfo,
+    trust_roots: Sequence[x509.Certificate],
+    signed_at: datetime,
+) -> tuple[Any, ...]:
+    certificates = [c.chosen for c in signed_data["certificates"]]
+    roots = [r.public_bytes(Encoding.DER) for r in trust_roots]
+    attributes = tuple(
+        a.dump()
+        for a in signer_info["signed_attrs"]
+        if a["type"].native not in _PER_FILE_ATTRIBUTES
+    )
+    # Where the signing time falls against every validity period (before, on, inside or after
+    # an edge): the one way the moment enters path validation.
+    periods = [(c.not_valid_before, c.not_valid_after) for c in certificates]
+    periods += [(r.not_valid_before_utc, r.not_valid_after_utc) for r in trust_roots]
+    sides = tuple((_side(signed_at, start), _side(signed_at, end)) for start, end in periods)
+    return (
+        tuple(c.dump() for c in certificates),
+        tuple(roots),
+        signer_info["sid"].dump(),
+        signer_info["digest_algorithm"].dump(),
+        signer_info["signature_algorithm"].dump(),
+        signed_data["encap_content_info"].dump(),
+        attributes,
+        sides,
+    )
+
+
+def _full(
+    payload: bytes,
+    signed_data: cms.SignedData,
+    trust_roots: Sequence[x509.Certificate],
+    signed_at: datetime,
+) -> CmsStatus:
+    from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
+
+    status = _run(
+        async_validate_detached_cms(
+            payload,
+            signed_data,
+            signer_validation_context=validation_context(trust_roots, signed_at),
+        )
+    )
+    return CmsStatus(
+        status.intact, status.valid, status.trust_problem_indic, status.validation_path
+    )
+
+
+def _integrity(
+    payload: bytes, signed_data: cms.SignedData, signer_info: cms.SignerInfo
+) -> tuple[bool, bool]:
+    from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+
+    return validate_sig_integrity(
+        signer_info,
+        signed_data["certificates"][0].chosen,
+        expected_content_type=signed_data["encap_content_info"]["content_type"].native,
+        actual_digest=hashlib.sha256(payload).digest(),
+    )
+
+
+def validate_detached(
+    payload: bytes,
+    signed_data: cms.SignedData,
+    signer_info: cms.SignerInfo,
+    trust_roots: Sequence[x509.Certificate],
+    signed_at: datetime,
+) -> CmsStatus:
+    """pyHanko's verdict on `signed_data` over `payload`, its chain judged at `signed_at`.
+
+    The caller has checked that the CMS is exactly the layout this app writes (one signer
+    info, the signer's certificate first, SHA-256, no unsigned attributes); pyHanko's
+    exceptions for malformed data pass through to it.
+    """
+    key = _key(signed_data, signer_info, trust_roots, signed_at)
+    with _memo_lock:
+        trust = _memo.get(key)
+        if trust is not None:
+            _memo.move_to_end(key)
+    if trust is None:
+        status = _full(payload, signed_data, trust_roots, signed_at)
+        if status.intact and status.valid:
+            with _memo_lock:
+                _memo[key] = _Trust(status.trust_problem_indic, status.validation_path)
+                while len(_memo) > _MEMO_SIZE:
+                    _memo.popitem(last=False)
+        return status
+    intact, valid = _integrity(payload, signed_data, signer_info)
+    if not valid:  # as pyHanko: no trust judged for a signature that does not verify
+        return CmsStatus(intact, valid, None, None)
+    return CmsStatus(intact, valid, trust.trust_problem_indic, trust.validation_path)
