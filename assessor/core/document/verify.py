@@ -10,6 +10,7 @@ fields equal to the result the named scoring engine recomputes from the scores.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,16 @@ def result_reasons(
     return []
 
 
+@dataclass(frozen=True)
+class JsonCheck:
+    """What verifying a file found, with the file as parsed and validated on the way (None
+    where verification stopped before), so a caller needs not parse it again."""
+
+    verification: Verification
+    data: dict[str, Any] | None = None
+    document: AssessmentDocument | None = None
+
+
 def verify_json(
     raw: bytes,
     trust_roots: Sequence[x509.Certificate],
@@ -97,9 +108,20 @@ def verify_json(
     rubrics: Iterable[str | Path] = (),
 ) -> Verification:
     """Verify a signed JSON file; never raises for bad input, every finding is a reason."""
+    return check_json(raw, trust_roots, allow_training, rubrics=rubrics).verification
+
+
+def check_json(
+    raw: bytes,
+    trust_roots: Sequence[x509.Certificate],
+    allow_training: bool,
+    *,
+    rubrics: Iterable[str | Path] = (),
+) -> JsonCheck:
+    """`verify_json`, keeping the parsed data and the validated document."""
     data, failure = _parse(raw)
     if data is None:
-        return Verification("json", (failure,) if failure else ())
+        return JsonCheck(Verification("json", (failure,) if failure else ()))
     ident: dict[str, Any] = {
         "assessment_id": data["id"] if isinstance(data.get("id"), str) else "",
         "version": data["version"] if type(data.get("version")) is int else None,
@@ -110,9 +132,29 @@ def verify_json(
         schema = [
             Reason("schema", f"{p.path}：{p.message}") for p in problems_from_validation("", exc)
         ]
-        return Verification("json", (Reason("schema", "不符合评估文件格式："), *schema), **ident)
+        found = Verification("json", (Reason("schema", "不符合评估文件格式："), *schema), **ident)
+        return JsonCheck(found, data)
     if document.signature is None:
-        return Verification("json", (Reason("unsigned", "文件未签名"),), **ident)
+        return JsonCheck(
+            Verification("json", (Reason("unsigned", "文件未签名"),), **ident), data, document
+        )
+    return JsonCheck(
+        _verify_signed(raw, data, document, trust_roots, allow_training, rubrics, ident),
+        data,
+        document,
+    )
+
+
+def _verify_signed(
+    raw: bytes,
+    data: dict[str, Any],
+    document: AssessmentDocument,
+    trust_roots: Sequence[x509.Certificate],
+    allow_training: bool,
+    rubrics: Iterable[str | Path],
+    ident: dict[str, Any],
+) -> Verification:
+    assert document.signature is not None
     if _canonical(data) == raw:
         reasons, payload = [], payload_of_canonical(raw, data)
     else:

@@ -22,16 +22,10 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from assessor.core.assessment.model import ASSESSMENT_FORMAT
 from assessor.core.document.model import AssessmentDocument
-from assessor.core.register.rows import (
-    DimensionRow,
-    Reason,
-    ScoreRow,
-    decimal_text,
-)
+from assessor.core.register.rows import Reason, decimal_text
 from assessor.core.register.sources import Rejection
 from assessor.core.register.verify_adapter import verdict
 from assessor.core.rubric.registry import rubric_for
-from assessor.core.safe_input import InputRejected, parse_json_object
 from assessor.core.signing.revocation import Revoked
 
 # Reasons verification finds after the certificate checks; a revoked certificate comes first.
@@ -86,8 +80,11 @@ class Candidate:
     content: bytes
     document: dict[str, Any]
     """DocumentRow fields without `batch_id` and `current`."""
-    dimensions: list[DimensionRow]
-    scores: list[ScoreRow]
+    dimensions: list[dict[str, Any]]
+    """DimensionRow columns, as sqlite3 parameters."""
+    scores: list[dict[str, Any]]
+    """ScoreRow columns, as sqlite3 parameters (a hundred and more per file: built here, in the
+    worker process, straight from the validated document rather than through a model each)."""
     revoked_at: datetime | None = None
     """Set when the certificate was revoked after the signing time the file declares: it is
     registered, flagged for review (an offline signing time is only the signer's claim)."""
@@ -100,22 +97,22 @@ def cycle_of(day: Any, start: tuple[int, int]) -> str:
     return str(day.year if (day.month, day.day) >= start else day.year - 1)
 
 
-def check(raw: bytes, where: str, context: CheckContext) -> Candidate | Rejection:
-    try:
-        data = parse_json_object(raw, where)
-    except InputRejected as exc:
-        return Rejection(Reason(exc.code), exc.problems[0].message)
+def check(raw: bytes, context: CheckContext) -> Candidate | Rejection:
+    found = verdict(raw, context.trust_roots, context.allow_training, context.rubric_paths)
+    data, document = found.data, found.document
+    if data is None:  # not JSON: the parser's reason
+        assert found.reason is not None
+        return Rejection(found.reason, found.message)
     if "format" in data and data["format"] != ASSESSMENT_FORMAT:
         shown = str(data["format"])[:60]
         return Rejection(
             Reason.unknown_format,
             f"不认识的文件格式版本：{shown}（本程序读取 {ASSESSMENT_FORMAT}），请升级本程序",
         )
-    found = verdict(raw, context.trust_roots, context.allow_training, context.rubric_paths)
     if found.reason is not None and found.reason not in _AFTER_REVOCATION:
         return Rejection(found.reason, found.message)
-    document = AssessmentDocument.model_validate(data)
-    assert document.signature is not None  # verification refuses unsigned files
+    # Reasons that let a file this far come after the schema and the signature checks.
+    assert document is not None and document.signature is not None
     signer = x509.load_pem_x509_certificate(document.signature.chain[0].encode("ascii"))
     issuer, serial = signer.issuer.rfc4514_string(), str(signer.serial_number)
     revoked_at = context.revoked_by_cert.get((issuer, serial))
@@ -174,24 +171,24 @@ def _candidate(
         "training": document.training,
     }
     dimensions = [
-        DimensionRow(
-            document_sha256=sha,
-            dimension_id=d.id,
-            name=d.name,
-            score=decimal_text(d.score),
-            max=decimal_text(d.max),
-        )
+        {
+            "document_sha256": sha,
+            "dimension_id": d.id,
+            "name": d.name,
+            "score": str(decimal_text(d.score)),
+            "max": str(decimal_text(d.max)),
+        }
         for d in result.dimensions
     ]
     scores = [
-        ScoreRow(
-            document_sha256=sha,
-            indicator_id=s.indicator,
-            dimension_id=rubric.dimension_of(s.indicator).id,
-            score=None if s.score is None else decimal_text(s.score),
-            max=decimal_text(rubric.by_id[s.indicator].max),
-            na=s.na,
-        )
+        {
+            "document_sha256": sha,
+            "indicator_id": s.indicator,
+            "dimension_id": rubric.dimension_of(s.indicator).id,
+            "score": None if s.score is None else str(decimal_text(s.score)),
+            "max": str(decimal_text(rubric.by_id[s.indicator].max)),
+            "na": s.na,
+        }
         for s in document.scores
     ]
     return Candidate(sha, raw, row, dimensions, scores, revoked_at)

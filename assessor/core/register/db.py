@@ -18,7 +18,7 @@ in one transaction each. Write transactions go through `transaction` (BEGIN IMME
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -178,14 +178,22 @@ def insert(conn: sqlite3.Connection, row: Row, *, or_ignore: bool = False) -> in
 def insert_many(conn: sqlite3.Connection, rows: Iterable[Row]) -> None:
     """Insert rows of one table in one statement execution."""
     rows = list(rows)
-    if not rows:
+    if rows:
+        insert_values(conn, type(rows[0]), [r.to_db() for r in rows])
+
+
+def insert_values(
+    conn: sqlite3.Connection, model: type[Row], values: Sequence[dict[str, Any]]
+) -> None:
+    """Insert rows of `model`'s table given as column values (what `Row.to_db` returns)."""
+    if not values:
         return
-    columns = rows[0].columns()
+    columns = model.columns()
     sql = (
-        f"INSERT INTO {rows[0].table} ({', '.join(columns)}) "
+        f"INSERT INTO {model.table} ({', '.join(columns)}) "
         f"VALUES ({', '.join(':' + c for c in columns)})"
     )
-    conn.executemany(sql, [r.to_db() for r in rows])
+    conn.executemany(sql, values)
 
 
 def select(

@@ -47,6 +47,7 @@ from assessor.core.register.rows import (
     BatchInputRow,
     BatchRow,
     ConflictRow,
+    DimensionRow,
     DocumentRow,
     FileRow,
     FlagKind,
@@ -54,6 +55,7 @@ from assessor.core.register.rows import (
     Outcome,
     QuarantineRow,
     RevocationRow,
+    ScoreRow,
 )
 from assessor.core.register.sources import Limits, Rejection, Source, walk
 from assessor.core.register.summary import Summary, batch_summary
@@ -300,10 +302,10 @@ class _Run:
 
     def _check(self, pending: list[tuple[int, Source]], context: CheckContext) -> _Checking:
         """Start checking a chunk: in worker processes for big imports, else here and now."""
-        jobs = [(s.data, s.name) for _, s in pending]
+        jobs = [s.data for _, s in pending]
 
         def here() -> list[Candidate | Rejection]:
-            return [_check_one(data, name, context) for data, name in jobs]
+            return [_check_one(data, context) for data in jobs]
 
         parallel = self.pool is not None or len(jobs) >= self.options.parallel_from
         if self.options.workers < 2 or not parallel or self.pool_failed:
@@ -453,8 +455,8 @@ class _Run:
             {**c.document, "batch_id": batch_id, "current": current}
         )
         db.insert(self.conn, document)
-        db.insert_many(self.conn, c.dimensions)
-        db.insert_many(self.conn, c.scores)
+        db.insert_values(self.conn, DimensionRow, c.dimensions)
+        db.insert_values(self.conn, ScoreRow, c.scores)
 
     def _chain_flags(self, batch_id: int, c: Candidate) -> None:
         # This file may be the predecessor someone was missing.
@@ -527,8 +529,8 @@ def _take_chunk(numbered: Iterator[tuple[int, Source]], size: int) -> list[tuple
     return chunk
 
 
-def _check_one(data: bytes | Rejection, name: str, context: CheckContext) -> Candidate | Rejection:
-    return data if isinstance(data, Rejection) else check(data, name, context)
+def _check_one(data: bytes | Rejection, context: CheckContext) -> Candidate | Rejection:
+    return data if isinstance(data, Rejection) else check(data, context)
 
 
 _worker_context: CheckContext | None = None
@@ -539,6 +541,6 @@ def _set_worker_context(context: CheckContext) -> None:
     _worker_context = context
 
 
-def _check_in_worker(job: tuple[bytes | Rejection, str]) -> Candidate | Rejection:
+def _check_in_worker(data: bytes | Rejection) -> Candidate | Rejection:
     assert _worker_context is not None
-    return _check_one(job[0], job[1], _worker_context)
+    return _check_one(data, _worker_context)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 
-from assessor.core.document.verify import verify_json
+from assessor.core.document.model import AssessmentDocument
+from assessor.core.document.verify import check_json
 from assessor.core.register.rows import Reason
 from assessor.core.signing.verification import Verification
 
@@ -26,6 +28,10 @@ class Verdict:
     reason: Reason | None
     message: str
     verification: Verification
+    data: dict[str, Any] | None = None
+    """The file as parsed, when it was JSON."""
+    document: AssessmentDocument | None = None
+    """The file as a validated document, when it met the schema."""
 
 
 def reason_of(code: str) -> Reason:
@@ -41,9 +47,10 @@ def verdict(
     allow_training: bool,
     rubrics: Iterable[str | Path],
 ) -> Verdict:
-    found = verify_json(raw, trust_roots, allow_training, rubrics=rubrics)
+    checked = check_json(raw, trust_roots, allow_training, rubrics=rubrics)
+    found, data, document = checked.verification, checked.data, checked.document
     if found.ok:
-        return Verdict(None, "", found)
+        return Verdict(None, "", found, data, document)
     first = found.reasons[0]
     messages = [first.message, *(r.message for r in found.reasons[1:] if r.code == first.code)]
-    return Verdict(reason_of(first.code), "；".join(messages), found)
+    return Verdict(reason_of(first.code), "；".join(messages), found, data, document)

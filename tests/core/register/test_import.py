@@ -14,6 +14,7 @@ import pytest
 
 from assessor.core.register.db import quarantine_dir
 from assessor.core.register.importer import ImportOptions, run_import
+from assessor.core.register.rows import DimensionRow, ScoreRow
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.signing.keys import SigningKey
 from tests.core.register.builders import amended, assessment, signed, table_dump
@@ -374,3 +375,23 @@ def test_the_register_rebuilds_from_its_own_stored_files(
         return _rows(register, "SELECT * FROM documents ORDER BY sha256")
 
     assert documents(tmp_path / "rebuilt") == documents(tmp_path / "reg")
+
+
+def test_score_and_dimension_rows_are_what_their_models_define(
+    tmp_path: Path, rubric: LoadedRubric, signer: SigningKey, options: ImportOptions
+) -> None:
+    """The importer writes these rows as plain values; each one read back must validate as
+    its model and write back the same values."""
+    inbox = _write(tmp_path / "inbox", {"a.json": signed(rubric, assessment(rubric, 7), signer)})
+    run_import(tmp_path / "reg", [inbox], options)
+    conn = sqlite3.connect(tmp_path / "reg" / "register.sqlite3")
+    conn.row_factory = sqlite3.Row
+    try:
+        for model in (ScoreRow, DimensionRow):
+            rows = [dict(r) for r in conn.execute(f"SELECT * FROM {model.table}")]
+            assert rows
+            for row in rows:
+                assert set(row) == set(model.columns())
+                assert model.from_db(row).to_db() == row
+    finally:
+        conn.close()
