@@ -8,6 +8,7 @@ which signed files made before it name implicitly, stays runnable in `engine_v1.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from assessor.core.assessment.model import Assessment, IndicatorScore
 from assessor.core.problems import Problem
@@ -67,7 +68,14 @@ def level_problem(ind: Indicator, entry: IndicatorScore) -> str | None:
 
 
 def _allowed(ind: Indicator) -> frozenset[Fraction]:
-    return frozenset(exact(lv.points) for lv in ind.levels)
+    return _allowed_points(tuple(lv.points for lv in ind.levels))
+
+
+@lru_cache(maxsize=256)
+def _allowed_points(points: tuple[float, ...]) -> frozenset[Fraction]:
+    """A rubric has a handful of distinct level ladders; a register import checks every score
+    of thousands of files against them."""
+    return frozenset(exact(p) for p in points)
 
 
 class _Part:
