@@ -5,7 +5,10 @@ which lists each file's path, size and SHA-256. Restore accepts an archive only 
 is listed, every listed file is there with its size and hash, and no path leads outside the
 folder; it unpacks into a sibling temporary folder and renames that into place, so the data
 folder is either untouched or completely restored. Names starting with a dot (temporary files
-of interrupted writes, staging folders, locks) are never archived: they are not data. An SQLite
+of interrupted writes, staging folders, locks) are never archived: they are not data. A
+record's journals (saves not yet compacted into its record file) are ordinary files and travel
+with it; the store replays them after a restore, and a compaction that ran while the archive was
+written cannot make them disagree (a replay skips the lines a record file already holds). An SQLite
 database (the commission register, when its folder is backed up) is archived as a consistent
 snapshot taken through SQLite's backup API, without its -wal and -shm files, so committed
 transactions still in the write-ahead log are in it.

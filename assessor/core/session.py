@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -581,6 +582,14 @@ class EditingSession:
             return True
         self._flush()
         return self._saved == len(self._chain)
+
+    def compact(self) -> None:
+        """On close: fold the record's journal into its record file, so the next open reads one
+        file. Best effort: the journal already holds every save, so a failure loses nothing."""
+        if self._saved != len(self._chain):
+            return
+        with suppress(StorageError):
+            self.store.compact(self.key)
 
     def _refuse_if_final(self) -> None:
         if self.is_final:

@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
             reject="留下重试",
         ):
             return False
+        session.compact()
         self.stack.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.controller.deleteLater()

@@ -341,3 +341,27 @@ def test_a_folder_another_process_writes_to_is_never_replaced(
         finally:
             app.communicate("", timeout=60)
     assert snapshot_files(tmp_path) == existing
+
+
+def test_saves_still_in_the_journal_travel_with_the_record(tmp_path: Path) -> None:
+    """An autosave lives in the record's journal until the next compaction: a backup taken
+    before then must carry it."""
+    data = tmp_path / "data"
+    store = Store(data)
+    draft = sample_assessment(RUBRIC, 5, training=True)
+    store.create(draft)
+    chain = []
+    for note in ("第一次修改", "第二次修改"):
+        entry = append(chain, "note", draft.scores[0].indicator, old=draft.scores[0].note, new=note)
+        draft.scores[0].note = note
+        store.save(draft, entry)
+        chain.append(entry)
+    key = record_key(draft)
+    assert (data / "assessments" / key / "journal.jsonl").is_file()
+    archive = tmp_path / "备份.zip"
+    create_backup(data, archive)
+    with zipfile.ZipFile(archive) as zf:
+        assert f"assessments/{key}/journal.jsonl" in zf.namelist()
+
+    restore_backup(archive, tmp_path / "restored")
+    assert Store(tmp_path / "restored", read_only=True).load_with_audit(key) == (draft, chain)

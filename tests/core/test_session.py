@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -307,3 +308,23 @@ def test_a_note_saved_in_pieces_is_one_undo_step_and_every_piece_is_on_disk(
     session.set_note("4.1.1", "换了指标", continued=True)
     session.undo()
     assert session.entry("4.1.1").note == "" and session.entry("4.1.2").note == "另一条"
+
+
+def test_closing_folds_the_journal_into_the_record_file(
+    tmp_path: Path, small_rubric: LoadedRubric
+) -> None:
+    rubric = small_rubric
+    store = Store(tmp_path / "data")
+    session = EditingSession.create(store, rubric)
+    first = rubric.indicators[0]
+    session.set_score(first.id, first.max)
+    folder = tmp_path / "data" / "assessments" / session.key
+    assert (folder / "journal.jsonl").is_file()
+    session.compact()
+    assert not (folder / "journal.jsonl").exists()
+    record = json.loads((folder / "record.json").read_text(encoding="utf-8"))
+    assert [e["action"] for e in record["audit"].values()] == [
+        e.action for e in session.audit_trail
+    ]
+    reopened = EditingSession.open(Store(tmp_path / "data"), session.key, [rubric])
+    assert reopened.entry(first.id).score == first.max

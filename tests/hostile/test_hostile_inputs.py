@@ -347,6 +347,8 @@ def _damaged_data(damage: Callable[[Path], None], args: Callable[[Path, Goods], 
         shutil.copytree(goods.data, data, symlinks=True)
         record = data / "assessments" / goods.damaged_key / "record.json"
         record.unlink()
+        # Without its backup too, or the damage would simply be repaired from it.
+        record.with_name("record.json.bak").unlink()
         damage(record)
         return args(data, goods)
 

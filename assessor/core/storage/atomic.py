@@ -100,7 +100,7 @@ def atomic_write_bytes(path: Path, payload: bytes, backup: Path | None = None) -
     try:
         _write_synced(temp, payload)
         if backup is not None:
-            _keep_backup(path, backup)
+            keep_backup(path, backup)
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -128,7 +128,7 @@ def copy_file_atomic(source: Path, target: Path) -> str:
     return digest.hexdigest()
 
 
-def _keep_backup(path: Path, backup: Path) -> None:
+def keep_backup(path: Path, backup: Path) -> None:
     """Make `backup` hold the current content of `path`, never passing through a partial state."""
     if not path.exists():
         return
@@ -177,14 +177,14 @@ def _parse(raw: bytes) -> dict[str, dict[str, Any]]:
     return data
 
 
-def _modified_at(path: Path) -> datetime | None:
+def modified_at(path: Path) -> datetime | None:
     try:
         return datetime.fromtimestamp(path.stat().st_mtime, UTC)
     except OSError:
         return None
 
 
-def _corrupt_name(path: Path) -> Path:
+def corrupt_name(path: Path) -> Path:
     stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
     candidate = path.with_name(f"{path.name}.corrupt-{stamp}")
     counter = 1
@@ -256,14 +256,14 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             backup_problem = f"备份文件无法读取：{os_error_text(exc)}"
         else:
-            damaged_at = _modified_at(self.path)
+            damaged_at = modified_at(self.path)
             if not self.writer:
                 self.recovered = Recovery(reason, None, damaged_at)
                 return data
             try:
                 kept = None
                 if self.path.exists():
-                    kept = _corrupt_name(self.path)
+                    kept = corrupt_name(self.path)
                     os.replace(self.path, kept)
                 atomic_write_bytes(self.path, payload)
             except OSError as exc:

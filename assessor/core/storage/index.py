@@ -28,9 +28,10 @@ from assessor.core.assessment.model import Status
 
 INDEX_FILE = "index.json"
 # Raised whenever an entry's meaning changes, so an old index is rebuilt rather than misread.
-INDEX_FORMAT = 1
+# 2: the stamp covers the record's journal too.
+INDEX_FORMAT = 2
 
-Stamp = tuple[int, int, int, int]
+Stamp = tuple[int, int, int, int, int, int]
 
 
 class Place(StrEnum):
@@ -78,17 +79,25 @@ class IndexFile(BaseModel):
     entries: list[IndexEntry] = []
 
 
-def file_stamp(record: str | Path, signed: str | Path | None) -> Stamp:
-    """What changes whenever the record file or its signed copy is replaced or edited."""
+def file_stamp(
+    record: str | Path, signed: str | Path | None, journal: str | Path | None = None
+) -> Stamp:
+    """What changes whenever the record file or its signed copy is replaced or edited, or a
+    save is appended to its journal."""
     try:
         status = os.stat(record)
     except OSError:
-        return (0, 0, 0, 0)
+        return (0, 0, 0, 0, 0, 0)
     try:
         signed_at = os.stat(signed).st_mtime_ns if signed is not None else 0
     except OSError:
         signed_at = 0
-    return (status.st_ino, status.st_size, status.st_mtime_ns, signed_at)
+    try:
+        appended = os.stat(journal) if journal is not None else None
+    except OSError:
+        appended = None
+    journal_size, journal_at = (appended.st_size, appended.st_mtime_ns) if appended else (0, 0)
+    return (status.st_ino, status.st_size, status.st_mtime_ns, signed_at, journal_size, journal_at)
 
 
 class RecordIndex:

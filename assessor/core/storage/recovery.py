@@ -1,7 +1,8 @@
 """Telling people when a record was brought back from its backup, and what may be lost.
 
-A record file that fails to parse is replaced by its backup, which is one save behind: the
-latest acknowledged change may be gone. That is never silent: the record folder keeps a notice
+A record file that fails to parse is replaced by its backup, which is one compaction behind
+(the journal usually brings the rest back); a journal whose last line was torn by a crash loses
+that line, the save in flight. Either way the latest change may be gone. That is never silent: the record folder keeps a notice
 (shown by the home screen and `assessor list` until the record is opened and saved again), the
 damaged file is kept beside it, and the log says the same.
 """
@@ -35,6 +36,9 @@ class RecoveryNotice:
     damaged_at: datetime | None
     entries: int
     last_at: datetime | None
+    # "backup": the record file was replaced by its backup; "journal": a torn last journal
+    # line was dropped. Notices kept before journals existed have no such field: backup.
+    source: str = "backup"
 
     def text(self) -> str:
         state = (
@@ -53,9 +57,12 @@ class RecoveryNotice:
             if self.damaged_copy
             else "损坏的文件尚未处理，由桌面程序打开该记录时恢复。"
         )
+        done = (
+            "已舍弃这次未写完的保存，记录停留在" if self.source == "journal" else "已从备份恢复到"
+        )
         return (
             f"评估记录{name}的数据文件已损坏（{self.reason}），"
-            f"{beijing_text(self.at)} 已从备份恢复到{state}的状态。{lost}{kept}"
+            f"{beijing_text(self.at)} {done}{state}的状态。{lost}{kept}"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -68,10 +75,13 @@ class RecoveryNotice:
             "damaged_at": self.damaged_at.isoformat() if self.damaged_at else None,
             "entries": self.entries,
             "last_at": self.last_at.isoformat() if self.last_at else None,
+            "source": self.source,
         }
 
 
-def notice_for(key: str, recovery: Recovery, restored: dict[str, dict[str, Any]]) -> RecoveryNotice:
+def notice_for(
+    key: str, recovery: Recovery, restored: dict[str, dict[str, Any]], source: str = "backup"
+) -> RecoveryNotice:
     """What the restored content says about the state it brought back."""
     audit = restored.get("audit", {})
     last = audit.get(str(len(audit)), {})
@@ -87,6 +97,7 @@ def notice_for(key: str, recovery: Recovery, restored: dict[str, dict[str, Any]]
         damaged_at=recovery.damaged_at,
         entries=len(audit),
         last_at=last_at,
+        source=source,
     )
 
 
@@ -114,6 +125,7 @@ def read_notice(folder: Path) -> str | None:
             damaged_at=_moment(data.get("damaged_at")),
             entries=int(data["entries"]),
             last_at=_moment(data.get("last_at")),
+            source=str(data.get("source", "backup")),
         ).text()
     except (InputRejected, KeyError, TypeError, ValueError):
         return f"评估记录 {folder.name} 曾从备份恢复，部分修改可能已丢失，请逐项核对（恢复说明无法读取）。"

@@ -1,6 +1,9 @@
 """The on-disk layout of assessments and every operation the app performs on it.
 
     <root>/assessments/<id>-v<version>/record.json   TinyDB tables: assessment, audit, seal
+    <root>/assessments/<id>-v<version>/journal.jsonl the saves since record.json was last
+                                                     rewritten (see journal.py), and
+                                                     journal.jsonl.prev the ones before
     <root>/assessments/<id>-v<version>/evidence/     files attached to scores
     <root>/assessments/<id>-v<version>/signed/<n>/   the n-th signing of a final record: the
                                                      signed JSON and PDF, as exported
@@ -14,12 +17,18 @@ replaces. The one exception: a version signed with the training key may be signe
 real key; both signings stay. Records signed before signings were numbered keep their pair
 directly in `signed/`.
 
-One small database per assessment version, so an autosave rewrites only its own record. The
-assessment, its audit chain and the seal binding the two are written in one atomic file write.
+One small database per assessment version. The assessment, its audit chain and the seal
+binding the two are written in one atomic file write; an autosave does not rewrite them but
+appends the state it saves and its audit entry to the record's journal, whose cost does not grow
+with the chain. The record file is rewritten with the journal folded in ("compacted") when the
+journal has grown to a few times the record's size, when the record is finalised or signed, and
+on `compact`. A load replays the journal on top of the record file; a folder without a journal
+(every record written before journals existed) is just its record file.
+
 The seal (the stored assessment's hash plus the chain's head and length) and the chain's own
 hashes make a load notice a record edited outside this program. A save re-verifies the whole
-file unless it is unchanged since this store last wrote or verified it, so a save never
-re-seals a tampered file as genuine.
+record unless its files are unchanged since this store last wrote or verified them, so a save
+never re-seals a tampered file as genuine.
 """
 
 from __future__ import annotations
@@ -49,11 +58,14 @@ from assessor.core.problems import os_error_text, problems_from_validation
 from assessor.core.safe_input import InputRejected, parse_json_object, read_json_file
 from assessor.core.storage.atomic import (
     AtomicJSONStorage,
+    Recovery,
     StorageError,
     atomic_write_bytes,
     copy_file_atomic,
+    corrupt_name,
     create_folder,
     fsync_dir,
+    modified_at,
     remove_stale_temps,
 )
 from assessor.core.storage.folder_lock import hold_folder
@@ -66,7 +78,24 @@ from assessor.core.storage.index import (
     Stamp,
     file_stamp,
 )
-from assessor.core.storage.recovery import NOTICE_FILE, notice_for, read_notice, record_notice
+from assessor.core.storage.journal import (
+    JOURNAL_FILE,
+    PREVIOUS_FILE,
+    JournalRead,
+    append_line,
+    cut_torn_tail,
+    encode_line,
+    read_journal,
+    set_aside,
+    unapplied,
+)
+from assessor.core.storage.recovery import (
+    NOTICE_FILE,
+    RecoveryNotice,
+    notice_for,
+    read_notice,
+    record_notice,
+)
 
 RECORD_FILE = "record.json"
 EVIDENCE_DIR = "evidence"
@@ -84,6 +113,16 @@ _PURGING_PREFIX = ".purge-"
 _SINGLE_DOC = "1"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_NOTE_BYTES = 64 * 1024
+# The journal is folded into the record file once it outgrows this many times the record file
+# (and this floor): rewrites then cost no more than the appends they replace, and a load
+# replays a few megabytes at most.
+_JOURNAL_FACTOR = 4
+_JOURNAL_FLOOR_BYTES = 1 << 20
+# A reader that raced a compaction (record file read before it, journal after) reads again.
+_READER_ATTEMPTS = 5
+
+_FileIdentity = tuple[int, int, int]
+_Identity = tuple[_FileIdentity, _FileIdentity | None]
 
 
 class StoreError(StorageError):
@@ -242,13 +281,53 @@ def _seal(assessment_doc: dict[str, Any], audit_docs: dict[str, dict[str, Any]])
     }
 
 
-def _identity(path: Path) -> tuple[int, int, int] | None:
+def _file_identity(path: Path) -> _FileIdentity | None:
     """What changes whenever the file is replaced or edited (one writer assumed)."""
     try:
         status = path.stat()
     except OSError:
         return None
     return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def _identity(path: Path) -> _Identity | None:
+    """What changes whenever the record file is replaced or its journal appended to."""
+    record = _file_identity(path)
+    if record is None:
+        return None
+    return record, _file_identity(path.parent / JOURNAL_FILE)
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+class _JournalGap(Exception):
+    """The journal continues a state other than the record file's."""
+
+
+def _replayed(path: Path, base: _Stored, lines: list[dict[str, Any]]) -> _Stored:
+    """The record after the journal lines that follow it; each line holds the whole state
+    it saved, so the last one's assessment stands and every entry joins the chain."""
+    if not lines:
+        return base
+    audit = dict(base.audit)
+    for line in lines:
+        if line["entry"] is not None:
+            audit[str(len(audit) + 1)] = line["entry"]
+    stored = _Stored(lines[-1]["assessment"], audit, lines[-1]["seal"])
+    if stored.seal != _seal(stored.assessment, stored.audit):
+        raise _corrupt(path.parent / JOURNAL_FILE, "日志中保存的内容与其校验值不符")
+    return stored
+
+
+def _line(before: _Stored, after: _Stored, entry: dict[str, Any] | None) -> bytes:
+    return encode_line(
+        {"before": before.seal, "seal": after.seal, "assessment": after.assessment, "entry": entry}
+    )
 
 
 def _corrupt(path: Path, detail: str) -> StoreError:
@@ -320,6 +399,7 @@ def _stamp(folder: str | Path, signed: bool = True) -> Stamp:
     return file_stamp(
         os.path.join(folder, RECORD_FILE),
         os.path.join(folder, SIGNED_DIR, SIGNED_JSON) if signed else None,
+        os.path.join(folder, JOURNAL_FILE),
     )
 
 
@@ -341,15 +421,20 @@ class Store:
     changes nothing on disk (its index stays in memory).
     """
 
-    def __init__(self, root: Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self, root: Path, *, read_only: bool = False, journal_limit: int | None = None
+    ) -> None:
         self.root = root
         self.read_only = read_only
+        # A fixed journal size that triggers a compaction, instead of the size-based rule
+        # (tests make it small so that crashes land inside compactions too).
+        self._journal_limit = journal_limit
         self._records = root / "assessments"
         self._bin = root / "bin"
         self._lock = threading.RLock()
         # Per key, the record file as this store last wrote or fully verified it, so that an
         # autosave need not re-read and re-verify a growing audit chain it wrote itself.
-        self._known: dict[str, tuple[tuple[int, int, int], _Stored]] = {}
+        self._known: dict[str, tuple[_Identity, _Stored]] = {}
         self._index = RecordIndex(root / INDEX_FILE, writable=not read_only)
         self._unsaved_notices: dict[str, str] = {}
         if root.exists() and not root.is_dir():
@@ -385,7 +470,12 @@ class Store:
             with _disk(f"新建评估记录 {key}"):
                 staging.mkdir()
                 try:
-                    self._storage(staging / RECORD_FILE).write(_new_file(content))
+                    record = staging / RECORD_FILE
+                    self._storage(record).write(_new_file(content))
+                    # The backup a damaged record file falls back on; the journal replays
+                    # every save on top of it. A copy, not a link: damage to the file's
+                    # blocks would reach both names of one inode.
+                    copy_file_atomic(record, record.with_name(f"{RECORD_FILE}.bak"))
                     os.rename(staging, self._records / key)
                 except BaseException:
                     shutil.rmtree(staging, ignore_errors=True)
@@ -426,14 +516,20 @@ class Store:
             if finalising != (assessment.status is Status.final):
                 raise StoreError("定稿必须与一条“定稿”审计记录一同保存")
             audit = dict(stored.audit)
+            entry_doc = None
             if entry is not None:
                 self._check_continues(stored, entry)
-                audit[str(entry.seq)] = entry.model_dump(mode="json")
+                entry_doc = audit[str(entry.seq)] = entry.model_dump(mode="json")
             saved_at = now_utc()
             doc = assessment.model_copy(update={"updated_at": saved_at}).model_dump(mode="json")
             content = _Stored(assessment=doc, audit=audit, seal=_seal(doc, audit))
+            line = _line(stored, content, entry_doc)
             with _disk(f"保存评估记录 {key}"):
-                self._storage(path).write(_new_file(content))
+                # A final record is read far more than written: keep it in one file.
+                if finalising or self._journal_full(path, len(line)):
+                    self._write_record(path, content)
+                else:
+                    self._append(key, path, line)
             self._remember(key, path, content)
             assessment.updated_at = saved_at
             self._index_record(key, assessment, audit)
@@ -521,10 +617,23 @@ class Store:
                 create_folder(folder)
                 atomic_write_bytes(folder / SIGNED_PDF, pdf_bytes)
                 atomic_write_bytes(folder / SIGNED_JSON, json_bytes)
-                self._storage(path).write(_new_file(content))
+                self._write_record(path, content)
             self._remember(key, path, content)
             self._index_record(key, Assessment.model_validate(stored.assessment), audit)
             return Signing(sha256, training, signed_at, folder)
+
+    def compact(self, key: str) -> None:
+        """Fold the record's journal into its record file (e.g. when the assessment is
+        closed), so that the next load reads one file and replays nothing."""
+        self._writable()
+        with self._lock:
+            path = self._record_file(key)
+            stored = self._current(path, key)
+            if not (path.parent / JOURNAL_FILE).exists():
+                return
+            with _disk(f"保存评估记录 {key}"):
+                self._write_record(path, stored)
+            self._remember(key, path, stored)
 
     def signing_state(self, key: str) -> SigningState:
         """Whether a record was signed and whether only with the training key."""
@@ -652,18 +761,92 @@ class Store:
     def _record_file(self, key: str) -> Path:
         return self._records / _checked_key(key) / RECORD_FILE
 
-    def _read(self, path: Path, key: str) -> dict[str, dict[str, Any]]:
+    def _read(self, path: Path, key: str) -> tuple[dict[str, dict[str, Any]], Recovery | None]:
+        """The record file's tables, and how they were recovered from its backup, if so."""
         with _disk(f"读取评估记录文件 {path}"):
             storage = self._storage(path)
             raw = storage.read()
-            if storage.recovered is not None and raw is not None:
-                notice = notice_for(key, storage.recovered, raw)
-                record_notice(path.parent, notice)
-                # A reader repairs nothing and keeps no notice file: it shows this one itself.
-                self._unsaved_notices[key] = notice.text()
         if raw is None:
             raise StoreError(f"评估记录 {key} 不存在")
-        return raw
+        return raw, storage.recovered
+
+    def _load(self, path: Path, key: str) -> _Stored:
+        """The record as last saved: its file, checked against its seal, and its journal."""
+        attempts = _READER_ATTEMPTS if self.read_only else 1
+        for attempt in range(1, attempts + 1):
+            raw, recovered = self._read(path, key)
+            base = _stored(path, raw)
+            try:
+                stored, journal = self._replay(path, base)
+            except _JournalGap:
+                if attempt < attempts:
+                    continue
+                raise _corrupt(
+                    path.parent / JOURNAL_FILE, "日志与评估记录文件不衔接（其中一个被替换或改动过）"
+                ) from None
+            break
+        if recovered is not None:
+            self._notify(key, path.parent, notice_for(key, recovered, _new_file(stored)))
+        if journal.torn is not None:
+            self._drop_torn_tail(key, path.parent, journal, stored)
+        return stored
+
+    def _replay(self, path: Path, base: _Stored) -> tuple[_Stored, JournalRead]:
+        """`base` with the journal lines that follow it, and the journal as read."""
+        with _disk(f"读取评估记录日志 {path.parent / JOURNAL_FILE}"):
+            journal = read_journal(path.parent / JOURNAL_FILE)
+            lines = unapplied(journal.lines, base.seal, base.audit)
+            if lines is None:
+                # The record file is one compaction older than the journal (restored from its
+                # backup): the previous journal bridges the two.
+                previous = read_journal(path.parent / PREVIOUS_FILE)
+                lines = unapplied(previous.lines + journal.lines, base.seal, base.audit)
+        if lines is None:
+            raise _JournalGap
+        return _replayed(path, base, lines), journal
+
+    def _notify(self, key: str, folder: Path, notice: RecoveryNotice) -> None:
+        with _disk(f"保存恢复说明 {key}"):
+            record_notice(folder, notice)
+        # A reader repairs nothing and keeps no notice file: it shows this one itself.
+        self._unsaved_notices[key] = notice.text()
+
+    def _drop_torn_tail(
+        self, key: str, folder: Path, journal: JournalRead, stored: _Stored
+    ) -> None:
+        """Cut a crash's half-written last line from the journal, keeping a copy and a notice.
+
+        That save was never acknowledged. A reader leaves it alone: it is most likely an
+        append still in flight, and the writer deals with it if it stays torn."""
+        if self.read_only:
+            return
+        path = folder / JOURNAL_FILE
+        kept, damaged_at = corrupt_name(path), modified_at(path)
+        with _disk(f"修复评估记录日志 {path}"):
+            cut_torn_tail(path, journal, kept)
+        recovery = Recovery(journal.torn or "", kept, damaged_at)
+        self._notify(key, folder, notice_for(key, recovery, _new_file(stored), "journal"))
+
+    def _journal_full(self, path: Path, extra: int) -> bool:
+        """Whether appending `extra` bytes would make the journal due for a compaction."""
+        limit = self._journal_limit
+        if limit is None:
+            limit = max(_JOURNAL_FLOOR_BYTES, _JOURNAL_FACTOR * _file_size(path))
+        return _file_size(path.parent / JOURNAL_FILE) + extra > limit
+
+    def _append(self, key: str, path: Path, line: bytes) -> None:
+        try:
+            append_line(path.parent / JOURNAL_FILE, line)
+        except BaseException:
+            # Whatever reached the file, the next operation reads it again in full.
+            self._known.pop(key, None)
+            raise
+
+    def _write_record(self, path: Path, content: _Stored) -> None:
+        """Rewrite the record file with everything in it, then start a new journal. A crash in
+        between leaves lines the record already holds, which a replay skips."""
+        self._storage(path).write(_new_file(content))
+        set_aside(path.parent)
 
     def dismiss_recovery_notice(self, key: str) -> None:
         """The person has seen the notice: stop showing it."""
@@ -677,8 +860,8 @@ class Store:
                 self._index.put(entry.model_copy(update={"recovery": None}))
 
     def _verified(self, path: Path, key: str) -> tuple[_Stored, Assessment, list[AuditEntry]]:
-        """Read the record file and check all of it: seal, assessment and every audit entry."""
-        stored = _stored(path, self._read(path, key))
+        """Read the record and check all of it: seal, assessment and every audit entry."""
+        stored = self._load(path, key)
         assessment = _assessment(path, key, stored.assessment)
         entries = _audit_entries(path, stored.audit)
         self._remember(key, path, stored)
@@ -745,7 +928,7 @@ class Store:
         path = folder / RECORD_FILE
         deleted_at = self._deleted_at(folder) if place is Place.bin else None
         try:
-            stored = _stored(path, self._read(path, key))
+            stored = self._load(path, key)
             assessment = _assessment(path, key, stored.assessment)
             signing = self._signing_state(folder, stored.audit)
             recovery = self._unsaved_notices.pop(key, None) or read_notice(folder)

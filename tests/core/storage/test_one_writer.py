@@ -115,15 +115,16 @@ def test_recovery_from_backup_says_what_may_be_lost(
     assert summary.recovery and "尚未处理" in summary.recovery
     assert _digest(store.root) == before
 
-    # The writer restores the backup, keeps the damaged file and a notice, and logs it.
+    # The writer restores the backup, on which the journal replays every save since; it
+    # keeps the damaged file and a notice, and logs it.
     loaded, audit = Store(store.root).load_with_audit(key)
-    assert loaded.scores[0].note == "二" and audit == chain[:2]
+    assert loaded.scores[0].note == "三" and audit == chain
     (damaged,) = record.parent.glob("record.json.corrupt-*")
     assert damaged.stat().st_size == 100
     notice = store.list()[0].recovery
     assert notice is not None
     assert f"评估记录「乙托育」（{key}）的数据文件已损坏" in notice
-    assert "第 2 条审计记录（" in notice and "可能已丢失" in notice
+    assert "已从备份恢复到第 3 条审计记录（" in notice and "可能已丢失" in notice
     assert damaged.name in notice
     assert notice in log_path().read_text(encoding="utf-8")
 

@@ -82,13 +82,16 @@ def test_save_stores_assessment_and_chain_together(
         "seal",
     }
 
+    # An autosave appends one line to the journal and leaves the record file alone.
     writes: list[object] = []
     original = AtomicJSONStorage.write
     monkeypatch.setattr(
         AtomicJSONStorage, "write", lambda self, data: (writes.append(data), original(self, data))
     )
+    journal = _record_file(store, assessment).with_name("journal.jsonl")
+    lines = journal.read_bytes().count(b"\n")
     _score(store, assessment, chain, 4)
-    assert len(writes) == 1
+    assert writes == [] and journal.read_bytes().count(b"\n") == lines + 1
 
 
 def test_save_updates_updated_at(store: Store, make_assessment: MakeAssessment) -> None:
@@ -162,6 +165,7 @@ def test_list_reports_a_broken_record_without_failing(
         store.create(assessment)
     record = _record_file(store, broken)
     record.write_text("{garbage", encoding="utf-8")
+    record.with_name("record.json.bak").write_text("{garbage", encoding="utf-8")
 
     summaries = store.list()
 
@@ -185,12 +189,15 @@ def test_broken_record_file_recovers_previous_save(
     store: Store, saved: tuple[Assessment, list[AuditEntry]]
 ) -> None:
     assessment, chain = saved
+    store.compact(record_key(assessment))  # the record file holds all three saves
+    _score(store, assessment, chain, 4)  # ... and the journal the fourth
     record = _record_file(store, assessment)
     record.write_bytes(record.read_bytes()[:100])
 
     loaded, audit = store.load_with_audit(record_key(assessment))
 
-    assert loaded.scores[0].score == 2 and audit == chain[:2]
+    # The backup is one compaction old; the previous journal and the journal bring the rest.
+    assert loaded.scores[0].score == 4 and audit == chain
     assert len(list(record.parent.glob("record.json.corrupt-*"))) == 1
 
 
@@ -214,6 +221,7 @@ def test_tampered_record_is_refused_and_left_as_is(
     store: Store, saved: tuple[Assessment, list[AuditEntry]], where: str
 ) -> None:
     assessment, chain = saved
+    store.compact(record_key(assessment))  # every save in the record file, none in a journal
     record = _record_file(store, assessment)
     data = json.loads(record.read_text(encoding="utf-8"))
     match where:
