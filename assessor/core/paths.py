@@ -33,5 +33,10 @@ def default_rubric_path() -> Path:
     return rubrics_dir() / "ws-t-821-2023-v2.json"
 
 
+def icon_path() -> Path:
+    """The window icon (assets/icons is drawn by assessor/devtools/icon.py)."""
+    return assets_dir() / "icons" / "assessor-256.png"
+
+
 def font_path() -> Path:
     return assets_dir() / "fonts" / "WenQuanYiMicroHei.ttf"
