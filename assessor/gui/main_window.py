@@ -25,26 +25,26 @@ from assessor.core.problems import UserError
 from assessor.core.rubric.provenance import provenance_notes
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.session import EditingSession, FinaliseHook
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, record_key
 from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
 from assessor.gui.home.home_view import HomeView
-from assessor.gui.training.training_screen import TrainingScreen
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.settings import restore_geometry, save_geometry, settings
 from assessor.gui.widgets.style import ems, tone
 
-# The home screen is all a start shows: the assessment screens and the signing dialogs (with
-# cryptography and pyHanko behind them) are imported when first opened.
+# The home screen is all a start shows: the assessment, training and register screens and the
+# signing dialogs (with cryptography and pyHanko behind them) are imported when first opened.
 if TYPE_CHECKING:
     from assessor.core.assessment.model import Assessment
     from assessor.core.export.signed_export import ExportedFiles
+    from assessor.core.session import EditingSession, FinaliseHook
     from assessor.gui.assessment.controller import AssessmentController
     from assessor.gui.assessment.workspace import Workspace
     from assessor.gui.register.register_screen import RegisterScreen
     from assessor.gui.signing.keys_dialog import KeysDialog
     from assessor.gui.signing.sign_dialog import SignDialog
+    from assessor.gui.training.training_screen import TrainingScreen
 
 NOTICE_MS = 6000
 LAST_INDICATOR = "last_indicator/"
@@ -150,13 +150,18 @@ class MainWindow(QMainWindow):
         self.home.focus_list()
 
     # ---- opening and closing ---------------------------------------------------------------
+    # The editing session (scoring engine, checks) is imported on the first open, not at start.
 
     def new_assessment(self) -> None:
+        from assessor.core.session import EditingSession
+
         self._start(
             lambda: EditingSession.create(self.store, self.rubric, on_finalised=self.finalise_hooks)
         )
 
     def new_from_template(self, key: str) -> None:
+        from assessor.core.session import EditingSession
+
         self._start(
             lambda: EditingSession.from_template(
                 self.store, key, self.rubric, on_finalised=self.finalise_hooks
@@ -164,6 +169,8 @@ class MainWindow(QMainWindow):
         )
 
     def open_assessment(self, key: str) -> None:
+        from assessor.core.session import EditingSession
+
         self._start(
             lambda: EditingSession.open(
                 self.store, key, [self.rubric], on_finalised=self.finalise_hooks
@@ -253,6 +260,8 @@ class MainWindow(QMainWindow):
     def show_training(self) -> None:
         """「培训练习」: practice drafts and results stay in the data folder's training part."""
         if self.training is None:
+            from assessor.gui.training.training_screen import TrainingScreen
+
             try:
                 self.training = TrainingScreen(self.store.root, self.rubric, self.dialogs)
             except UserError as exc:

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 
 from assessor.core.amendment import amend
 from assessor.core.assessment.model import Status
+from assessor.core.overviews import record_overviews
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.session import record_overviews
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import RecordSummary, Store, record_key
 from assessor.gui.assessment.meter import paint_meter

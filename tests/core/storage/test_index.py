@@ -8,8 +8,9 @@ from pathlib import Path
 
 from assessor.core.document.signed import document_bytes
 from assessor.core.export.signed_export import sign_json
+from assessor.core.overviews import record_overviews
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.session import EditingSession, record_overviews
+from assessor.core.session import EditingSession
 from assessor.core.signing.keys import training_signer
 from assessor.core.storage.index import INDEX_FILE
 from assessor.core.storage.store import Store
