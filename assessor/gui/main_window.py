@@ -22,9 +22,7 @@ from PySide6.QtWidgets import (
 from assessor import __version__
 from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
-from assessor.core.rubric.provenance import provenance_notes
-from assessor.core.rubric.registry import rubric_for
-from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.rubric.deferred import DeferredRubric, loaded
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, record_key
 from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
@@ -38,6 +36,7 @@ from assessor.gui.widgets.style import ems, tone
 if TYPE_CHECKING:
     from assessor.core.assessment.model import Assessment
     from assessor.core.export.signed_export import ExportedFiles
+    from assessor.core.rubric.validate import LoadedRubric
     from assessor.core.session import EditingSession, FinaliseHook
     from assessor.gui.assessment.controller import AssessmentController
     from assessor.gui.assessment.workspace import Workspace
@@ -78,14 +77,14 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         store: Store,
-        rubric: LoadedRubric,
+        rubric: LoadedRubric | DeferredRubric,
         dialogs: Dialogs | None = None,
         finalise_hooks: Iterable[FinaliseHook] = (),
         keys_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
-        self.rubric = rubric
+        self._rubric = rubric
         self.dialogs = dialogs or Dialogs(self)
         self.keys_dir = keys_dir or store.root / "keys"
         # Given to every session opened here; signing is offered through it the moment an
@@ -148,6 +147,15 @@ class MainWindow(QMainWindow):
         self.help.hide()
         bind(self, "通用", "help", self.toggle_help, Qt.ShortcutContext.WindowShortcut)
         self.home.focus_list()
+
+    @property
+    def rubric(self) -> LoadedRubric:
+        """The rubric new and opened assessments are scored against, loaded at first need."""
+        return loaded(self._rubric)
+
+    def load_rubric(self) -> LoadedRubric:
+        """Load and check the rubric now; raises UserError when it is not a valid rubric."""
+        return self.rubric
 
     # ---- opening and closing ---------------------------------------------------------------
     # The editing session (scoring engine, checks) is imported on the first open, not at start.
@@ -287,6 +295,8 @@ class MainWindow(QMainWindow):
         if self.sign_dialog is not None:
             self.sign_dialog.raise_()
             return
+        from assessor.core.rubric.registry import rubric_for
+
         try:
             assessment = self.store.load(key)
             rubric = rubric_for(assessment.rubric, [self.rubric])
@@ -341,6 +351,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Who made the rubric data and what in it is drafted or unverified (SPEC §2)."""
+        from assessor.core.rubric.provenance import provenance_notes
+
         notes = "\n\n".join(provenance_notes(self.rubric))
         self.dialogs.inform(
             "关于",

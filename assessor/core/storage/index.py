@@ -17,14 +17,15 @@ every keystroke), and a crash before that costs one stale entry, re-read from it
 
 from __future__ import annotations
 
+import json
 import os
-from datetime import date
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
-
-from assessor.core.assessment.model import Status
+from assessor.core.assessment.status import Status
 
 INDEX_FILE = "index.json"
 # Raised whenever an entry's meaning changes, so an old index is rebuilt rather than misread.
@@ -38,10 +39,15 @@ class Place(StrEnum):
     bin = "bin"
 
 
-class Overview(BaseModel):
-    """Progress and predicted grade, as the scoring engine last computed them."""
+# The entries are plain dataclasses read and written by hand rather than pydantic models: the
+# home list is shown from this file at every start, and importing pydantic and building models
+# would be most of the start-up. The file is the one pydantic wrote (defaults left out); an
+# entry that does not read back exactly is a reason to rebuild the index, never to guess.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+@dataclass(frozen=True)
+class Overview:
+    """Progress and predicted grade, as the scoring engine last computed them."""
 
     scored: int
     total: int
@@ -50,9 +56,8 @@ class Overview(BaseModel):
     grade_label: str = ""
 
 
-class IndexEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+@dataclass(frozen=True)
+class IndexEntry:
     key: str
     place: Place
     stamp: Stamp
@@ -61,21 +66,128 @@ class IndexEntry(BaseModel):
     uscc: str = ""
     address: str = ""
     visit_date: date | None = None
-    updated_at: AwareDatetime | None = None
+    updated_at: datetime | None = None
     training: bool = False
     signed: bool = False
     training_signed: bool = False
-    deleted_at: AwareDatetime | None = None
+    deleted_at: datetime | None = None
     problem: str | None = None
     recovery: str | None = None  # what a restore from the backup may have lost
     overview: Overview | None = None
 
 
-class IndexFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Unreadable(ValueError):
+    """The index file is not one this version wrote: rebuild it."""
 
-    format: int = INDEX_FORMAT
-    entries: list[IndexEntry] = []
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise _Unreadable
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Unreadable
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Unreadable
+    return value
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _date(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(_str(value))
+
+
+def _aware(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(_str(value))
+    if moment.utcoffset() is None:
+        raise _Unreadable
+    return moment
+
+
+def _overview(value: Any) -> Overview | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not {"scored", "total", "percent"} <= value.keys():
+        raise _Unreadable
+    if not value.keys() <= {f.name for f in fields(Overview)}:
+        raise _Unreadable
+    return Overview(
+        scored=_int(value["scored"]),
+        total=_int(value["total"]),
+        percent=_int(value["percent"]),
+        grade=_optional_str(value.get("grade")),
+        grade_label=_str(value.get("grade_label", "")),
+    )
+
+
+_ENTRY_FIELDS = frozenset(f.name for f in fields(IndexEntry))
+
+
+def _entry(value: Any) -> IndexEntry:
+    if not isinstance(value, dict) or not value.keys() <= _ENTRY_FIELDS:
+        raise _Unreadable
+    stamp = value.get("stamp")
+    if not isinstance(stamp, list) or len(stamp) != 4:
+        raise _Unreadable
+    status = value.get("status")
+    return IndexEntry(
+        key=_str(value.get("key")),
+        place=Place(_str(value.get("place"))),
+        stamp=(_int(stamp[0]), _int(stamp[1]), _int(stamp[2]), _int(stamp[3])),
+        status=None if status is None else Status(_str(status)),
+        centre_name=_str(value.get("centre_name", "")),
+        uscc=_str(value.get("uscc", "")),
+        address=_str(value.get("address", "")),
+        visit_date=_date(value.get("visit_date")),
+        updated_at=_aware(value.get("updated_at")),
+        training=_bool(value.get("training", False)),
+        signed=_bool(value.get("signed", False)),
+        training_signed=_bool(value.get("training_signed", False)),
+        deleted_at=_aware(value.get("deleted_at")),
+        problem=_optional_str(value.get("problem")),
+        recovery=_optional_str(value.get("recovery")),
+        overview=_overview(value.get("overview")),
+    )
+
+
+_DEFAULTS = IndexEntry(key="", place=Place.records, stamp=(0, 0, 0, 0))
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Overview):
+        out: dict[str, Any] = {"scored": value.scored, "total": value.total}
+        out["percent"] = value.percent
+        if value.grade is not None:
+            out["grade"] = value.grade
+        if value.grade_label:
+            out["grade_label"] = value.grade_label
+        return out
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _entry_json(entry: IndexEntry) -> dict[str, Any]:
+    """The entry without the fields at their defaults, as pydantic's `exclude_defaults`."""
+    return {
+        f.name: _json_value(getattr(entry, f.name))
+        for f in fields(IndexEntry)
+        if f.name in ("key", "place", "stamp")
+        or getattr(entry, f.name) != getattr(_DEFAULTS, f.name)
+    }
 
 
 def file_stamp(record: str | Path, signed: str | Path | None) -> Stamp:
@@ -102,7 +214,7 @@ class RecordIndex:
 
     def _loaded(self) -> dict[tuple[Place, str], IndexEntry]:
         if self._entries is None:
-            self._entries = {(e.place, e.key): e for e in _read(self.path)}
+            self._entries = {(e.place, e.key): e for e in read_entries(self.path)}
         return self._entries
 
     def get(self, place: Place, key: str) -> IndexEntry | None:
@@ -133,8 +245,9 @@ class RecordIndex:
             self._dirty = False
 
     def _write(self) -> None:
-        index = IndexFile(entries=sorted(self._loaded().values(), key=lambda e: (e.place, e.key)))
-        payload = index.model_dump_json(exclude_defaults=True).encode("utf-8")
+        entries = sorted(self._loaded().values(), key=lambda e: (e.place, e.key))
+        index = {"format": INDEX_FORMAT, "entries": [_entry_json(e) for e in entries]}
+        payload = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             temp.write_bytes(payload)
@@ -144,9 +257,17 @@ class RecordIndex:
             temp.unlink(missing_ok=True)
 
 
-def _read(path: Path) -> list[IndexEntry]:
+def read_entries(path: Path) -> list[IndexEntry]:
+    """The entries of an index file; none when it is missing or not one this version reads."""
     try:
-        index = IndexFile.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError, ValueError):
+        index = json.loads(path.read_bytes())
+        if not isinstance(index, dict) or not index.keys() <= {"format", "entries"}:
+            return []
+        if index.get("format", INDEX_FORMAT) != INDEX_FORMAT:
+            return []
+        entries = index.get("entries", [])
+        if not isinstance(entries, list):
+            return []
+        return [_entry(e) for e in entries]
+    except (OSError, ValueError, TypeError, RecursionError):  # _Unreadable is a ValueError
         return []
-    return index.entries if index.format == INDEX_FORMAT else []
