@@ -18,24 +18,25 @@ from assessor.core.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# What a start must not import: the libraries behind signing, reports and the register, the
-# screens and domain code behind the other buttons, and the tools a start never runs.
+# What a start must not import: the libraries behind signing, reports and the register;
+# pydantic and the models (the home list is read from the index, the rubric only named); the
+# screens and domain code behind the other buttons; and the tools a start never runs.
 NOT_AT_START = (
     "cryptography",
     "pyhanko",
     "reportlab",
     "openpyxl",
     "multiprocessing",
-    "assessor.cli",
-    "assessor.devtools",
     "pydantic",
     "pydantic_core",
+    "assessor.cli",
+    "assessor.devtools",
+    "assessor.core.amendment",
     "assessor.core.assessment.model",
     "assessor.core.audit",
-    "assessor.core.amendment",
     "assessor.core.rubric.model",
-    "assessor.core.rubric.validate",
     "assessor.core.rubric.registry",
+    "assessor.core.rubric.validate",
     "assessor.core.backup",
     "assessor.core.document.new",
     "assessor.core.document.signed",
