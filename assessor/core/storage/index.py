@@ -118,9 +118,7 @@ def _aware(value: Any) -> datetime | None:
 def _overview(value: Any) -> Overview | None:
     if value is None:
         return None
-    if not isinstance(value, dict) or not {"scored", "total", "percent"} <= value.keys():
-        raise _Unreadable
-    if not value.keys() <= {f.name for f in fields(Overview)}:
+    if not isinstance(value, dict) or not _OVERVIEW_REQUIRED <= value.keys() <= _OVERVIEW_FIELDS:
         raise _Unreadable
     return Overview(
         scored=_int(value["scored"]),
@@ -131,34 +129,52 @@ def _overview(value: Any) -> Overview | None:
     )
 
 
-_ENTRY_FIELDS = frozenset(f.name for f in fields(IndexEntry))
+_OVERVIEW_FIELDS = frozenset(f.name for f in fields(Overview))
+_OVERVIEW_REQUIRED = frozenset({"scored", "total", "percent"})
+_PLACES = {place.value: place for place in Place}
+_STATUSES = {status.value: status for status in Status}
+
+
+def _member(members: dict[str, Any], value: Any) -> Any:
+    try:
+        return members[value]
+    except (KeyError, TypeError):  # TypeError: not hashable, so no member's value
+        raise _Unreadable from None
+
+
+def _stamp(value: Any) -> Stamp:
+    if not isinstance(value, list) or len(value) != 4:
+        raise _Unreadable
+    return (_int(value[0]), _int(value[1]), _int(value[2]), _int(value[3]))
+
+
+# How each field is read; a field the entry leaves out keeps its default.
+_READ: dict[str, Any] = {
+    "key": _str,
+    "place": lambda value: _member(_PLACES, value),
+    "stamp": _stamp,
+    "status": lambda value: None if value is None else _member(_STATUSES, value),
+    "centre_name": _str,
+    "uscc": _str,
+    "address": _str,
+    "visit_date": _date,
+    "updated_at": _aware,
+    "training": _bool,
+    "signed": _bool,
+    "training_signed": _bool,
+    "deleted_at": _aware,
+    "problem": _optional_str,
+    "recovery": _optional_str,
+    "overview": _overview,
+}
+assert _READ.keys() == {f.name for f in fields(IndexEntry)}
+_ENTRY_REQUIRED = frozenset({"key", "place", "stamp"})
 
 
 def _entry(value: Any) -> IndexEntry:
-    if not isinstance(value, dict) or not value.keys() <= _ENTRY_FIELDS:
+    if not isinstance(value, dict) or not _ENTRY_REQUIRED <= value.keys() <= _READ.keys():
         raise _Unreadable
-    stamp = value.get("stamp")
-    if not isinstance(stamp, list) or len(stamp) != 4:
-        raise _Unreadable
-    status = value.get("status")
-    return IndexEntry(
-        key=_str(value.get("key")),
-        place=Place(_str(value.get("place"))),
-        stamp=(_int(stamp[0]), _int(stamp[1]), _int(stamp[2]), _int(stamp[3])),
-        status=None if status is None else Status(_str(status)),
-        centre_name=_str(value.get("centre_name", "")),
-        uscc=_str(value.get("uscc", "")),
-        address=_str(value.get("address", "")),
-        visit_date=_date(value.get("visit_date")),
-        updated_at=_aware(value.get("updated_at")),
-        training=_bool(value.get("training", False)),
-        signed=_bool(value.get("signed", False)),
-        training_signed=_bool(value.get("training_signed", False)),
-        deleted_at=_aware(value.get("deleted_at")),
-        problem=_optional_str(value.get("problem")),
-        recovery=_optional_str(value.get("recovery")),
-        overview=_overview(value.get("overview")),
-    )
+    return IndexEntry(**{name: _READ[name](field) for name, field in value.items()})
 
 
 _DEFAULTS = IndexEntry(key="", place=Place.records, stamp=(0, 0, 0, 0))
