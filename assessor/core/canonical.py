@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import rfc8785
-from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 def canonical_bytes(value: BaseModel | Any) -> bytes:
     """RFC 8785 bytes of a model (dumped in JSON mode) or of plain JSON data."""
-    if isinstance(value, BaseModel):
+    # No value can be a model before pydantic.main, which defines BaseModel, is imported: a
+    # start that hashes plain data does not pay for importing pydantic here.
+    models = sys.modules.get("pydantic.main")
+    if models is not None and isinstance(value, models.BaseModel):
         value = value.model_dump(mode="json")
     return rfc8785.dumps(value)
 

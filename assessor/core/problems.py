@@ -6,8 +6,10 @@ import errno
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 # Pydantic's own messages are English; users of this tool read Chinese.
 _MESSAGES: dict[str, str] = {

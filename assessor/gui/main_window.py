@@ -22,29 +22,28 @@ from PySide6.QtWidgets import (
 from assessor import __version__
 from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
-from assessor.core.rubric.provenance import provenance_notes
-from assessor.core.rubric.registry import rubric_for
-from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.session import EditingSession, FinaliseHook
+from assessor.core.rubric.deferred import DeferredRubric, loaded
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, record_key
 from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
 from assessor.gui.home.home_view import HomeView
-from assessor.gui.training.training_screen import TrainingScreen
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.settings import restore_geometry, save_geometry, settings
 from assessor.gui.widgets.style import ems, tone
 
-# The home screen is all a start shows: the assessment screens and the signing dialogs (with
-# cryptography and pyHanko behind them) are imported when first opened.
+# The home screen is all a start shows: the assessment, training and register screens and the
+# signing dialogs (with cryptography and pyHanko behind them) are imported when first opened.
 if TYPE_CHECKING:
     from assessor.core.assessment.model import Assessment
     from assessor.core.export.signed_export import ExportedFiles
+    from assessor.core.rubric.validate import LoadedRubric
+    from assessor.core.session import EditingSession, FinaliseHook
     from assessor.gui.assessment.controller import AssessmentController
     from assessor.gui.assessment.workspace import Workspace
     from assessor.gui.register.register_screen import RegisterScreen
     from assessor.gui.signing.keys_dialog import KeysDialog
     from assessor.gui.signing.sign_dialog import SignDialog
+    from assessor.gui.training.training_screen import TrainingScreen
 
 NOTICE_MS = 6000
 LAST_INDICATOR = "last_indicator/"
@@ -78,14 +77,14 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         store: Store,
-        rubric: LoadedRubric,
+        rubric: LoadedRubric | DeferredRubric,
         dialogs: Dialogs | None = None,
         finalise_hooks: Iterable[FinaliseHook] = (),
         keys_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
-        self.rubric = rubric
+        self._rubric = rubric
         self.dialogs = dialogs or Dialogs(self)
         self.keys_dir = keys_dir or store.root / "keys"
         # Given to every session opened here; signing is offered through it the moment an
@@ -149,14 +148,28 @@ class MainWindow(QMainWindow):
         bind(self, "通用", "help", self.toggle_help, Qt.ShortcutContext.WindowShortcut)
         self.home.focus_list()
 
+    @property
+    def rubric(self) -> LoadedRubric:
+        """The rubric new and opened assessments are scored against, loaded at first need."""
+        return loaded(self._rubric)
+
+    def load_rubric(self) -> LoadedRubric:
+        """Load and check the rubric now; raises UserError when it is not a valid rubric."""
+        return self.rubric
+
     # ---- opening and closing ---------------------------------------------------------------
+    # The editing session (scoring engine, checks) is imported on the first open, not at start.
 
     def new_assessment(self) -> None:
+        from assessor.core.session import EditingSession
+
         self._start(
             lambda: EditingSession.create(self.store, self.rubric, on_finalised=self.finalise_hooks)
         )
 
     def new_from_template(self, key: str) -> None:
+        from assessor.core.session import EditingSession
+
         self._start(
             lambda: EditingSession.from_template(
                 self.store, key, self.rubric, on_finalised=self.finalise_hooks
@@ -164,6 +177,8 @@ class MainWindow(QMainWindow):
         )
 
     def open_assessment(self, key: str) -> None:
+        from assessor.core.session import EditingSession
+
         self._start(
             lambda: EditingSession.open(
                 self.store, key, [self.rubric], on_finalised=self.finalise_hooks
@@ -254,6 +269,8 @@ class MainWindow(QMainWindow):
     def show_training(self) -> None:
         """「培训练习」: practice drafts and results stay in the data folder's training part."""
         if self.training is None:
+            from assessor.gui.training.training_screen import TrainingScreen
+
             try:
                 self.training = TrainingScreen(self.store.root, self.rubric, self.dialogs)
             except UserError as exc:
@@ -279,6 +296,8 @@ class MainWindow(QMainWindow):
         if self.sign_dialog is not None:
             self.sign_dialog.raise_()
             return
+        from assessor.core.rubric.registry import rubric_for
+
         try:
             assessment = self.store.load(key)
             rubric = rubric_for(assessment.rubric, [self.rubric])
@@ -333,6 +352,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Who made the rubric data and what in it is drafted or unverified (SPEC §2)."""
+        from assessor.core.rubric.provenance import provenance_notes
+
         notes = "\n\n".join(provenance_notes(self.rubric))
         self.dialogs.inform(
             "关于",

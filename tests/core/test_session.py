@@ -10,13 +10,10 @@ import pytest
 from assessor.core.assessment.model import AssessorRef, Centre, ClassGroup, ClassKind, Status
 from assessor.core.assessment.uscc import check_character
 from assessor.core.audit import verify_chain
+from assessor.core.overviews import record_overviews
 from assessor.core.problems import ProblemsError, UserError
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.session import (
-    EditingSession,
-    FinaliseBlocked,
-    record_overviews,
-)
+from assessor.core.session import EditingSession, FinaliseBlocked
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store
 

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from assessor.core.assessment.model import Centre
 from assessor.core.logs import log_path
+from assessor.core.rubric.deferred import DeferredRubric
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession
 from assessor.core.storage.store import Store, record_key
@@ -43,6 +44,26 @@ def test_the_refusal_is_shown_in_a_message_box(
         assert app.run_app(["assessor"]) == 1
     (message,) = shown
     assert "已经打开了这个数据文件夹" in message and str(data) in message
+
+
+def test_a_broken_rubric_still_stops_the_app_once_its_window_is_up(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start only names the rubric; loading it right after the window shows checks it in
+    full, and a broken one ends the app with the same refusal as before the window showed."""
+    broken = tmp_path / "rubric.json"
+    broken.write_text('{"code": "X", "title": "坏的", "version": "1"}', encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()  # not a first start: no sample is scored against the rubric
+    shown: list[str] = []
+    monkeypatch.setattr(app, "show_start_error", shown.append)
+    monkeypatch.setattr(app, "deferred_default_rubric", lambda: DeferredRubric(broken))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    monkeypatch.setenv("ASSESSOR_DATA_DIR", str(data))
+    monkeypatch.delenv("ASSESSOR_SMOKE_TEST", raising=False)
+    assert app.run_app(["assessor"]) == 1
+    (message,) = shown
+    assert message.startswith("程序无法启动") and str(broken) in message
 
 
 def test_an_uncaught_error_shows_a_chinese_dialog_with_the_log_path(

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assessor.core.assessment.status import Status
 from assessor.core.assessment.uscc import uscc_problem
 from assessor.core.clock import now_utc
 from assessor.core.vocabulary import ClassKind
@@ -190,11 +191,6 @@ class RubricRef(Strict):
 class Supersedes(Strict):
     version: int = Field(ge=1)
     sha256: str = Field(description="被替代版本签名文件的规范化内容哈希")
-
-
-class Status(StrEnum):
-    draft = "draft"
-    final = "final"
 
 
 class Assessment(Strict):

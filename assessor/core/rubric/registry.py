@@ -24,19 +24,21 @@ class NamedRubric(Protocol):
 
 
 @lru_cache(maxsize=16)
-def _load_cached(path: Path, mtime_ns: int) -> LoadedRubric:
+def _load_cached(path: Path, identity: tuple[int, int, int, int]) -> LoadedRubric:
     return load_rubric(path)
 
 
 def load_rubric_cached(path: str | Path) -> LoadedRubric:
     """Loading the 1000-point rubric takes milliseconds; importing thousands of files
-    against the same one should pay that once."""
+    against the same one should pay that once. A file replaced or rewritten since (another
+    inode, size, modification or change time) is loaded again."""
     try:
         resolved = Path(path).resolve()
-        mtime = resolved.stat().st_mtime_ns
+        stat = resolved.stat()
     except (OSError, RuntimeError):  # missing, unreadable, a symlink loop (RuntimeError)
         return load_rubric(path)  # reports why the file cannot be read, in Chinese
-    return _load_cached(resolved, mtime)
+    identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    return _load_cached(resolved, identity)
 
 
 def default_rubric() -> LoadedRubric:

@@ -43,23 +43,32 @@ class LoadedRubric:
     """A validated rubric with its content hash and lookups by indicator id."""
 
     rubric: Rubric
-    sha256: str
     source: str = ""
     _parents: dict[str, tuple[Dimension, Item]] = field(default_factory=dict, repr=False)
+    # The JSON the rubric was parsed from, kept for `sha256`.
+    _data: object = field(default=None, repr=False)
 
     @classmethod
     def of(cls, rubric: Rubric, source: str = "", data: object = None) -> LoadedRubric:
-        """`data` is the JSON the rubric was parsed from. The hash is taken over it rather than
-        over the model, so that a later release which adds optional fields to the model still
-        finds the rubric an old assessment names by the same hash."""
+        """`data` is the JSON the rubric was parsed from (see `sha256`)."""
         parents = {
             ind.id: (dim, item)
             for dim in rubric.dimensions
             for item in dim.items
             for ind in item.indicators
         }
-        digest = canonical_sha256(rubric if data is None else data)
-        return cls(rubric, digest, source, parents)
+        return cls(rubric, source, parents, data)
+
+    @cached_property
+    def sha256(self) -> str:
+        """The content hash, taken over the JSON the rubric was parsed from rather than over
+        the model, so that a later release which adds optional fields to the model still finds
+        the rubric an old assessment names by the same hash.
+
+        Computed at first need, from the data this object was loaded from (so never stale):
+        RFC 8785 of the national rubric takes ~25 ms, which a start that shows only the home
+        list should not pay."""
+        return canonical_sha256(self.rubric if self._data is None else self._data)
 
     @cached_property
     def indicators(self) -> list[Indicator]:

@@ -17,14 +17,15 @@ every keystroke), and a crash before that costs one stale entry, re-read from it
 
 from __future__ import annotations
 
+import json
 import os
-from datetime import date
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
-
-from assessor.core.assessment.model import Status
+from assessor.core.assessment.status import Status
 
 INDEX_FILE = "index.json"
 # Raised whenever an entry's meaning changes, so an old index is rebuilt rather than misread.
@@ -39,10 +40,15 @@ class Place(StrEnum):
     bin = "bin"
 
 
-class Overview(BaseModel):
-    """Progress and predicted grade, as the scoring engine last computed them."""
+# The entries are plain dataclasses read and written by hand rather than pydantic models: the
+# home list is shown from this file at every start, and importing pydantic and building models
+# would be most of the start-up. The file is the one pydantic wrote (defaults left out); an
+# entry that does not read back exactly is a reason to rebuild the index, never to guess.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+@dataclass(frozen=True)
+class Overview:
+    """Progress and predicted grade, as the scoring engine last computed them."""
 
     scored: int
     total: int
@@ -51,9 +57,8 @@ class Overview(BaseModel):
     grade_label: str = ""
 
 
-class IndexEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+@dataclass(frozen=True)
+class IndexEntry:
     key: str
     place: Place
     stamp: Stamp
@@ -62,21 +67,144 @@ class IndexEntry(BaseModel):
     uscc: str = ""
     address: str = ""
     visit_date: date | None = None
-    updated_at: AwareDatetime | None = None
+    updated_at: datetime | None = None
     training: bool = False
     signed: bool = False
     training_signed: bool = False
-    deleted_at: AwareDatetime | None = None
+    deleted_at: datetime | None = None
     problem: str | None = None
     recovery: str | None = None  # what a restore from the backup may have lost
     overview: Overview | None = None
 
 
-class IndexFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Unreadable(ValueError):
+    """The index file is not one this version wrote: rebuild it."""
 
-    format: int = INDEX_FORMAT
-    entries: list[IndexEntry] = []
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise _Unreadable
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Unreadable
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Unreadable
+    return value
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _date(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(_str(value))
+
+
+def _aware(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(_str(value))
+    if moment.utcoffset() is None:
+        raise _Unreadable
+    return moment
+
+
+def _overview(value: Any) -> Overview | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not _OVERVIEW_REQUIRED <= value.keys() <= _OVERVIEW_FIELDS:
+        raise _Unreadable
+    return Overview(
+        scored=_int(value["scored"]),
+        total=_int(value["total"]),
+        percent=_int(value["percent"]),
+        grade=_optional_str(value.get("grade")),
+        grade_label=_str(value.get("grade_label", "")),
+    )
+
+
+_OVERVIEW_FIELDS = frozenset(f.name for f in fields(Overview))
+_OVERVIEW_REQUIRED = frozenset({"scored", "total", "percent"})
+_PLACES = {place.value: place for place in Place}
+_STATUSES = {status.value: status for status in Status}
+
+
+def _member(members: dict[str, Any], value: Any) -> Any:
+    try:
+        return members[value]
+    except (KeyError, TypeError):  # TypeError: not hashable, so no member's value
+        raise _Unreadable from None
+
+
+def _stamp(value: Any) -> Stamp:
+    if not isinstance(value, list) or len(value) != 4:
+        raise _Unreadable
+    return (_int(value[0]), _int(value[1]), _int(value[2]), _int(value[3]))
+
+
+# How each field is read; a field the entry leaves out keeps its default.
+_READ: dict[str, Any] = {
+    "key": _str,
+    "place": lambda value: _member(_PLACES, value),
+    "stamp": _stamp,
+    "status": lambda value: None if value is None else _member(_STATUSES, value),
+    "centre_name": _str,
+    "uscc": _str,
+    "address": _str,
+    "visit_date": _date,
+    "updated_at": _aware,
+    "training": _bool,
+    "signed": _bool,
+    "training_signed": _bool,
+    "deleted_at": _aware,
+    "problem": _optional_str,
+    "recovery": _optional_str,
+    "overview": _overview,
+}
+assert _READ.keys() == {f.name for f in fields(IndexEntry)}
+_ENTRY_REQUIRED = frozenset({"key", "place", "stamp"})
+
+
+def _entry(value: Any) -> IndexEntry:
+    if not isinstance(value, dict) or not _ENTRY_REQUIRED <= value.keys() <= _READ.keys():
+        raise _Unreadable
+    return IndexEntry(**{name: _READ[name](field) for name, field in value.items()})
+
+
+_DEFAULTS = IndexEntry(key="", place=Place.records, stamp=(0, 0, 0, 0))
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Overview):
+        out: dict[str, Any] = {"scored": value.scored, "total": value.total}
+        out["percent"] = value.percent
+        if value.grade is not None:
+            out["grade"] = value.grade
+        if value.grade_label:
+            out["grade_label"] = value.grade_label
+        return out
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _entry_json(entry: IndexEntry) -> dict[str, Any]:
+    """The entry without the fields at their defaults, as pydantic's `exclude_defaults`."""
+    return {
+        f.name: _json_value(getattr(entry, f.name))
+        for f in fields(IndexEntry)
+        if f.name in ("key", "place", "stamp")
+        or getattr(entry, f.name) != getattr(_DEFAULTS, f.name)
+    }
 
 
 def file_stamp(
@@ -111,7 +239,7 @@ class RecordIndex:
 
     def _loaded(self) -> dict[tuple[Place, str], IndexEntry]:
         if self._entries is None:
-            self._entries = {(e.place, e.key): e for e in _read(self.path)}
+            self._entries = {(e.place, e.key): e for e in read_entries(self.path)}
         return self._entries
 
     def get(self, place: Place, key: str) -> IndexEntry | None:
@@ -142,8 +270,9 @@ class RecordIndex:
             self._dirty = False
 
     def _write(self) -> None:
-        index = IndexFile(entries=sorted(self._loaded().values(), key=lambda e: (e.place, e.key)))
-        payload = index.model_dump_json(exclude_defaults=True).encode("utf-8")
+        entries = sorted(self._loaded().values(), key=lambda e: (e.place, e.key))
+        index = {"format": INDEX_FORMAT, "entries": [_entry_json(e) for e in entries]}
+        payload = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             temp.write_bytes(payload)
@@ -153,9 +282,17 @@ class RecordIndex:
             temp.unlink(missing_ok=True)
 
 
-def _read(path: Path) -> list[IndexEntry]:
+def read_entries(path: Path) -> list[IndexEntry]:
+    """The entries of an index file; none when it is missing or not one this version reads."""
     try:
-        index = IndexFile.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError, ValueError):
+        index = json.loads(path.read_bytes())
+        if not isinstance(index, dict) or not index.keys() <= {"format", "entries"}:
+            return []
+        if index.get("format", INDEX_FORMAT) != INDEX_FORMAT:
+            return []
+        entries = index.get("entries", [])
+        if not isinstance(entries, list):
+            return []
+        return [_entry(e) for e in entries]
+    except (OSError, ValueError, TypeError, RecursionError):  # _Unreadable is a ValueError
         return []
-    return index.entries if index.format == INDEX_FORMAT else []

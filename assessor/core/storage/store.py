@@ -41,17 +41,15 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from pydantic import ValidationError
 from tinydb import TinyDB
 
-from assessor.core.assessment.model import Assessment, Evidence, Status
-from assessor.core.audit import GENESIS, AuditEntry, append, entry_hash, verify_chain
+from assessor.core.assessment.status import Status
 from assessor.core.canonical import sha256_hex
 from assessor.core.clock import now_utc
 from assessor.core.problems import os_error_text, problems_from_validation
@@ -96,6 +94,13 @@ from assessor.core.storage.recovery import (
     read_notice,
     record_notice,
 )
+
+# Listing the records reads the index only. The assessment and audit models (and pydantic
+# behind them) are imported where a record is read, written or checked, so that a start which
+# shows the home list from the index does not pay for them.
+if TYPE_CHECKING:
+    from assessor.core.assessment.model import Assessment, Evidence
+    from assessor.core.audit import AuditEntry
 
 RECORD_FILE = "record.json"
 EVIDENCE_DIR = "evidence"
@@ -272,6 +277,8 @@ def _seal(assessment_doc: dict[str, Any], audit_docs: dict[str, dict[str, Any]])
     # The chain's head commits to every entry before it, so only the assessment needs hashing.
     # The seal is never exported: a stable Python serialisation suffices, ten times faster
     # than RFC 8785.
+    from assessor.core.audit import GENESIS
+
     content = json.dumps(assessment_doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     last = audit_docs.get(str(len(audit_docs)))
     return {
@@ -354,6 +361,10 @@ def _stored(path: Path, raw: dict[str, dict[str, Any]]) -> _Stored:
 
 
 def _assessment(path: Path, key: str, doc: dict[str, Any]) -> Assessment:
+    from pydantic import ValidationError
+
+    from assessor.core.assessment.model import Assessment
+
     try:
         assessment = Assessment.model_validate(doc)
     except ValidationError as exc:
@@ -365,6 +376,10 @@ def _assessment(path: Path, key: str, doc: dict[str, Any]) -> Assessment:
 
 
 def _audit_entries(path: Path, docs: dict[str, dict[str, Any]]) -> list[AuditEntry]:
+    from pydantic import ValidationError
+
+    from assessor.core.audit import AuditEntry, verify_chain
+
     entries: list[AuditEntry] = []
     for seq in range(1, len(docs) + 1):
         doc = docs.get(str(seq))
@@ -552,6 +567,8 @@ class Store:
 
     def add_evidence(self, key: str, source_path: Path, caption: str = "") -> Evidence:
         """Copy a file into the record's evidence folder; the caller attaches the result."""
+        from assessor.core.assessment.model import Evidence
+
         self._writable()
         source = Path(source_path)
         with self._lock:
@@ -590,6 +607,9 @@ class Store:
         signed_at: datetime,
     ) -> Signing:
         """Keep the signed files of a final record and write the signing into its audit chain."""
+        from assessor.core.assessment.model import Assessment
+        from assessor.core.audit import append
+
         self._writable()
         with self._lock:
             path = self._record_file(key)
@@ -648,7 +668,7 @@ class Store:
             for summary, overview in computed:
                 entry = self._index.get(Place.records, summary.key)
                 if entry is not None and entry.stamp == summary.stamp:
-                    updates.append(entry.model_copy(update={"overview": overview}))
+                    updates.append(replace(entry, overview=overview))
             self._index.put(*updates)
             self._index.flush()
 
@@ -857,7 +877,7 @@ class Store:
             fsync_dir(folder)
             entry = self._index.get(Place.records, key)
             if entry is not None:
-                self._index.put(entry.model_copy(update={"recovery": None}))
+                self._index.put(replace(entry, recovery=None))
 
     def _verified(self, path: Path, key: str) -> tuple[_Stored, Assessment, list[AuditEntry]]:
         """Read the record and check all of it: seal, assessment and every audit entry."""
@@ -889,6 +909,8 @@ class Store:
 
     @staticmethod
     def _check_continues(stored: _Stored, entry: AuditEntry) -> None:
+        from assessor.core.audit import entry_hash
+
         if entry.seq != stored.seal["audit_length"] + 1 or entry.prev != stored.seal["audit_head"]:
             raise StoreError(
                 "审计记录与已保存的记录不衔接（可能在别处修改过本评估），请重新打开该评估"
@@ -927,6 +949,8 @@ class Store:
         key = folder.name
         path = folder / RECORD_FILE
         deleted_at = self._deleted_at(folder) if place is Place.bin else None
+        from pydantic import ValidationError
+
         try:
             stored = self._load(path, key)
             assessment = _assessment(path, key, stored.assessment)
@@ -940,7 +964,7 @@ class Store:
             problem = f"评估记录文件 {path} 已损坏或被改动：签名记录格式不正确"
         else:
             entry = self._entry(place, folder, assessment, signing, stamp, deleted_at)
-            return entry.model_copy(update={"recovery": recovery})
+            return replace(entry, recovery=recovery)
         return IndexEntry(key=key, place=place, stamp=stamp, problem=problem, deleted_at=deleted_at)
 
     def _entry(
@@ -981,15 +1005,15 @@ class Store:
         if entry is not None and entry.problem is None:
             deleted_at = self._deleted_at(folder) if target is Place.bin else None
             self._index.put(
-                entry.model_copy(
-                    update={"place": target, "stamp": _stamp(folder), "deleted_at": deleted_at}
-                )
+                replace(entry, place=target, stamp=_stamp(folder), deleted_at=deleted_at)
             )
 
     def _signing_state(self, folder: Path, audit: dict[str, dict[str, Any]]) -> SigningState:
         """The one place that reads "signed" and "training-signed": from the signing entries
         of the record's audit chain (or a pair kept before signings were recorded there).
         Raises ValidationError for a malformed signing entry."""
+        from assessor.core.audit import AuditEntry
+
         entries = [AuditEntry.model_validate(d) for d in _signing_docs(audit)]
         signings = self._signings(folder, entries)
         return SigningState(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -32,11 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.core.amendment import amend
-from assessor.core.assessment.model import Status
+from assessor.core.assessment.status import Status
+from assessor.core.overviews import record_overviews
 from assessor.core.problems import UserError
-from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.session import record_overviews
+from assessor.core.rubric.deferred import DeferredRubric, heading_of, loaded
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import RecordSummary, Store, record_key
 from assessor.gui.assessment.meter import paint_meter
@@ -58,6 +57,9 @@ from assessor.gui.home.record_list import (
 from assessor.gui.widgets.background import BackgroundTask, Progress
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.style import ems, tone
+
+if TYPE_CHECKING:
+    from assessor.core.rubric.validate import LoadedRubric
 
 Index = QModelIndex | QPersistentModelIndex
 SCORE_AT_ONCE = 8  # records without a remembered grade scored on the GUI thread
@@ -135,11 +137,15 @@ class HomeView(QWidget):
     notice = Signal(str)
 
     def __init__(
-        self, store: Store, rubric: LoadedRubric, dialogs: Dialogs, parent: QWidget | None = None
+        self,
+        store: Store,
+        rubric: LoadedRubric | DeferredRubric,
+        dialogs: Dialogs,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self.rubric = rubric
+        self._rubric = rubric
         self.dialogs = dialogs
         self._scoring: BackgroundTask | None = None  # computing progress and grades
         self._scored_once = False
@@ -149,7 +155,7 @@ class HomeView(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.8)
         title_font.setBold(True)
         title.setFont(title_font)
-        r = rubric.rubric
+        r = heading_of(rubric)  # the list needs the rubric's name only, not the loaded rubric
         subtitle = QLabel(
             f"评估标准：{r.code}《{r.title}》　数据版本 {r.version}　·　本机离线保存，所有修改自动保存　·　时间均为北京时间"
         )
@@ -268,6 +274,11 @@ class HomeView(QWidget):
         )
         self.reload()
 
+    @property
+    def rubric(self) -> LoadedRubric:
+        """The rubric, loaded at first need (scoring records the index has no progress for)."""
+        return loaded(self._rubric)
+
     def _button(self, row: QHBoxLayout, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text)
         b = binding("评估列表", name)
@@ -282,7 +293,8 @@ class HomeView(QWidget):
 
     def reload(self, select: str | None = None) -> None:
         try:
-            records = record_overviews(self.store, [self.rubric], compute=False)
+            # From the index alone: the rubric is loaded only if a record must be scored.
+            records = record_overviews(self.store, compute=False)
             pending = sum(r.pending for r in records)
             if pending and (pending <= SCORE_AT_ONCE or self._scored_once):
                 # A few changed records are scored at once; many (a first start after an
@@ -431,6 +443,8 @@ class HomeView(QWidget):
             reason = self.dialogs.ask_text("新建修订版本", "修订原因不能为空。\n\n" + prompt)
         if reason is None:
             return
+        from assessor.core.amendment import amend
+
         try:
             amended = amend(self.store, s.key, reason)
         except UserError as exc:

@@ -16,9 +16,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from assessor.core.assessment.model import Status
+from assessor.core.assessment.status import Status
 from assessor.core.clock import beijing_text
-from assessor.core.session import RecordOverview
+from assessor.core.overviews import RecordOverview
 from assessor.core.storage.store import BinEntry, RecordSummary
 from assessor.gui.widgets.style import GRADE_COLOURS, GREY, RED
 

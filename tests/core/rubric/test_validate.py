@@ -228,3 +228,23 @@ def test_changing_one_indicator_max_names_its_item(
     item_path = f"dimensions[{d}].items[{i}].max"
     assert any(p.path == item_path and f"项目 {item_id} " in p.message for p in problems)
     assert all(p.path.endswith("max") or p.path == "total" for p in problems), problems
+
+
+def test_content_hash_is_taken_at_first_need_from_the_loaded_data(
+    rubric_data: Data, write_json: Callable[..., Path]
+) -> None:
+    """Start-up does not pay for the RFC 8785 hash; when asked, it is that of the file's own
+    data, and a file changed between loads gets its own hash."""
+    from assessor.core.canonical import canonical_sha256
+    from assessor.core.rubric.registry import load_rubric_cached
+
+    path = write_json(rubric_data)
+    loaded = load_rubric(path)
+    assert "sha256" not in vars(loaded)
+    assert loaded.sha256 == canonical_sha256(json.loads(path.read_bytes()))
+    assert "sha256" in vars(loaded)
+
+    before = load_rubric_cached(path).sha256
+    rubric_data["title"] += "（修订）"
+    changed = write_json(rubric_data)
+    assert load_rubric_cached(changed).sha256 == canonical_sha256(rubric_data) != before

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from assessor.core.document.signed import document_bytes
 from assessor.core.export.signed_export import sign_json
+from assessor.core.overviews import record_overviews
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.session import EditingSession, record_overviews
+from assessor.core.session import EditingSession
 from assessor.core.signing.keys import training_signer
 from assessor.core.storage.index import INDEX_FILE
 from assessor.core.storage.store import Store
@@ -137,3 +138,85 @@ def test_signing_state_tells_training_signatures_apart(
     assert listed.signed and listed.training_signed, "the index entry was updated with it"
     [summary] = Store(Path(store.root)).list()
     assert summary.signed and summary.training_signed
+
+
+def test_entries_read_back_as_written_and_as_earlier_versions_wrote_them(tmp_path: Path) -> None:
+    """The index is read without pydantic (start-up); it reads the file pydantic wrote, and an
+    entry of the wrong shape makes the whole index be rebuilt rather than half-trusted."""
+    from datetime import UTC, date, datetime
+
+    from assessor.core.assessment.status import Status
+    from assessor.core.storage.index import (
+        IndexEntry,
+        Overview,
+        Place,
+        RecordIndex,
+        read_entries,
+    )
+
+    path = tmp_path / INDEX_FILE
+    entries = [
+        IndexEntry(
+            key="a" * 32 + "-v1",
+            place=Place.records,
+            stamp=(1, 2, 3, 0),
+            status=Status.final,
+            centre_name="甲托育中心",
+            uscc="91110105MA01ABCD2X",
+            address="北京",
+            visit_date=date(2026, 3, 1),
+            updated_at=datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC),
+            training=True,
+            signed=True,
+            training_signed=True,
+            recovery="恢复说明",
+            overview=Overview(scored=3, total=10, percent=30, grade="B", grade_label="良好"),
+        ),
+        IndexEntry(
+            key="b" * 32 + "-v2",
+            place=Place.bin,
+            stamp=(4, 5, 6, 7),
+            deleted_at=datetime(2026, 3, 2, tzinfo=UTC),
+            problem="已损坏",
+            overview=Overview(scored=0, total=10, percent=0),
+        ),
+    ]
+    index = RecordIndex(path)
+    index.put(*entries)
+    index.flush()
+    assert read_entries(path) == entries
+
+    written_by_pydantic = {
+        "entries": [
+            {
+                "key": "c" * 32 + "-v1",
+                "place": "assessments",
+                "stamp": [1, 2, 3, 0],
+                "status": "draft",
+                "updated_at": "2026-03-01T08:30:15.123456Z",
+                "visit_date": "2026-03-01",
+                "overview": {"scored": 1, "total": 2, "percent": 50},
+            }
+        ]
+    }
+    path.write_text(json.dumps(written_by_pydantic), encoding="utf-8")
+    [old] = read_entries(path)
+    assert old.status is Status.draft and old.visit_date == date(2026, 3, 1)
+    assert old.updated_at == datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
+    assert old.overview == Overview(scored=1, total=2, percent=50)
+
+    good = written_by_pydantic["entries"][0]
+    for broken in (
+        {**good, "stamp": [1, 2, 3]},
+        {**good, "stamp": [1, 2, 3, True]},
+        {**good, "status": "lost"},
+        {**good, "updated_at": "2026-03-01T08:30:15"},  # no time zone
+        {**good, "signed": 1},
+        {**good, "unknown": 1},
+        {**good, "overview": {"scored": 1, "total": 2}},
+        {key: value for key, value in good.items() if key != "key"},
+    ):
+        path.write_text(json.dumps({"entries": [good, broken]}), encoding="utf-8")
+        assert read_entries(path) == [], broken
+    path.write_text(json.dumps({"format": 99, "entries": [good]}), encoding="utf-8")
+    assert read_entries(path) == []
