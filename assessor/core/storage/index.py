@@ -33,6 +33,7 @@ INDEX_FILE = "index.json"
 INDEX_FORMAT = 2
 
 Stamp = tuple[int, int, int, int, int, int]
+_NO_STAMP: Stamp = (0, 0, 0, 0, 0, 0)
 
 
 class Place(StrEnum):
@@ -144,9 +145,10 @@ def _member(members: dict[str, Any], value: Any) -> Any:
 
 
 def _stamp(value: Any) -> Stamp:
-    if not isinstance(value, list) or len(value) != 4:
+    if not isinstance(value, list) or len(value) != len(_NO_STAMP):
         raise _Unreadable
-    return (_int(value[0]), _int(value[1]), _int(value[2]), _int(value[3]))
+    a, b, c, d, e, f = (_int(v) for v in value)
+    return (a, b, c, d, e, f)
 
 
 # How each field is read; a field the entry leaves out keeps its default.
@@ -178,7 +180,7 @@ def _entry(value: Any) -> IndexEntry:
     return IndexEntry(**{name: _READ[name](field) for name, field in value.items()})
 
 
-_DEFAULTS = IndexEntry(key="", place=Place.records, stamp=(0, 0, 0, 0))
+_DEFAULTS = IndexEntry(key="", place=Place.records, stamp=_NO_STAMP)
 
 
 def _json_value(value: Any) -> Any:
@@ -215,7 +217,7 @@ def file_stamp(
     try:
         status = os.stat(record)
     except OSError:
-        return (0, 0, 0, 0, 0, 0)
+        return _NO_STAMP
     try:
         signed_at = os.stat(signed).st_mtime_ns if signed is not None else 0
     except OSError:

@@ -159,7 +159,7 @@ def test_entries_read_back_as_written_and_as_earlier_versions_wrote_them(tmp_pat
         IndexEntry(
             key="a" * 32 + "-v1",
             place=Place.records,
-            stamp=(1, 2, 3, 0),
+            stamp=(1, 2, 3, 0, 0, 0),
             status=Status.final,
             centre_name="甲托育中心",
             uscc="91110105MA01ABCD2X",
@@ -175,7 +175,7 @@ def test_entries_read_back_as_written_and_as_earlier_versions_wrote_them(tmp_pat
         IndexEntry(
             key="b" * 32 + "-v2",
             place=Place.bin,
-            stamp=(4, 5, 6, 7),
+            stamp=(4, 5, 6, 7, 8, 9),
             deleted_at=datetime(2026, 3, 2, tzinfo=UTC),
             problem="已损坏",
             overview=Overview(scored=0, total=10, percent=0),
@@ -191,7 +191,7 @@ def test_entries_read_back_as_written_and_as_earlier_versions_wrote_them(tmp_pat
             {
                 "key": "c" * 32 + "-v1",
                 "place": "assessments",
-                "stamp": [1, 2, 3, 0],
+                "stamp": [1, 2, 3, 0, 0, 0],
                 "status": "draft",
                 "updated_at": "2026-03-01T08:30:15.123456Z",
                 "visit_date": "2026-03-01",
@@ -207,8 +207,9 @@ def test_entries_read_back_as_written_and_as_earlier_versions_wrote_them(tmp_pat
 
     good = written_by_pydantic["entries"][0]
     for broken in (
-        {**good, "stamp": [1, 2, 3]},
-        {**good, "stamp": [1, 2, 3, True]},
+        {**good, "stamp": [1, 2, 3, 0, 0]},
+        {**good, "stamp": [1, 2, 3, 0, 0, True]},
+        {**good, "stamp": [1, 2, 3, 0]},  # before journals: the record file alone
         {**good, "status": "lost"},
         {**good, "updated_at": "2026-03-01T08:30:15"},  # no time zone
         {**good, "signed": 1},
