@@ -36,3 +36,17 @@ def test_the_script_redraws_them(tmp_path: Path, qapp: object) -> None:
             Image.open(ICONS / f"assessor-{size}.png") as kept,
         ):
             assert fresh.size == kept.size
+
+
+def test_every_window_of_the_app_shows_it(qapp: object) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from assessor.gui.app import set_identity
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    set_identity(app)
+    icon = app.windowIcon()
+    assert not icon.isNull()
+    assert icon.pixmap(256, 256).width() == 256
+    assert app.applicationDisplayName() == "托育机构质量评估"

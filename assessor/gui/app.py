@@ -15,6 +15,7 @@ from types import TracebackType
 # module imported after it (looking for `from __feature__`); imported first, the domain
 # modules the home screen needs and their libraries do not pay for that.
 from assessor.core.logs import start_logging
+from assessor.core.paths import icon_path
 from assessor.core.problems import UserError
 from assessor.core.rubric.deferred import deferred_default_rubric
 from assessor.core.storage.atomic import StorageError
@@ -23,6 +24,7 @@ from assessor.core.storage.store import Store, default_root
 
 # isort: split
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from assessor.gui.main_window import MainWindow
@@ -106,6 +108,13 @@ def install_crash_handler(log: Path | None) -> None:
     sys.excepthook = handle
 
 
+def set_identity(app: QApplication) -> None:
+    """The names and the icon every window of the app shows (title bar, task bar, dock)."""
+    app.setApplicationName("assessor")
+    app.setApplicationDisplayName("托育机构质量评估")
+    app.setWindowIcon(QIcon(str(icon_path())))
+
+
 def run_app(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv if argv is None else argv)
     smoke = SMOKE_FLAG in args or os.environ.get(SMOKE_ENV) == "1"
@@ -114,8 +123,7 @@ def run_app(argv: Sequence[str] | None = None) -> int:
         [a for a in args if a != SMOKE_FLAG] or ["assessor"]
     )
     assert isinstance(app, QApplication)
-    app.setApplicationName("assessor")
-    app.setApplicationDisplayName("托育机构质量评估")
+    set_identity(app)
     install_translations(app)
     try:
         install_font(app)
