@@ -68,15 +68,6 @@ class _Trust:
 
 _memo: OrderedDict[tuple[Any, ...], _Trust] = OrderedDict()
 _memo_lock = threading.Lock()
-# One event loop per thread: asyncio.run would build and tear down a loop for every file.
-_loops = threading.local()
-
-
-def _run(coroutine: Any) -> Any:
-    runner = getattr(_loops, "runner", None)
-    if runner is None:
-        runner = _loops.runner = asyncio.Runner()
-    return runner.run(coroutine)
 
 
 def _side(moment: datetime, edge: datetime) -> int:
@@ -121,7 +112,7 @@ def _full(
 ) -> CmsStatus:
     from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 
-    status = _run(
+    status = asyncio.run(
         async_validate_detached_cms(
             payload,
             signed_data,
