@@ -68,6 +68,9 @@ class TraineeResult(BaseModel):
     reference_grade: str
     passed: bool
     scores: list[IndicatorScore]
+    draft: str | None = Field(
+        default=None, description="提交自培训文件夹中的哪份练习草稿（记录键）；命令行比对时为空"
+    )
 
     @property
     def exact(self) -> Fraction:
@@ -75,7 +78,7 @@ class TraineeResult(BaseModel):
 
 
 def result_of(
-    trainee: Trainee, comparison: Comparison, at: datetime | None = None
+    trainee: Trainee, comparison: Comparison, at: datetime | None = None, draft: str | None = None
 ) -> TraineeResult:
     return TraineeResult(
         trainee=trainee,
@@ -89,6 +92,7 @@ def result_of(
         grade=comparison.trainee_result.grade,
         reference_grade=comparison.reference_result.grade,
         passed=comparison.passed,
+        draft=draft,
         # Levels only: notes and evidence belong to the practice draft, not to the class record.
         scores=[
             IndicatorScore(indicator=c.indicator.id, score=c.trainee.score, na=c.trainee.na)

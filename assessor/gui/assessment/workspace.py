@@ -73,6 +73,9 @@ class Workspace(QWidget):
         self.undo_button = self._button(header, "撤销", "undo", self.undo)
         self.redo_button = self._button(header, "重做", "redo", self.redo)
         self.finalise_button = self._button(header, "完成评估…", "finalise", self.finalise)
+        # Set where this workspace must never finalise (a practice draft is submitted instead):
+        # what the finalise key says there.
+        self.finalise_instead: str | None = None
 
         self.missing = MissingPanel()
         self.profile = ProfileForm(controller)
@@ -163,6 +166,9 @@ class Workspace(QWidget):
 
     def finalise(self) -> None:
         self.flush()
+        if self.finalise_instead:
+            self.notice.emit(self.finalise_instead)
+            return
         session = self.controller.session
         if session.is_final:
             self.notice.emit("本评估已完成")

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.core.assessment.model import CENTRE_KIND_LABELS, CentreKind
+from assessor.core.clock import beijing_text
+from assessor.core.training.practice import Unfinished
 from assessor.core.training.sample import SampleCentre
 from assessor.gui.training.table import fill, key_of, text_table
 from assessor.gui.widgets.style import tone
@@ -34,6 +36,7 @@ def _choices(labels: dict[str, str], everything: str) -> QComboBox:
 
 class SamplePicker(QWidget):
     startRequested = Signal(object)  # the chosen SampleCentre
+    resumeRequested = Signal(object)  # the chosen Unfinished practice
     trainerRequested = Signal()
     homeRequested = Signal()
 
@@ -75,6 +78,17 @@ class SamplePicker(QWidget):
         tone(self.empty, "muted")
         self.empty.hide()
 
+        self.unfinished = QComboBox()
+        self.unfinished.setAccessibleName("未完成的练习")
+        self.resume_button = QPushButton("继续这次练习")
+        self.resume_button.clicked.connect(self.resume)
+        resume_row = QHBoxLayout()
+        self.resume_label = QLabel("未完成的练习：")
+        resume_row.addWidget(self.resume_label)
+        resume_row.addWidget(self.unfinished, 1)
+        resume_row.addWidget(self.resume_button)
+        self.resume_widgets = (self.resume_label, self.unfinished, self.resume_button)
+
         rule = QLabel("可靠性规则：" + rule_text)
         rule.setWordWrap(True)
         tone(rule, "muted")
@@ -97,6 +111,7 @@ class SamplePicker(QWidget):
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addLayout(who)
+        layout.addLayout(resume_row)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
@@ -106,6 +121,24 @@ class SamplePicker(QWidget):
     def set_samples(self, samples: list[SampleCentre]) -> None:
         self.samples = samples
         self._refilter()
+
+    def set_unfinished(self, unfinished: list[Unfinished], indicators: int) -> None:
+        """Offer the drafts left before submitting (hidden when there are none)."""
+        self.unfinished.clear()
+        for u in unfinished:
+            when = beijing_text(u.updated_at, "%m-%d %H:%M") if u.updated_at else ""
+            self.unfinished.addItem(
+                f"{u.sample.title} · {u.trainee.name}（{u.trainee.trainee_id}）· "
+                f"已评 {u.scored}/{indicators} 项 · {when}",
+                u,
+            )
+        for widget in self.resume_widgets:
+            widget.setVisible(bool(unfinished))
+
+    def resume(self) -> None:
+        unfinished = self.unfinished.currentData()
+        if unfinished is not None:
+            self.resumeRequested.emit(unfinished)
 
     def shown(self) -> list[SampleCentre]:
         kind, difficulty, mode = (

@@ -29,6 +29,10 @@ class PracticeScreen(QWidget):
         self.workspace = Workspace(self.controller, dialogs)
         # Submitting replaces finalising: a practice draft is compared, never signed.
         self.workspace.finalise_button.hide()
+        submit_keys = shown_keys(binding("培训练习", "submit"))
+        self.workspace.finalise_instead = (
+            f"练习不需要「完成评估」：评完所有指标后按 {submit_keys} 提交评分"
+        )
         self.workspace.homeRequested.connect(self.leave)
         self.workspace.notice.connect(self.notice)
         self.dossier = DossierPanel(practice.sample)
@@ -39,7 +43,7 @@ class PracticeScreen(QWidget):
             f"（{practice.trainee.trainee_id}）"
         )
         tone(heading, "sectionTitle")
-        self.submit_button = QPushButton(f"提交评分（{shown_keys(binding('培训练习', 'submit'))}）")
+        self.submit_button = QPushButton(f"提交评分（{submit_keys}）")
         self.submit_button.clicked.connect(self.submitRequested.emit)
         head = QHBoxLayout()
         head.setContentsMargins(8, 6, 8, 0)
@@ -71,7 +75,8 @@ class PracticeScreen(QWidget):
     def leave(self) -> None:
         if self.dialogs.confirm(
             "离开练习",
-            "本次练习尚未提交。评分已自动保存在培训文件夹中，但离开后不会计入成绩。确定离开吗？",
+            "本次练习尚未提交，评分已自动保存在培训文件夹中：之后可在「未完成的练习」中继续，"
+            "提交后才计入成绩。确定离开吗？",
             accept="离开",
             reject="继续评分",
         ):

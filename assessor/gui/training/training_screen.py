@@ -16,7 +16,14 @@ from assessor.core.storage.atomic import atomic_write_bytes
 from assessor.core.training.catalogue import all_samples
 from assessor.core.training.certification import certification, standing_text
 from assessor.core.training.comparison import Comparison
-from assessor.core.training.practice import start_practice, submit
+from assessor.core.training.practice import (
+    Practice,
+    Unfinished,
+    resume_practice,
+    start_practice,
+    submit,
+    unfinished_practices,
+)
 from assessor.core.training.results import ResultStore, Trainee, trainee_of
 from assessor.core.training.rule import ReliabilityRule, load_rule
 from assessor.core.training.sample import SampleCentre
@@ -46,6 +53,7 @@ class TrainingScreen(QStackedWidget):
 
         self.picker = SamplePicker(self.rule.text())
         self.picker.startRequested.connect(self.start)
+        self.picker.resumeRequested.connect(self.resume)
         self.picker.trainerRequested.connect(self.show_trainer)
         self.picker.homeRequested.connect(self.homeRequested.emit)
         self.result_view = ComparisonView()
@@ -75,7 +83,14 @@ class TrainingScreen(QStackedWidget):
     # ---- pages -----------------------------------------------------------------------------
 
     def show_picker(self) -> None:
-        self.picker.set_samples(self.samples())
+        samples = self.samples()
+        self.picker.set_samples(samples)
+        try:
+            unfinished = unfinished_practices(self.root, self.rubric, samples)
+        except UserError as exc:  # the training folder cannot be opened: say so, offer none
+            self.notice.emit(f"无法读取未完成的练习：{exc}")
+            unfinished = []
+        self.picker.set_unfinished(unfinished, len(self.rubric.indicators))
         self.setCurrentWidget(self.picker)
         self.picker.focus()
 
@@ -102,6 +117,18 @@ class TrainingScreen(QStackedWidget):
         except UserError as exc:
             self.dialogs.error("无法开始练习", str(exc))
             return
+        self._open(practice)
+
+    def resume(self, unfinished: Unfinished) -> None:
+        try:
+            practice = resume_practice(self.root, self.rubric, unfinished)
+        except UserError as exc:
+            self.dialogs.error("无法继续练习", str(exc))
+            return
+        self._open(practice)
+        self.notice.emit(f"已打开未完成的练习：{unfinished.sample.title}")
+
+    def _open(self, practice: Practice) -> None:
         self._close_practice()
         self.practice = PracticeScreen(practice, self.dialogs)
         self.practice.submitRequested.connect(self.submit)

@@ -272,3 +272,54 @@ def test_practice_needs_a_trainee_and_leaving_keeps_the_draft_uncounted(
     drafts = Store(store.root / "training").list()
     assert len(drafts) == 1  # the draft is kept on disk, never counted
     assert store.list() == []  # and the assessor's own list stays clean
+
+
+def test_a_practice_left_unsubmitted_is_taken_up_again(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    full_rubric: LoadedRubric,
+    dialogs: FakeDialogs,
+) -> None:
+    from assessor.core.assessment.status import Status
+
+    sample = load_sample(SHIPPED)
+    window = make_window(full_rubric)
+    screen = open_training(qtbot, window, "FZ-T-002")
+    assert screen.picker.resume_button.isHidden(), "nothing to take up yet"
+    pick(qtbot, screen, sample.id)
+    practice = screen.practice
+    assert practice is not None
+    assert focus(qtbot) is practice.workspace.scoring.tree
+    for level in (1, 2, 1):
+        press(qtbot, DIGITS[level])
+        press(qtbot, Qt.Key.Key_Return)
+    session = practice.practice.session
+    scored = [(s.indicator, s.score) for s in session.assessment.scores if s.score is not None]
+    assert len(scored) == 3
+
+    # The finalise key of an assessment does not finalise a practice: it says how to submit.
+    notices: list[str] = []
+    screen.notice.connect(notices.append)
+    press(qtbot, Qt.Key.Key_F, CtrlShift)
+    assert session.assessment.status is Status.draft
+    assert notices and "提交评分" in notices[-1]
+
+    press(qtbot, Qt.Key.Key_W, Ctrl)  # leave; the dialog is answered 离开
+    assert screen.currentWidget() is screen.picker
+    picker = screen.picker
+    assert not picker.resume_button.isHidden()
+    total = len(full_rubric.indicators)
+    [offered] = [picker.unfinished.itemText(n) for n in range(picker.unfinished.count())]
+    assert sample.title in offered and "李静（FZ-T-002）" in offered
+    assert f"已评 3/{total} 项" in offered
+
+    picker.resume_button.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    resumed = screen.practice
+    assert resumed is not None and resumed is not practice
+    again = resumed.practice.session
+    assert again.key == session.key
+    assert [(s.indicator, s.score) for s in again.assessment.scores if s.score is not None] == (
+        scored
+    )
+    assert resumed.practice.trainee.trainee_id == "FZ-T-002"
