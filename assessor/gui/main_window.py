@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QHBoxLayout,
     QLabel,
@@ -20,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from assessor import __version__
-from assessor.core.clock import beijing_text
-from assessor.core.problems import UserError
+from assessor.core.clock import beijing_text, now_utc
+from assessor.core.problems import UserError, os_error_text
 from assessor.core.rubric.deferred import DeferredRubric, loaded
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store, record_key
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.home.templateRequested.connect(self.new_from_template)
         self.home.signRequested.connect(self.sign_record)
         self.home.keysRequested.connect(self.show_keys)
+        self.home.backupRequested.connect(self.backup)
         self.home.aboutRequested.connect(self.show_about)
         self.home.registerRequested.connect(self.show_register)
         self.home.trainingRequested.connect(self.show_training)
@@ -328,6 +330,35 @@ class MainWindow(QMainWindow):
             self.keys_dialog = KeysDialog(self.keys_dir, self.dialogs, self)
         self.keys_dialog.reload()
         self.dialogs.present(self.keys_dialog)
+
+    def backup(self) -> None:
+        """The whole data folder as one checked archive, e.g. on a USB stick before a laptop
+        is replaced; the new laptop restores it with `assessor restore`."""
+        folder = self.dialogs.choose_folder("选择保存备份的文件夹（如 U 盘）", Path.home())
+        if folder is None:
+            return
+        from assessor.core.backup import create_backup
+
+        stamp = beijing_text(now_utc(), "%Y%m%d-%H%M%S", suffix=False)
+        archive = folder / f"托育评估备份-{stamp}.zip"
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            summary = create_backup(self.store.root, archive)
+        except UserError as exc:
+            self.dialogs.error("备份失败", f"{exc}\n\n原有数据没有任何改动。")
+            return
+        except OSError as exc:  # e.g. the USB stick was pulled out while writing
+            self.dialogs.error("备份失败", f"{os_error_text(exc)}\n\n原有数据没有任何改动。")
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        size = summary.total_bytes / 1024 / 1024
+        self.dialogs.inform(
+            "备份完成",
+            f"已把全部数据（{summary.files} 个文件，{size:.1f} MB）备份到：\n{summary.archive}\n\n"
+            "备份文件已逐个校验。在新电脑上安装本程序后，用命令\n"
+            f'assessor restore "{summary.archive.name}" --replace\n恢复（原有数据会改名保留）。',
+        )
 
     def show_register(self) -> None:
         """The commission's register, kept in the data folder beside the assessments."""

@@ -52,6 +52,9 @@ SECTIONS: dict[str, dict[str, Binding]] = {
         "search": Binding(("Ctrl+F",), "搜索机构名称"),
         "bin": Binding(("Ctrl+B",), "打开或关闭回收站"),
         "keys": Binding(("Ctrl+K",), "管理签名密钥（导入评估员密钥文件）"),
+        "backup": Binding(
+            ("Ctrl+Shift+B",), "把全部数据备份为一个文件（换电脑、防丢失；恢复见 assessor restore）"
+        ),
         "about": Binding(("Ctrl+I",), "关于本程序与评估标准数据（哪些内容为拟定、未经核实）"),
         "register": Binding(("Ctrl+L",), "卫健委登记库：导入评估文件、登记表、统计与导出"),
         "training": Binding(("Ctrl+T",), "培训练习：用样例机构练习评分，查看一致性结果"),

@@ -131,6 +131,7 @@ class HomeView(QWidget):
     templateRequested = Signal(str)
     signRequested = Signal(str)
     keysRequested = Signal()
+    backupRequested = Signal()
     aboutRequested = Signal()
     registerRequested = Signal()
     trainingRequested = Signal()
@@ -178,6 +179,10 @@ class HomeView(QWidget):
         self.amend_button = self._button(tools, "修订…", "amend", self.amend_selected)
         self.delete_button = self._button(tools, "删除…", "delete", self.delete_selected)
         tools.addStretch(1)
+        # The whole data folder, not the selected record: at the right end, beside the bin.
+        self.backup_button = self._button(
+            tools, "备份全部数据…", "backup", self.backupRequested.emit
+        )
         self.bin_button = self._button(tools, "回收站", "bin", self.toggle_bin)
         # Beside the title, away from the record actions: keys belong to the assessor, not to
         # the selected record.
