@@ -66,9 +66,7 @@ def write_records(root: Path, rubric: LoadedRubric, records: int, entries: int) 
         TinyDB(folder / RECORD_FILE, storage=AtomicJSONStorage).storage.write(_new_file(stored))
 
 
-def open_home(
-    app: QApplication, root: Path, rubric: LoadedRubric
-) -> tuple[float, int, float]:
+def open_home(app: QApplication, root: Path, rubric: LoadedRubric) -> tuple[float, int, float]:
     """Milliseconds from a fresh store to the home screen shown, the rows it lists, and the
     milliseconds until background scoring (if any) has finished."""
     started = time.perf_counter()
