@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from assessor.cli.common import FILE
+from assessor.core.canonical import NotCanonical
 from assessor.core.problems import ProblemsError, UserError
 from assessor.core.rubric.basis import describe_basis, grounding
 from assessor.core.rubric.model import Source
@@ -38,10 +39,14 @@ def check(path: Path) -> None:
     """检查评估标准文件（.json 或 .xlsx），列出发现的全部问题。"""
     try:
         loaded = load_any(path)
+        # Part of the check: files name a rubric by this hash, and some data has none.
+        loaded.sha256  # noqa: B018
     except ProblemsError as exc:
         raise UserError(
             f"评估标准 {path} 未通过检查，共 {len(exc.problems)} 个问题：\n{exc}"
         ) from exc
+    except NotCanonical as exc:
+        raise UserError(f"评估标准 {path} 未通过检查：{exc}") from exc
     click.echo(f"评估标准 {path} 检查通过。")
     click.echo(render_summary(loaded))
 

@@ -19,6 +19,7 @@ from cryptography import x509
 from pydantic import ValidationError
 
 from assessor.core.assessment.model import Status
+from assessor.core.canonical import NOT_CANONICAL_DATA
 from assessor.core.document.model import MAX_DOCUMENT_BYTES, AssessmentDocument
 from assessor.core.document.normative import ENGINES, differences
 from assessor.core.document.signed import payload_of_canonical, signed_payload
@@ -33,6 +34,7 @@ from assessor.core.signing.verification import (
 )
 
 NOT_CANONICAL = "文件内容被改动（非规范化格式）：签名文件必须与导出时逐字节一致"
+NO_CANONICAL_FORM = NOT_CANONICAL_DATA
 
 
 def _parse(raw: bytes) -> tuple[dict[str, Any] | None, Reason | None]:
@@ -155,7 +157,10 @@ def _verify_signed(
     ident: dict[str, Any],
 ) -> Verification:
     assert document.signature is not None
-    if _canonical(data) == raw:
+    canonical = _canonical(data)
+    if canonical is None:  # no canonical form, so no signed bytes to check the signature over
+        return Verification("json", (Reason("not_canonical", NO_CANONICAL_FORM),), **ident)
+    if canonical == raw:
         reasons, payload = [], payload_of_canonical(raw, data)
     else:
         reasons, payload = [Reason("not_canonical", NOT_CANONICAL)], signed_payload(data)
