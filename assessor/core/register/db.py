@@ -18,6 +18,7 @@ in one transaction each. Write transactions go through `transaction` (BEGIN IMME
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,6 +121,25 @@ def _migrate(conn: sqlite3.Connection) -> None:
 # ---- connections ---------------------------------------------------------------------------
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting out another connection doing the same.
+
+    Two processes opening a new register at once both switch it to WAL; SQLite answers the
+    one that loses "database is locked" at once, without its busy handler, so the wait the
+    busy timeout promises is done here.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 def connect(register: Path, *, create: bool = False) -> sqlite3.Connection:
     """A connection to the register in folder `register`, migrated to the current schema.
 
@@ -139,7 +159,7 @@ def connect(register: Path, *, create: bool = False) -> sqlite3.Connection:
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         # An import adds some 150 index entries per file under random SHA-256 keys; with

@@ -179,3 +179,31 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(UserError, match="更新版本"):
         connect(tmp_path)
+
+
+def test_two_connections_creating_one_register_at_once_both_open_it(tmp_path: Path) -> None:
+    """Before `_use_wal`, one of the two failed with "database is locked" about one time in
+    three: SQLite refuses the second switch to WAL at once instead of waiting."""
+    import threading
+
+    for attempt in range(40):
+        register = tmp_path / f"register-{attempt}"
+        failures: list[BaseException] = []
+
+        def open_it(register: Path = register, failures: list[BaseException] = failures) -> None:
+            try:
+                connect(register, create=True).close()
+            except BaseException as exc:  # reported below with the attempt that failed
+                failures.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert failures == [], (attempt, failures)
+        conn = sqlite3.connect(register / "register.sqlite3")
+        try:
+            assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        finally:
+            conn.close()
