@@ -31,6 +31,7 @@ from assessor.core.signing.verification import validation_context
 
 if TYPE_CHECKING:
     from asn1crypto import cms
+    from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.ades.report import AdESIndeterminate
     from pyhanko_certvalidator.path import ValidationPath
 
@@ -64,6 +65,9 @@ class CmsStatus:
 class _Trust:
     trust_problem_indic: AdESIndeterminate | None
     validation_path: ValidationPath | None
+    # The certificate pyHanko identified as the signer's: later files are checked against
+    # exactly this one, not against a position in the certificate set.
+    signing_cert: asn1_x509.Certificate
 
 
 _memo: OrderedDict[tuple[Any, ...], _Trust] = OrderedDict()
@@ -109,7 +113,7 @@ def _full(
     signed_data: cms.SignedData,
     trust_roots: Sequence[x509.Certificate],
     signed_at: datetime,
-) -> CmsStatus:
+) -> tuple[CmsStatus, asn1_x509.Certificate]:
     from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 
     status = asyncio.run(
@@ -119,19 +123,23 @@ def _full(
             signer_validation_context=validation_context(trust_roots, signed_at),
         )
     )
-    return CmsStatus(
+    found = CmsStatus(
         status.intact, status.valid, status.trust_problem_indic, status.validation_path
     )
+    return found, status.signing_cert
 
 
 def _integrity(
-    payload: bytes, signed_data: cms.SignedData, signer_info: cms.SignerInfo
+    payload: bytes,
+    signed_data: cms.SignedData,
+    signer_info: cms.SignerInfo,
+    signing_cert: asn1_x509.Certificate,
 ) -> tuple[bool, bool]:
     from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 
     return validate_sig_integrity(
         signer_info,
-        signed_data["certificates"][0].chosen,
+        signing_cert,
         expected_content_type=signed_data["encap_content_info"]["content_type"].native,
         actual_digest=hashlib.sha256(payload).digest(),
     )
@@ -156,14 +164,16 @@ def validate_detached(
         if trust is not None:
             _memo.move_to_end(key)
     if trust is None:
-        status = _full(payload, signed_data, trust_roots, signed_at)
+        status, signing_cert = _full(payload, signed_data, trust_roots, signed_at)
         if status.intact and status.valid:
             with _memo_lock:
-                _memo[key] = _Trust(status.trust_problem_indic, status.validation_path)
+                _memo[key] = _Trust(
+                    status.trust_problem_indic, status.validation_path, signing_cert
+                )
                 while len(_memo) > _MEMO_SIZE:
                     _memo.popitem(last=False)
         return status
-    intact, valid = _integrity(payload, signed_data, signer_info)
+    intact, valid = _integrity(payload, signed_data, signer_info, trust.signing_cert)
     if not valid:  # as pyHanko: no trust judged for a signature that does not verify
         return CmsStatus(intact, valid, None, None)
     return CmsStatus(intact, valid, trust.trust_problem_indic, trust.validation_path)
