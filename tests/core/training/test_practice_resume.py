@@ -43,12 +43,12 @@ def test_left_then_resumed_then_submitted(tmp_path: Path) -> None:
     key = left.session.key
     del left, other  # the app closed
 
-    offered = unfinished_practices(tmp_path, rubric, samples)
-    assert [(u.sample.id, u.trainee, u.scored) for u in offered] == [
+    offered = {u.sample.id: u for u in unfinished_practices(tmp_path, rubric, samples)}
+    assert {(u.sample.id, u.trainee, u.scored) for u in offered.values()} == {
         (second.id, wang, 1),
         (first.id, li, 3),
-    ]
-    taken_up = resume_practice(tmp_path, rubric, offered[1])
+    }
+    taken_up = resume_practice(tmp_path, rubric, offered[first.id])
     assert taken_up.session.key == key
     assert taken_up.sample == first and taken_up.trainee == li
     saved = Store(training_folder(tmp_path)).load(key)
