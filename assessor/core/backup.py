@@ -24,7 +24,6 @@ import sqlite3
 import tempfile
 import uuid
 import zipfile
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -35,6 +34,7 @@ from assessor.core.clock import beijing_text, now_utc
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.storage.atomic import fsync_dir
 from assessor.core.storage.folder_lock import hold_folder
+from assessor.core.zip_members import ZIP_MEMBER_ERRORS
 
 MANIFEST = "MANIFEST.json"
 FORMAT = "assessor-backup"
@@ -267,14 +267,7 @@ def _check_member(zf: zipfile.ZipFile, entry: dict[str, Any], target: _Writer) -
     try:
         with zf.open(name) as member:
             sha256, size = _copy_hashed(member, target, limit=entry["size"])
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        EOFError,
-        ValueError,
-        NotImplementedError,
-    ):
+    except ZIP_MEMBER_ERRORS:
         raise BackupError(f"备份文件已损坏，无法读取其中的 {name}") from None
     if size != entry["size"] or sha256 != entry["sha256"]:
         raise BackupError(f"备份文件已损坏：{name} 的内容与清单中的校验值（SHA-256）不符")

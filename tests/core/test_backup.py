@@ -179,6 +179,29 @@ def flip_stored_byte(archive: Path, target: Path) -> None:
     target.write_bytes(bytes(data))
 
 
+def _central_entry_changed(
+    archive: Path, target: Path, offset: int, change: Callable[[int], int]
+) -> None:
+    """Copy `archive` with one 16-bit field of a record member's central directory entry
+    changed (8: flags, 10: compression method), which is where zipfile reads them from."""
+    name = _a_record_member(archive).encode()
+    data = bytearray(archive.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while data[at + 46 : at + 46 + struct.unpack("<H", data[at + 28 : at + 30])[0]] != name:
+        at = data.find(b"PK\x01\x02", at + 4)
+    (value,) = struct.unpack("<H", data[at + offset : at + offset + 2])
+    data[at + offset : at + offset + 2] = struct.pack("<H", change(value))
+    target.write_bytes(bytes(data))
+
+
+def _encrypted(archive: Path, target: Path) -> None:
+    _central_entry_changed(archive, target, 8, lambda flags: flags | 0x1)
+
+
+def _unknown_compression(archive: Path, target: Path) -> None:
+    _central_entry_changed(archive, target, 10, lambda _: 99)
+
+
 def _truncated(archive: Path, target: Path) -> None:
     target.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
 
@@ -209,6 +232,8 @@ def _path_escape(archive: Path, target: Path) -> None:
 
 CORRUPTIONS: dict[str, tuple[Callable[[Path, Path], None], str]] = {
     "flipped byte": (flip_stored_byte, "损坏"),
+    "encrypted member": (_encrypted, "损坏"),
+    "unknown compression": (_unknown_compression, "损坏"),
     "truncated": (_truncated, "不是有效的备份文件"),
     "not a zip": (_text, "不是有效的备份文件"),
     "edited record": (_edited_record, "校验值"),

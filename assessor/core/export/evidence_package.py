@@ -24,6 +24,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from assessor.core.assessment.model import Assessment, Evidence
 from assessor.core.canonical import sha256_hex
 from assessor.core.problems import UserError, os_error_text
+from assessor.core.zip_members import ZIP_MEMBER_ERRORS
 
 MANIFEST = "manifest.json"
 PACKAGE_SUFFIX = "-证据包.zip"
@@ -174,7 +175,7 @@ def check_evidence_package(document: Assessment, json_bytes: bytes, package: Pat
                 continue
             try:
                 actual = _member_sha256(archive, name)
-            except (OSError, zipfile.BadZipFile, RuntimeError) as exc:
+            except ZIP_MEMBER_ERRORS as exc:
                 problems.append(f"证据包中的文件 {name} 无法读取：{exc}")
                 continue
             if actual != sha256:

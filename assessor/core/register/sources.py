@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from assessor.core.register.rows import Reason
 from assessor.core.safe_input import InputRejected, read_regular_file
+from assessor.core.zip_members import ZIP_MEMBER_ERRORS
 
 MB = 1024 * 1024
 
@@ -204,10 +205,8 @@ def _read_entry(
     try:
         with archive.open(entry) as stream:
             data = stream.read(allowed + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+    except ZIP_MEMBER_ERRORS as exc:
         raise _EntryRefused(Reason.zip_broken, f"zip 中的文件无法解压：{exc}") from None
-    except RuntimeError as exc:  # encrypted entries
-        raise _EntryRefused(Reason.zip_broken, f"zip 中的文件无法读取：{exc}") from None
     budget.left -= min(len(data), allowed)
     if len(data) > allowed:
         if allowed < limits.max_file_bytes:
