@@ -22,6 +22,7 @@ from assessor.core.scoring.result import (
     ItemResult,
     Result,
     VetoResult,
+    VetoStatus,
 )
 
 ENGINE = "2"
@@ -193,15 +194,20 @@ def _item_result(item: Item, part: _Part) -> ItemResult:
     )
 
 
-def _veto(ind: Indicator, entry: IndicatorScore | None) -> VetoResult:
+def veto_status(ind: Indicator, entry: IndicatorScore | None) -> VetoStatus:
+    """The one definition of a basic indicator met or unmet: met at or above its veto line
+    (`Indicator.veto_threshold`), unmet below it. The training comparison uses it too."""
     if entry is None or not entry.is_scored:
-        status = "unscored"
-    elif entry.na:
-        status = "na"  # allowed only where the rubric says so (rubric validation, level_problem)
-    elif entry.score is not None and exact(entry.score) >= exact(ind.veto_threshold()):
-        status = "met"
-    else:
-        status = "unmet"
+        return "unscored"
+    if entry.na:
+        return "na"  # allowed only where the rubric says so (rubric validation, level_problem)
+    if entry.score is not None and exact(entry.score) >= exact(ind.veto_threshold()):
+        return "met"
+    return "unmet"
+
+
+def _veto(ind: Indicator, entry: IndicatorScore | None) -> VetoResult:
+    status = veto_status(ind, entry)
     return VetoResult(
         indicator=ind.id, short=ind.short, status=status, score=entry.score if entry else None
     )

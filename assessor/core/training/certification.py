@@ -1,11 +1,13 @@
-"""Certification over time: the mean of the last test results against the reliability rule.
+"""Certification over time, recomputed from the record at the moment asked, never remembered.
 
-As the Environment Rating Scales do, a trainee is certified when the average over the last
-`certification_window` test samples meets the rule: the mean exact agreement reaches the
-threshold, and the all-or-nothing parts (every basic indicator agreeing, the same grade) hold in
-each of them (a mean of all-or-nothing conditions meets "all" only when every one does). As
-CLASS does, a certificate lapses `validity_days` after the test that earned it. Practice results
-never count.
+A trainee is certified at time t exactly when the last `certification_window` test results
+recorded up to t meet the rule together (as the Environment Rating Scales average the last
+three reliability observations): their mean exact agreement reaches the threshold, and every
+all-or-nothing part (each basic indicator judged alike, the same grade) holds in each of them;
+and the newest of them is less than `validity_days` old (as CLASS renews yearly). A failed test
+therefore withdraws certification at once. Each sample counts once: a retake the trainer
+granted replaces the earlier attempt on that sample from the moment it is recorded. Practice
+results never count.
 """
 
 from __future__ import annotations
@@ -54,22 +56,28 @@ class Certification:
         return STATE_LABELS[self.state]
 
 
+def counted_tests(results: Sequence[TraineeResult], at: datetime) -> list[TraineeResult]:
+    """The test results recorded up to `at`, oldest first, one per sample (the latest)."""
+    latest: dict[str, TraineeResult] = {}
+    for result in sorted(results, key=lambda r: r.submitted_at):
+        if result.mode == "test" and result.submitted_at <= at:
+            latest.pop(result.sample_id, None)  # a retake moves the sample to its new time
+            latest[result.sample_id] = result
+    return list(latest.values())
+
+
 def certification(
     results: Sequence[TraineeResult], rule: ReliabilityRule, now: datetime
 ) -> Certification:
-    """One trainee's state at `now`, from their results in time order."""
-    tests = [r for r in results if r.mode == "test"]
-    size = rule.certification_window
-    latest = tests[-size:]
-    mean = sum((r.exact for r in latest), Fraction(0)) / len(latest) if latest else None
-    earned = [
-        tests[end - 1].submitted_at
-        for end in range(size, len(tests) + 1)
-        if window_passes(tests[end - size : end], rule)
-    ]
-    if not earned:
+    """One trainee's state at `now`, from their whole record."""
+    tests = counted_tests(results, now)
+    latest = tests[-rule.certification_window :]
+    if not latest:
+        return Certification("not_certified", 0)
+    mean = sum((r.exact for r in latest), Fraction(0)) / len(latest)
+    if not window_passes(latest, rule):
         return Certification("not_certified", len(tests), mean)
-    certified_at = earned[-1]
+    certified_at = latest[-1].submitted_at
     expires_at = certified_at + rule.validity
     state: State = "certified" if now < expires_at else "expired"
     return Certification(state, len(tests), mean, certified_at, expires_at)
@@ -79,7 +87,9 @@ def standing_text(state: Certification, rule: ReliabilityRule) -> str:
     """`已认证，有效期至 2027-01-09；最近 3 次测试平均完全一致 86.4%（…）`."""
     text = state.label
     if state.expires_at is not None:
-        text += f"，有效期至 {beijing_text(state.expires_at, '%Y-%m-%d', suffix=False)}"
+        verb = "有效期至" if state.state == "certified" else "已于"
+        text += f"，{verb} {beijing_text(state.expires_at, '%Y-%m-%d', suffix=False)}"
+        text += "" if state.state == "certified" else " 过期"
     window = rule.certification_window
     if state.window_mean is not None:
         counted = min(state.tests, window)

@@ -16,7 +16,7 @@ from assessor.core.assessment.model import Assessment, IndicatorScore, RubricRef
 from assessor.core.problems import UserError
 from assessor.core.rubric.model import Indicator
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.scoring.engine import compute_result, score_problems
+from assessor.core.scoring.engine import compute_result, score_problems, veto_status
 from assessor.core.scoring.result import Result
 from assessor.core.training.agreement import (
     NA,
@@ -49,9 +49,11 @@ def rank_of(indicator: Indicator, entry: IndicatorScore) -> Rank:
 
 
 def basic_status(indicator: Indicator, entry: IndicatorScore) -> BasicStatus:
-    if entry.na:
-        return "na"
-    return "met" if points(entry.score or 0) >= points(indicator.max) else "unmet"
+    """Met or unmet as the grade engine decides a veto (at or above the veto line), so the
+    comparison and `assessor score` never call one score differently."""
+    status = veto_status(indicator, entry)
+    assert status != "unscored"  # scores are complete before a comparison is made
+    return status
 
 
 @dataclass(frozen=True)

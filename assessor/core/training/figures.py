@@ -26,6 +26,8 @@ from assessor.core.training.numbers import (
 )
 
 _BASIC = {"met": "达标", "unmet": "未达标", "na": "不适用"}
+# Said beside every met/unmet figure: the comparison uses the grade engine's veto line.
+BASIC_MEANING = "达标即得分不低于否决线，与定级同一标准"
 UNDEFINED_KAPPA = "无法计算（参与比较的指标全在同一档，没有可校正的机会一致）"
 UNDEFINED_AC1 = "无法计算（没有双方都评了达标/未达标的基础指标）"
 
@@ -85,7 +87,11 @@ def comparison_figures(c: Comparison) -> list[Figure]:
             "基础指标达标判断一致性（Gwet AC1）",
             coefficient_text(ac1) if ac1 is not None else UNDEFINED_AC1,
         ),
-        Figure("basic_disagreements", "基础指标判断不一致", _basic_text(c, practice)),
+        Figure(
+            "basic_disagreements",
+            f"基础指标判断不一致（{BASIC_MEANING}）",
+            _basic_text(c, practice),
+        ),
     ]
     own = c.trainee_result
     if practice:

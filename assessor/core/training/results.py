@@ -65,7 +65,9 @@ class TraineeResult(BaseModel):
     basic_agreement: bool
     same_grade: bool
     grade: str
-    reference_grade: str
+    reference_grade: str | None = Field(
+        default=None, description="参考等级；测试样例不记录（学员不应从成绩文件得知）"
+    )
     passed: bool
     scores: list[IndicatorScore]
     draft: str | None = Field(
@@ -90,7 +92,9 @@ def result_of(
         basic_agreement=not comparison.basic_disagreements,
         same_grade=comparison.same_grade,
         grade=comparison.trainee_result.grade,
-        reference_grade=comparison.reference_result.grade,
+        reference_grade=(
+            comparison.reference_result.grade if comparison.mode == "practice" else None
+        ),
         passed=comparison.passed,
         draft=draft,
         # Levels only: notes and evidence belong to the practice draft, not to the class record.

@@ -61,7 +61,9 @@ class ReliabilityRule(BaseModel):
     def text(self) -> str:
         parts = [f"计分指标完全一致 ≥ {self.threshold_text}"]
         if self.require_basic_agreement:
-            parts.append("每项基础指标达标/未达标判断一致")
+            parts.append(
+                "每项基础指标达标/未达标判断一致（达标即得分不低于否决线，与定级同一标准）"
+            )
         if self.require_same_grade:
             parts.append("等级相同")
         return (

@@ -172,7 +172,7 @@ def test_standing_is_worded_with_the_window_and_the_expiry_in_beijing_time() -> 
         "已认证，有效期至 2027-01-09；最近 3 次测试平均完全一致 80.0%"
         "（认证看最近 3 次测试样例的平均，已完成 3 次测试）"
     )
-    one = certification(results[:1], rule, START)
+    one = certification(results[:1], rule, START + timedelta(days=10))
     assert standing_text(one, rule).startswith("未认证；最近 1 次测试平均完全一致 70.0%")
 
 

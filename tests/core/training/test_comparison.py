@@ -11,7 +11,7 @@ import pytest
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.training.comparison import compare
-from assessor.core.training.figures import comparison_figures, disagreements
+from assessor.core.training.figures import BASIC_MEANING, comparison_figures, disagreements
 from assessor.core.training.rule import ReliabilityRule
 from tests.training_samples import SMALL_REFERENCE, scoring, small_sample
 
@@ -111,7 +111,7 @@ def test_practice_figures_name_the_reference_and_test_figures_never(
     text = "\n".join(f"{f.label} {f.value}" for f in comparison_figures(test))
     assert disagreements(test) == []
     assert "参考 A" not in text and "23.5" not in text and "理由" not in text
-    assert "达标" not in text.replace("基础指标达标判断", "")
+    assert "达标" not in text.replace("基础指标达标判断", "").replace(BASIC_MEANING, "")
     assert {f.key: f.value for f in comparison_figures(test)}[
         "basic_disagreements"
     ] == "1 项（共 1 项）"
@@ -129,3 +129,35 @@ def test_incomplete_or_foreign_scorings_are_refused_in_chinese(
     wrong_level = scoring(small_rubric, {**SMALL_REFERENCE, "4.1.1": 4})
     with pytest.raises(UserError, match="不是允许的分值"):
         compare(small_rubric, sample, wrong_level, ReliabilityRule())
+
+
+def test_a_basic_indicator_at_its_veto_line_is_met_in_the_comparison_as_in_the_grade(
+    real_rubric_path,
+) -> None:
+    """5.1.3 scored 5 of 10 with its veto line at 5: `assessor score` calls it met, and so
+    does the comparison (it used to say unmet because 5 is below full marks)."""
+    from assessor.core.rubric.registry import load_rubric_cached
+    from assessor.core.scoring.engine import compute_result
+    from assessor.core.training.reference import reference_assessment
+    from assessor.core.training.sample import bundled_sample_paths, load_sample
+
+    rubric = load_rubric_cached(real_rubric_path)
+    sample = next(s for s in map(load_sample, bundled_sample_paths()) if s.mode == "practice")
+    own = reference_assessment(sample)
+    own.scores = [
+        s.model_copy(update={"score": 5.0}) if s.indicator == "5.1.3" else s for s in own.scores
+    ]
+    graded = {v.indicator: v.status for v in compute_result(rubric, own).vetoes}
+    assert graded["5.1.3"] == "met"
+    c = compare(rubric, sample, own, ReliabilityRule())
+    assert "5.1.3" not in [d.indicator.id for d in c.basic_disagreements]
+    rows = {f.key: (f.label, f.value) for f in comparison_figures(c)}
+    assert BASIC_MEANING in rows["basic_disagreements"][0]
+    assert "5.1.3" not in rows["basic_disagreements"][1]
+    # Below the line (0 of 10) it is unmet in both, and the comparison names it.
+    own.scores = [
+        s.model_copy(update={"score": 0.0}) if s.indicator == "5.1.3" else s for s in own.scores
+    ]
+    assert {v.indicator: v.status for v in compute_result(rubric, own).vetoes}["5.1.3"] == "unmet"
+    c = compare(rubric, sample, own, ReliabilityRule())
+    assert [d.indicator.id for d in c.basic_disagreements] == ["5.1.3"]
