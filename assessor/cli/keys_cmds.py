@@ -57,9 +57,17 @@ def init_ca_command(out_dir: Path, name: str, days: int, passphrase_file: Path |
     type=FOLDER,
     help="CA 目录（由 keys init-ca 创建）",
 )
-@click.option("--name", required=True, help="评估员姓名")
-@click.option("--assessor-id", required=True, help="评估员编号")
+@click.option("--name", required=True, help="评估员（或培训师）姓名")
+@click.option("--assessor-id", required=True, help="评估员（或培训师）编号")
 @click.option("--out", required=True, type=FILE, help="写入的密钥文件（.p12）")
+@click.option(
+    "--role",
+    type=click.Choice(["assessor", "trainer"]),
+    default="assessor",
+    show_default=True,
+    help="assessor 评估员签名密钥；trainer 培训师密钥（RSA，用于密封测试样例的参考评分，"
+    "证书另存为 <文件名>-cert.pem）",
+)
 @click.option(
     "--days", default=ASSESSOR_DAYS, show_default=True, type=click.IntRange(min=1), help="有效天数"
 )
@@ -70,14 +78,18 @@ def issue_command(
     name: str,
     assessor_id: str,
     out: Path,
+    role: str,
     days: int,
     passphrase_file: Path | None,
     ca_passphrase_file: Path | None,
 ) -> None:
-    """为一名评估员签发签名密钥和证书（口令保护的 PKCS#12 文件）。"""
+    """为一名评估员签发签名密钥和证书（口令保护的 PKCS#12 文件）；--role trainer 签发培训师密钥。"""
     from assessor.core.signing.keys import issue_assessor, load_ca
 
     ca = load_ca(ca_dir, read_passphrase(ca_passphrase_file, "CA 私钥口令", new=False))
+    if role == "trainer":
+        _issue_trainer(ca, out, name, assessor_id, days, passphrase_file)
+        return
     passphrase = read_passphrase(passphrase_file, "评估员密钥口令", new=True)
     info = issue_assessor(
         ca, out, name=name, assessor_id=assessor_id, passphrase=passphrase, days=days
@@ -87,6 +99,25 @@ def issue_command(
     click.echo(f"有效期：{_date(info.not_before)} 至 {_date(info.not_after)}")
     click.echo(f"SHA-256 指纹：{info.fingerprint}")
     click.echo(f"密钥文件：{out}（请将文件和口令分开交给评估员）")
+
+
+def _issue_trainer(
+    ca, out: Path, name: str, trainer_id: str, days: int, passphrase_file: Path | None
+) -> None:
+    from assessor.core.signing.trainer_key import issue_trainer, trainer_certificate_path
+
+    passphrase = read_passphrase(passphrase_file, "培训师密钥口令", new=True)
+    info = issue_trainer(
+        ca, out, name=name, trainer_id=trainer_id, passphrase=passphrase, days=days
+    )
+    click.echo(f"已签发培训师密钥：{info.name}（编号 {info.assessor_id}）")
+    click.echo(f"有效期：{_date(info.not_before)} 至 {_date(info.not_after)}")
+    click.echo(f"SHA-256 指纹：{info.fingerprint}")
+    click.echo(f"密钥文件：{out}（只交给培训师本人，口令另行告知）")
+    click.echo(
+        f"培训师证书：{trainer_certificate_path(out)}（可公开；"
+        "assessor train seal 样例.json --to 此证书 密封测试样例）"
+    )
 
 
 @command.command("revoke")

@@ -6,11 +6,27 @@ from pathlib import Path
 
 import click
 
+from assessor.cli.common import data_dir_option, read_passphrase
 from assessor.core.problems import ProblemsError, UserError
 from assessor.core.rubric.registry import rubric_for
+from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.signing.trainer_key import (
+    TrainerKey,
+    load_trainer_key,
+    read_trainer_certificate,
+)
 from assessor.core.storage.atomic import atomic_write_bytes
-from assessor.core.training.sample import load_sample, sample_json
-from assessor.core.training.validate import CheckedSample, check_sample_file
+from assessor.core.storage.store import default_root
+from assessor.core.training.sample import sample_json
+from assessor.core.training.sealed import (
+    SealedSample,
+    load_any_sample,
+    seal_sample,
+    sealed_json,
+    unseal,
+)
+from assessor.core.training.validate import CheckedSample, check_sample
+from assessor.core.training.validate_sealed import check_sealed_sample
 from assessor.core.training.xlsx import sample_from_xlsx, sample_to_xlsx
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -33,17 +49,71 @@ def _rubric_option(function):
     )(function)
 
 
+def trainer_key_options(function):
+    """`--trainer-key FILE.p12` and `--trainer-passphrase-file`, for what only trainers open."""
+    function = click.option(
+        "--trainer-passphrase-file",
+        type=_FILE,
+        help="培训师密钥口令所在文件（第一行）；不给则提示输入",
+    )(function)
+    return click.option(
+        "--trainer-key",
+        "trainer_key_path",
+        type=_FILE,
+        help="培训师密钥（.p12，keys issue --role trainer 签发），打开密封的测试样例参考评分",
+    )(function)
+
+
+def open_trainer_key(path: Path | None, passphrase_file: Path | None) -> TrainerKey | None:
+    if path is None:
+        return None
+    return load_trainer_key(path, read_passphrase(passphrase_file, "培训师密钥口令", new=False))
+
+
 @command.command("check")
 @click.argument("file", type=_FILE)
 @_rubric_option
-def check(file: Path, rubric_path: Path | None) -> None:
-    """检查样例机构文件：指标齐全、参考评分合规、等级与总分同评分引擎一致、档案不照抄评分标准。"""
+@trainer_key_options
+def check(
+    file: Path,
+    rubric_path: Path | None,
+    trainer_key_path: Path | None,
+    trainer_passphrase_file: Path | None,
+) -> None:
+    """检查样例机构文件：指标齐全、参考评分合规、等级与总分同评分引擎一致、档案不照抄评分标准。
+    密封的测试样例只查结构与指标覆盖；给出培训师密钥则打开后全部检查。"""
+    extra = [rubric_path] if rubric_path else []
     try:
-        checked = check_sample_file(file, [rubric_path] if rubric_path else [])
+        sample = load_any_sample(file)
+        rubric = rubric_for(sample.rubric, extra)
+        if isinstance(sample, SealedSample):
+            key = open_trainer_key(trainer_key_path, trainer_passphrase_file)
+            if key is None:
+                check_sealed_sample(sample, rubric, str(file))
+                click.echo(f"样例 {file} 的公开部分检查通过（结构与指标覆盖）。")
+                click.echo(render_sealed(sample, rubric))
+                return
+            checked = check_sample(unseal(sample, key), rubric, str(file))
+        else:
+            checked = check_sample(sample, rubric, str(file))
     except ProblemsError as exc:
         raise UserError(f"样例 {file} 未通过检查，共 {len(exc.problems)} 个问题：\n{exc}") from exc
     click.echo(f"样例 {file} 检查通过。")
     click.echo(render_checked(checked))
+
+
+def render_sealed(sample: SealedSample, rubric: LoadedRubric) -> str:
+    names = "、".join(r.name for r in sample.seal.recipients)
+    return "\n".join(
+        [
+            f"编号：{sample.id}",
+            f"名称：{sample.title}",
+            f"用途：{_MODE_LABELS[sample.mode]}；难度：{_DIFFICULTY_LABELS[sample.difficulty]}",
+            f"评估标准：{rubric.rubric.code} {rubric.rubric.version}（{rubric.sha256[:16]}…）",
+            f"档案：{len(sample.dossier)} 项指标",
+            f"参考评分：已密封给培训师 {names}；用 --trainer-key 打开后检查参考评分",
+        ]
+    )
 
 
 def render_checked(checked: CheckedSample) -> str:
@@ -74,7 +144,11 @@ def to_xlsx(sample_path: Path, out: Path, force: bool, rubric_path: Path | None)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"输出文件 {out} 应以 .xlsx 结尾")
     _refuse_existing(out, force)
-    sample = load_sample(sample_path)
+    sample = load_any_sample(sample_path)
+    if isinstance(sample, SealedSample):
+        raise UserError(
+            f"{sample_path} 是密封的测试样例，不能转换为表格；请用培训师保管的明文原件转换"
+        )
     try:
         rubric = rubric_for(sample.rubric, [rubric_path] if rubric_path else [])
     except UserError:
@@ -89,11 +163,21 @@ def to_xlsx(sample_path: Path, out: Path, force: bool, rubric_path: Path | None)
 @click.argument("table", metavar="TABLE.xlsx", type=_FILE)
 @click.option("-o", "--out", required=True, type=_FILE, help="要写出的样例机构文件（.json）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
+@click.option(
+    "--seal-to",
+    "seal_to",
+    type=_FILE,
+    multiple=True,
+    help="把测试样例的参考评分密封给这个培训师证书（可多次给出）；明文不写到磁盘",
+)
 @_rubric_option
-def from_xlsx(table: Path, out: Path, force: bool, rubric_path: Path | None) -> None:
+def from_xlsx(
+    table: Path, out: Path, force: bool, seal_to: tuple[Path, ...], rubric_path: Path | None
+) -> None:
     """把填写好的 Excel 表格转换为样例机构文件（JSON），并做与 train check 相同的检查；
     有问题时不写出任何文件。"""
     _refuse_existing(out, force)
+    certificates = [read_trainer_certificate(path) for path in seal_to]
     try:
         workbook = sample_from_xlsx(table)
         rubric = rubric_for(workbook.sample.rubric, [rubric_path] if rubric_path else [])
@@ -102,12 +186,84 @@ def from_xlsx(table: Path, out: Path, force: bool, rubric_path: Path | None) -> 
         raise UserError(
             f"表格 {table} 有 {len(exc.problems)} 个问题，未写入 {out}：\n{exc}"
         ) from exc
+    if certificates:
+        data = sealed_json(seal_sample(checked.sample, certificates))
+    else:
+        data = sample_json(checked.sample)
+    _write(out, data)
+    click.echo(f"已写入 {out}" + ("（参考评分已密封）" if certificates else ""))
+    click.echo(render_checked(checked))
+
+
+@command.command("seal")
+@click.argument("sample_path", metavar="SAMPLE", type=_FILE)
+@click.option(
+    "--to",
+    "to",
+    type=_FILE,
+    multiple=True,
+    required=True,
+    help="培训师证书（PEM 或 DER，keys issue --role trainer 写出的 -cert.pem）；可多次给出",
+)
+@click.option("-o", "--out", required=True, type=_FILE, help="要写出的密封样例文件（.json）")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
+@_rubric_option
+def seal(
+    sample_path: Path, to: tuple[Path, ...], out: Path, force: bool, rubric_path: Path | None
+) -> None:
+    """把测试样例的参考评分与理由加密给培训师（CMS EnvelopedData）：学员只看到机构信息与档案。
+    密封前做与 train check 相同的全部检查。"""
+    _refuse_existing(out, force)
+    certificates = [read_trainer_certificate(path) for path in to]
+    sample = load_any_sample(sample_path)
+    if isinstance(sample, SealedSample):
+        raise UserError(f"{sample_path} 已经是密封的测试样例")
     try:
-        atomic_write_bytes(out, sample_json(checked.sample))
+        rubric = rubric_for(sample.rubric, [rubric_path] if rubric_path else [])
+        check_sample(sample, rubric, str(sample_path))
+    except ProblemsError as exc:
+        raise UserError(
+            f"样例 {sample_path} 未通过检查，共 {len(exc.problems)} 个问题，未密封：\n{exc}"
+        ) from exc
+    sealed = seal_sample(sample, certificates)
+    _write(out, sealed_json(sealed))
+    click.echo(f"已写入密封的测试样例 {out}")
+    click.echo(render_sealed(sealed, rubric))
+    click.echo(f"明文原件 {sample_path} 只由培训师保管，不要发给学员。")
+
+
+@command.command("retake")
+@click.option("--trainee", "trainee_id", required=True, help="学员编号")
+@click.option("--sample", "sample_id", required=True, help="测试样例编号")
+@click.option("--reason", required=True, help="批准重考的原因（记入成绩文件与日志）")
+@trainer_key_options
+@data_dir_option
+def retake(
+    trainee_id: str,
+    sample_id: str,
+    reason: str,
+    trainer_key_path: Path | None,
+    trainer_passphrase_file: Path | None,
+    data_dir: Path | None,
+) -> None:
+    """培训师批准学员重考一个测试样例（需要培训师密钥；批准记入成绩文件与日志）。"""
+    from assessor.core.training.attempts import grant_retake
+
+    key = open_trainer_key(trainer_key_path, trainer_passphrase_file)
+    if key is None:
+        raise UserError("批准重考需要培训师密钥：请用 --trainer-key 指定")
+    grant = grant_retake(data_dir or default_root(), key, trainee_id, sample_id, reason)
+    click.echo(
+        f"培训师 {grant.trainer} 已批准学员 {grant.trainee_id} 重考测试样例 {grant.sample_id}"
+        f"（原因：{grant.reason}）；下一次提交将计入成绩。"
+    )
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
+        atomic_write_bytes(out, data)
     except OSError as exc:
         raise UserError(f"无法写入 {out}：{exc.strerror or exc}") from exc
-    click.echo(f"已写入 {out}")
-    click.echo(render_checked(checked))
 
 
 def _refuse_existing(out: Path, force: bool) -> None:

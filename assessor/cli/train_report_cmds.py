@@ -10,18 +10,27 @@ import click
 
 from assessor.cli.common import FILE, data_dir_option
 from assessor.cli.train_cmds import command as train
+from assessor.cli.train_cmds import open_trainer_key, trainer_key_options
 from assessor.core.assessment.model import CENTRE_KIND_LABELS, Assessment
 from assessor.core.clock import now_utc
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.storage.atomic import atomic_write_bytes
 from assessor.core.storage.store import default_root
+from assessor.core.training.attempts import record_test_result
 from assessor.core.training.catalogue import all_samples, find_sample
 from assessor.core.training.certification import standing_text
 from assessor.core.training.comparison import Comparison
 from assessor.core.training.figures import comparison_figures, disagreements
 from assessor.core.training.numbers import percent_text
-from assessor.core.training.results import ResultStore, Trainee
+from assessor.core.training.results import ResultStore, Trainee, TraineeResult
 from assessor.core.training.rule import load_rule
+from assessor.core.training.sealed import SealedSample, unseal
+from assessor.core.training.trainee_view import (
+    TEST_VIEW_NOTE,
+    TraineeView,
+    trainee_figures,
+    trainee_view,
+)
 from assessor.core.training.trainer import trainee_summaries
 
 MODE_LABELS = {"practice": "练习", "test": "测试"}
@@ -51,7 +60,13 @@ def list_samples(data_dir: Path | None) -> None:
 )
 @click.option("--rubric", "rubric_path", type=FILE, help="评估标准文件（默认按样例记录的哈希查找）")
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON")
-@click.option("--pdf", "pdf_path", type=FILE, help="另存练习报告 PDF（标注“培训”）")
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=FILE,
+    help="另存练习报告 PDF（标注“培训”；测试样例只含学员可见的结果）",
+)
+@trainer_key_options
 @data_dir_option
 def report(
     sample_name: str,
@@ -59,21 +74,100 @@ def report(
     rubric_path: Path | None,
     as_json: bool,
     pdf_path: Path | None,
+    trainer_key_path: Path | None,
+    trainer_passphrase_file: Path | None,
     data_dir: Path | None,
 ) -> None:
-    """把学员的评分与样例的参考评分比较，给出与练习界面相同的一致性结果。"""
+    """把学员的评分与样例的参考评分比较。练习样例给出全部结果；测试样例只有培训师用培训师密钥
+    才能评判（成绩按学员与样例只记第一次），学员只看到是否通过与一致性。"""
     from assessor.core.document.model import read_assessment
     from assessor.core.rubric.registry import rubric_for
     from assessor.core.training.comparison import compare
 
     root = data_dir or default_root()
     sample = find_sample(sample_name, root)
-    rubric = rubric_for(sample.rubric, [rubric_path] if rubric_path else [])
     scoring = read_assessment(scores_file)
-    comparison = compare(rubric, sample, scoring, load_rule(root))
-    click.echo(render_json(comparison) if as_json else render_text(comparison))
+    rule = load_rule(root)
+    key = open_trainer_key(trainer_key_path, trainer_passphrase_file)
+    if isinstance(sample, SealedSample) and key is None:
+        # Nothing here depends on the scoring's levels: the reference cannot be probed.
+        trainee = _trainee_of(scoring)
+        result = _recorded(root, trainee, sample.id)
+        view = trainee_view(result, rule)
+        _emit_trainee_view(view, sample.title, as_json)
+        if pdf_path is not None:
+            _write_trainee_pdf(view, sample.title, trainee, result, pdf_path)
+        return
+    plain = unseal(sample, key) if isinstance(sample, SealedSample) else sample
+    rubric = rubric_for(plain.rubric, [rubric_path] if rubric_path else [])
+    comparison = compare(rubric, plain, scoring, rule)
+    if plain.mode == "practice":
+        click.echo(render_json(comparison) if as_json else render_text(comparison))
+        if pdf_path is not None:
+            write_pdf(comparison, scoring, pdf_path)
+        return
+    trainee = _trainee_of(scoring)
+    result = record_test_result(root, trainee, comparison, at=scoring.updated_at)
+    view = trainee_view(result, rule)
+    if key is not None:
+        click.echo(render_json(comparison) if as_json else render_text(comparison))
+        click.echo(f"已记录学员 {trainee.name}（{trainee.trainee_id}）的测试成绩。", err=True)
+    else:
+        _emit_trainee_view(view, comparison.sample_title, as_json)
     if pdf_path is not None:
-        write_pdf(comparison, scoring, pdf_path)
+        _write_trainee_pdf(view, comparison.sample_title, trainee, result, pdf_path)
+
+
+def _trainee_of(scoring: Assessment) -> Trainee:
+    """The trainee who scored the file: its first assessor."""
+    who = scoring.visit.assessors[0] if scoring.visit.assessors else None
+    if who is None:
+        raise UserError("评估文件中没有评估员（学员）姓名和编号，无法按学员记录测试成绩")
+    return Trainee(name=who.name, trainee_id=who.assessor_id)
+
+
+def _recorded(root: Path, trainee: Trainee, sample_id: str) -> TraineeResult:
+    own = [
+        r
+        for r in ResultStore(root, read_only=True).all()
+        if r.trainee.trainee_id == trainee.trainee_id and r.sample_id == sample_id
+    ]
+    if not own:
+        raise UserError(
+            f"样例 {sample_id} 是密封的测试样例：参考评分只有培训师能打开。请把评分文件交给培训师，"
+            "由培训师运行 assessor train report … --trainer-key 培训师密钥.p12 评判；"
+            "评判后再运行本命令，可看到你是否通过与一致性结果。"
+        )
+    return own[-1]  # the first attempt, or the retake a trainer granted and judged
+
+
+def _emit_trainee_view(view: TraineeView, title: str, as_json: bool) -> None:
+    figures = trainee_figures(view)
+    if as_json:
+        data = {
+            "sample": view.sample_id,
+            "mode": "test",
+            "passed": view.passed,
+            "figures": [vars(f) for f in figures],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"样例：{title}（{view.sample_id}，测试）")
+    for f in figures:
+        click.echo(f"{f.label}：{f.value}")
+    click.echo(TEST_VIEW_NOTE)
+
+
+def _write_trainee_pdf(
+    view: TraineeView, title: str, trainee: Trainee, result: TraineeResult, path: Path
+) -> None:
+    from assessor.core.training.report import render_test_report
+
+    try:
+        atomic_write_bytes(path, render_test_report(view, title, trainee, result.submitted_at))
+    except OSError as exc:
+        raise UserError(f"无法写入 {path}：{os_error_text(exc)}") from exc
+    click.echo(f"已写入测试结果 {path}", err=True)
 
 
 def write_pdf(c: Comparison, scoring: Assessment, path: Path) -> None:

@@ -12,12 +12,14 @@ from assessor.core.register.stats_model import Statistics
 from assessor.core.rubric.model import Rubric
 from assessor.core.training.rule import RULE_FORMAT, ReliabilityRule
 from assessor.core.training.sample import SAMPLE_FORMAT, SampleCentre
+from assessor.core.training.sealed import SEALED_FORMAT, SealedSample
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "assessment": AssessmentDocument,
     "evidence": EvidenceManifest,
     "rubric": Rubric,
     "sample": SampleCentre,
+    "sealed-sample": SealedSample,
     "statistics": Statistics,
     "training-rule": ReliabilityRule,
 }
@@ -27,6 +29,7 @@ _IDS = {
     "evidence": "assessor.evidence/1",
     "rubric": "assessor.rubric/2",
     "sample": SAMPLE_FORMAT,
+    "sealed-sample": SEALED_FORMAT,
     "statistics": "assessor.statistics/1",
     "training-rule": RULE_FORMAT,
 }

@@ -9,6 +9,11 @@ rubric reference and the dossier) and `ID.txt`, one dossier entry per line:
 Lines that are blank or start with `#` are skipped. The rubric reference is taken from the
 rubric the samples are built against, so re-pinning every sample to a new rubric version is one
 run of this module (`python -m assessor.devtools.sample_authoring [--rubric FILE]`).
+
+Practice samples are written in `sample_sources/` and assembled into `assets/samples/`. Test
+samples' references must never ship in the open: their sources live in a source checkout's
+`tests/data/samples-plain/sources/`, are assembled into `tests/data/samples-plain/`, and
+`python -m assessor.devtools.seal_samples` seals them into `assets/samples/`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from assessor.core.storage.atomic import atomic_write_bytes
 from assessor.core.training.sample import SampleCentre, sample_json
 
 SOURCES = Path(__file__).resolve().parent / "sample_sources"
+TEST_SOURCES = Path(__file__).resolve().parents[2] / "tests" / "data" / "samples-plain" / "sources"
 _FIELDS = 4
 
 
@@ -76,6 +82,7 @@ def source_ids(sources: Path = SOURCES) -> list[str]:
 
 
 def build_all(rubric: LoadedRubric, out: Path, sources: Path = SOURCES) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
     written = []
     for sample_id in source_ids(sources):
         path = out / f"{sample_id}.json"
@@ -95,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         out.mkdir(parents=True, exist_ok=True)
         for path in build_all(rubric, out):
             print(path)
+        if TEST_SOURCES.is_dir():
+            for path in build_all(rubric, TEST_SOURCES.parent, TEST_SOURCES):
+                print(path)
+            print("now seal the test samples: python -m assessor.devtools.seal_samples")
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -10,10 +10,11 @@ from openpyxl import load_workbook
 
 from assessor.cli.main import run_cli
 from assessor.core.training.reference import reference_assessment
-from assessor.core.training.sample import bundled_sample_paths, load_sample
+from assessor.core.training.sample import load_sample
+from tests.training_samples import plain_sample_paths
 
 Capsys = pytest.CaptureFixture[str]
-SAMPLES = bundled_sample_paths()
+SAMPLES = plain_sample_paths()
 
 
 def run(capsys: Capsys, *args: str | Path) -> tuple[int, str, str]:

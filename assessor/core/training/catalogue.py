@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assessor.core.problems import ProblemsError, UserError
-from assessor.core.training.sample import SampleCentre, bundled_sample_paths, load_sample
+from assessor.core.training.sample import bundled_sample_paths
+from assessor.core.training.sealed import AnySample, load_any_sample
 
 
 def sample_files(data_root: Path | None) -> list[Path]:
@@ -18,7 +19,7 @@ def sample_files(data_root: Path | None) -> list[Path]:
 
 @dataclass
 class Catalogue:
-    samples: list[SampleCentre] = field(default_factory=list)
+    samples: list[AnySample] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)  # why a file is skipped, in Chinese
 
 
@@ -27,7 +28,7 @@ def all_samples(data_root: Path | None) -> Catalogue:
     catalogue = Catalogue()
     for path in sample_files(data_root):
         try:
-            catalogue.samples.append(load_sample(path))
+            catalogue.samples.append(load_any_sample(path))
         except ProblemsError as exc:
             catalogue.broken.append(
                 f"{path}：{exc.problems[0].message}（共 {len(exc.problems)} 个问题）"
@@ -35,11 +36,11 @@ def all_samples(data_root: Path | None) -> Catalogue:
     return catalogue
 
 
-def find_sample(name: str, data_root: Path | None) -> SampleCentre:
+def find_sample(name: str, data_root: Path | None) -> AnySample:
     """The sample with id `name`, or the sample file at path `name`."""
     path = Path(name)
     if path.suffix == ".json" and path.is_file():
-        return load_sample(path)
+        return load_any_sample(path)
     for sample in all_samples(data_root).samples:
         if sample.id == name:
             return sample

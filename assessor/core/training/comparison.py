@@ -81,6 +81,10 @@ class IndicatorComparison:
         return self.reference.na != self.trainee.na
 
     @property
+    def pair(self) -> tuple[Rank, Rank]:
+        return (self.reference_rank, self.trainee_rank)
+
+    @property
     def difference(self) -> Decimal:
         """Trainee's points minus the reference's; N/A counts as 0 (a mismatch is also flagged)."""
         return points(self.trainee.score or 0) - points(self.reference.score or 0)
@@ -127,6 +131,10 @@ class Comparison:
     @property
     def within_one(self) -> Fraction | None:
         return within_one_agreement(self._pairs())
+
+    @property
+    def within_one_count(self) -> int:
+        return sum(1 for c in self.indicators if within_one_agreement([c.pair]) == 1)
 
     @property
     def kappa(self) -> Fraction | None:
@@ -194,7 +202,7 @@ class Comparison:
         )
 
     def _pairs(self) -> list[tuple[Rank, Rank]]:
-        return [(c.reference_rank, c.trainee_rank) for c in self.indicators]
+        return [c.pair for c in self.indicators]
 
 
 def reference_scores(sample: SampleCentre) -> dict[str, IndicatorScore]:

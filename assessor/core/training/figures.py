@@ -1,8 +1,8 @@
 """The figures of a comparison as the rows people read: one list for the comparison screen,
 `assessor train report` and the practice PDF, so the three always say the same.
 
-Test samples keep their reference hidden: their rows give agreement figures and differences,
-never a reference level, score, grade, total or rationale.
+These are the trainer's figures: for a test sample only a trainer, holding the trainer key,
+sees them; the trainee sees `trainee_view.py`'s rows.
 """
 
 from __future__ import annotations
@@ -63,11 +63,12 @@ def bias_text(value: Decimal) -> str:
 
 
 def comparison_figures(c: Comparison) -> list[Figure]:
-    practice = c.mode == "practice"
     exact, within, kappa, ac1 = c.exact, c.within_one, c.kappa, c.basic_ac1
     rows = [
         Figure(
-            "sample", "样例", f"{c.sample_title}（{c.sample_id}，{'练习' if practice else '测试'}）"
+            "sample",
+            "样例",
+            f"{c.sample_title}（{c.sample_id}，{'练习' if c.mode == 'practice' else '测试'}）",
         ),
         Figure(
             "exact",
@@ -90,32 +91,19 @@ def comparison_figures(c: Comparison) -> list[Figure]:
         Figure(
             "basic_disagreements",
             f"基础指标判断不一致（{BASIC_MEANING}）",
-            _basic_text(c, practice),
+            _basic_text(c),
         ),
     ]
-    own = c.trainee_result
-    if practice:
-        ref = c.reference_result
-        rows.append(Figure("grade", "等级", f"你的评分 {own.grade}，参考 {ref.grade}"))
-        rows.append(
-            Figure(
-                "total",
-                "总分",
-                f"你的评分 {points_text(points(own.total))}，参考 {points_text(points(ref.total))}"
-                f"（{signed_points_text(c.total_difference)}）",
-            )
+    own, ref = c.trainee_result, c.reference_result
+    rows.append(Figure("grade", "等级", f"你的评分 {own.grade}，参考 {ref.grade}"))
+    rows.append(
+        Figure(
+            "total",
+            "总分",
+            f"你的评分 {points_text(points(own.total))}，参考 {points_text(points(ref.total))}"
+            f"（{signed_points_text(c.total_difference)}）",
         )
-    else:
-        rows.append(
-            Figure(
-                "grade",
-                "等级",
-                f"你的评分 {own.grade}，{'与参考相同' if c.same_grade else '与参考不同'}",
-            )
-        )
-        rows.append(
-            Figure("total", "总分与参考之差", signed_points_text(c.total_difference) + " 分")
-        )
+    )
     rows.extend(
         Figure(f"bias.{b.id}", f"偏差：{b.id} {b.name}", bias_text(b.bias)) for b in c.biases
     )
@@ -124,9 +112,7 @@ def comparison_figures(c: Comparison) -> list[Figure]:
 
 
 def disagreements(c: Comparison, limit: int = 10) -> list[Disagreement]:
-    """The largest disagreements with the reference rationale; none for a test sample."""
-    if c.mode != "practice":
-        return []
+    """The largest disagreements with the reference rationale."""
     return [_disagreement(item) for item in c.largest_disagreements(limit)]
 
 
@@ -140,13 +126,10 @@ def _disagreement(item: IndicatorComparison) -> Disagreement:
     )
 
 
-def _basic_text(c: Comparison, practice: bool) -> str:
+def _basic_text(c: Comparison) -> str:
     wrong = c.basic_disagreements
     if not wrong:
         return f"无（{len(c.basics)} 项全部一致）"
-    if not practice:
-        # Naming the indicator would give away the reference's met/unmet.
-        return f"{len(wrong)} 项（共 {len(c.basics)} 项）"
     return "；".join(
         f"{w.indicator.id} {w.indicator.short}：你的评分 "
         f"{_BASIC[basic_status(w.indicator, w.trainee)]}，参考 "

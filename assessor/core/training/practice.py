@@ -19,10 +19,21 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.session import EditingSession
 from assessor.core.storage.atomic import StorageError
 from assessor.core.storage.store import Store
+from assessor.core.training.attempts import (
+    check_attempt_allowed,
+    record_test_result,
+    submit_sealed,
+)
 from assessor.core.training.comparison import Comparison, compare
-from assessor.core.training.results import ResultStore, Trainee, TraineeResult, result_of
+from assessor.core.training.results import (
+    ResultStore,
+    SealedSubmission,
+    Trainee,
+    TraineeResult,
+    result_of,
+)
 from assessor.core.training.rule import ReliabilityRule
-from assessor.core.training.sample import SampleCentre
+from assessor.core.training.sealed import AnySample, SealedSample
 
 
 def training_folder(root: Path) -> Path:
@@ -31,18 +42,21 @@ def training_folder(root: Path) -> Path:
 
 @dataclass
 class Practice:
-    sample: SampleCentre
+    sample: AnySample
     trainee: Trainee
     session: EditingSession
-    submitted: TraineeResult | None = None
+    submitted: TraineeResult | SealedSubmission | None = None
 
 
 def start_practice(
-    root: Path, rubric: LoadedRubric, sample: SampleCentre, trainee: Trainee
+    root: Path, rubric: LoadedRubric, sample: AnySample, trainee: Trainee
 ) -> Practice:
     """A stored draft with the sample's profile and visit date, the trainee as assessor."""
     if sample.rubric.sha256 != rubric.sha256:
         raise UserError(f"样例 {sample.id} 所用的评估标准与当前评估标准不是同一版本")
+    if sample.mode == "test":
+        # Refused before any scoring, not after a day's work.
+        check_attempt_allowed(ResultStore(root), trainee, sample.id)
     session = EditingSession.create(
         Store(training_folder(root)),
         rubric,
@@ -56,17 +70,41 @@ def start_practice(
     return Practice(sample, trainee, session)
 
 
-def submit(practice: Practice, root: Path, rule: ReliabilityRule) -> Comparison:
-    """Compare the complete scoring with the reference and keep the trainee's result once."""
+@dataclass(frozen=True)
+class Submitted:
+    """What one submission produced. A practice sample gives its comparison (the trainee sees
+    it all); a test sample gives only the recorded result, or, sealed, the submission that
+    waits for a trainer."""
+
+    result: TraineeResult | None = None
+    comparison: Comparison | None = None
+    waiting: SealedSubmission | None = None
+
+
+def submit(practice: Practice, root: Path, rule: ReliabilityRule) -> Submitted:
+    """Keep the trainee's complete scoring once: compared at once where the reference is open,
+    waiting for the trainer where it is sealed. A second attempt on a test sample is refused."""
     if practice.submitted is not None:
         raise UserError("本次练习已经提交过")
-    comparison = compare(
-        practice.session.rubric, practice.sample, practice.session.assessment, rule
-    )
-    result = result_of(practice.trainee, comparison, draft=practice.session.key)
+    sample, session = practice.sample, practice.session
+    unscored = session.unscored()
+    if unscored:
+        raise UserError(f"尚有 {len(unscored)} 项指标未评分，评完后才能提交")
+    if isinstance(sample, SealedSample):
+        waiting = submit_sealed(
+            root, practice.trainee, sample, session.assessment.scores, draft=session.key
+        )
+        practice.submitted = waiting
+        return Submitted(waiting=waiting)
+    comparison = compare(session.rubric, sample, session.assessment, rule)
+    if sample.mode == "test":
+        result = record_test_result(root, practice.trainee, comparison, draft=session.key)
+        practice.submitted = result
+        return Submitted(result=result)
+    result = result_of(practice.trainee, comparison, draft=session.key)
     ResultStore(root).add(result)
     practice.submitted = result
-    return comparison
+    return Submitted(result=result, comparison=comparison)
 
 
 @dataclass(frozen=True)
@@ -74,14 +112,14 @@ class Unfinished:
     """A practice draft left before it was submitted."""
 
     key: str
-    sample: SampleCentre
+    sample: AnySample
     trainee: Trainee
     scored: int
     updated_at: datetime | None
 
 
 def unfinished_practices(
-    root: Path, rubric: LoadedRubric, samples: list[SampleCentre]
+    root: Path, rubric: LoadedRubric, samples: list[AnySample]
 ) -> list[Unfinished]:
     """Drafts of the given samples scored against `rubric`, the most recently changed first.
 
@@ -90,7 +128,8 @@ def unfinished_practices(
     left out rather than offered and then refused.
     """
     store = Store(training_folder(root))
-    submitted = {r.draft for r in ResultStore(root).all()}
+    results = ResultStore(root)
+    submitted = {r.draft for r in results.all()} | {s.draft for s in results.submissions()}
     by_uscc = {s.centre.uscc: s for s in samples}
     found: list[Unfinished] = []
     for summary in store.list():

@@ -21,8 +21,7 @@ from assessor.core.report.text import markup
 from assessor.core.training.comparison import Comparison
 from assessor.core.training.figures import comparison_figures, disagreements
 from assessor.core.training.results import Trainee
-
-TEST_NOTE = "本样例为测试样例：只给出一致性结果，不显示参考评分与理由。"
+from assessor.core.training.trainee_view import TEST_VIEW_NOTE, TraineeView, trainee_figures
 
 
 def _figure_table(c: Comparison) -> list:
@@ -38,8 +37,6 @@ def _figure_table(c: Comparison) -> list:
 def _disagreement_table(c: Comparison) -> list:
     s = styles()
     worst = disagreements(c)
-    if c.mode != "practice":
-        return [Para(TEST_NOTE, s.notice)]
     if not worst:
         return [Para("所有指标均与参考评分一致。", s.body)]
     rows = [[Para(t, s.head) for t in ("条款", "指标", "你的评分", "参考评分", "参考理由")]]
@@ -89,4 +86,41 @@ def render_practice_report(c: Comparison, trainee: Trainee, submitted_at: dateti
         title=f"培训练习报告 — {c.sample_title}",
         author=trainee.name,
         subject=f"样例 {c.sample_id}",
+    )
+
+
+def render_test_report(
+    view: TraineeView, title: str, trainee: Trainee, submitted_at: datetime
+) -> bytes:
+    """A test sample's result for the trainee's file: the trainee view and nothing more."""
+    register_fonts()
+    s = styles()
+    decor = PageDecor(
+        header=f"培训测试结果 · {title}",
+        footer_left=f"学员 {trainee.name}（{trainee.trainee_id}）· 样例 {view.sample_id}",
+        notices=(),
+        training=True,
+    )
+    rows = [[Para("项目", s.head), Para("结果", s.head)]]
+    rows += [
+        [Para(markup(f.label), s.cell), Para(markup(f.value), s.cell)]
+        for f in trainee_figures(view)
+    ]
+    story = [
+        Spacer(1, 8),
+        Para("培训测试结果", s.title),
+        Para(markup(f"{title}（{view.sample_id}）"), s.subtitle),
+        Para(
+            markup(
+                f"学员：{trainee.name}（{trainee.trainee_id}）　提交时间：{beijing_text(submitted_at)}"
+            ),
+            s.subtitle,
+        ),
+        Spacer(1, 10),
+        *heading("一致性结果", s.h1),
+        grid_table(rows, [FRAME_WIDTH * 0.34, FRAME_WIDTH * 0.66]),
+        Para(TEST_VIEW_NOTE, s.notice),
+    ]
+    return build_pdf(
+        story, decor, title=f"培训测试结果 — {title}", author=trainee.name, subject=view.sample_id
     )

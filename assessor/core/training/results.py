@@ -12,7 +12,7 @@ import threading
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from tinydb import TinyDB
@@ -26,6 +26,9 @@ from assessor.core.training.comparison import Comparison
 
 RESULTS_FILE = "results.json"
 _TABLE = "results"
+_SUBMISSIONS = "submissions"
+_RETAKES = "retakes"
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class Trainee(BaseModel):
@@ -73,10 +76,47 @@ class TraineeResult(BaseModel):
     draft: str | None = Field(
         default=None, description="提交自培训文件夹中的哪份练习草稿（记录键）；命令行比对时为空"
     )
+    within_one: int | None = Field(
+        default=None, ge=0, description="与参考相差不超过一档的指标数（较早的记录没有）"
+    )
+    submission: str | None = Field(
+        default=None, description="由培训师评判的哪次测试提交（SealedSubmission.id）"
+    )
 
     @property
     def exact(self) -> Fraction:
         return Fraction(self.agreed, self.compared)
+
+    @property
+    def within_one_share(self) -> Fraction | None:
+        return None if self.within_one is None else Fraction(self.within_one, self.compared)
+
+
+class SealedSubmission(BaseModel):
+    """A trainee's scoring of a sealed test sample, kept until a trainer judges it: the app on
+    the trainee's laptop cannot open the reference."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(default_factory=new_id)
+    trainee: Trainee
+    sample_id: str
+    submitted_at: AwareDatetime = Field(default_factory=now_utc)
+    scores: list[IndicatorScore]
+    draft: str | None = None
+
+
+class RetakeGrant(BaseModel):
+    """A trainer's permission for one more test attempt of a trainee on a sample."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    trainee_id: str
+    sample_id: str
+    granted_at: AwareDatetime = Field(default_factory=now_utc)
+    trainer: str = Field(description="批准重考的培训师（培训师证书中的姓名）")
+    trainer_fingerprint: str
+    reason: str = Field(min_length=1, max_length=200)
 
 
 def result_of(
@@ -97,6 +137,7 @@ def result_of(
         ),
         passed=comparison.passed,
         draft=draft,
+        within_one=comparison.within_one_count,
         # Levels only: notes and evidence belong to the practice draft, not to the class record.
         scores=[
             IndicatorScore(indicator=c.indicator.id, score=c.trainee.score, na=c.trainee.na)
@@ -121,24 +162,42 @@ class ResultStore:
         self._folder_lock: FolderLock | None = None
 
     def add(self, result: TraineeResult) -> None:
+        self._insert(_TABLE, result)
+
+    def add_submission(self, submission: SealedSubmission) -> None:
+        self._insert(_SUBMISSIONS, submission)
+
+    def add_retake(self, grant: RetakeGrant) -> None:
+        self._insert(_RETAKES, grant)
+
+    def all(self) -> list[TraineeResult]:
+        return sorted(self._rows(_TABLE, TraineeResult), key=lambda r: r.submitted_at)
+
+    def submissions(self) -> list[SealedSubmission]:
+        return sorted(self._rows(_SUBMISSIONS, SealedSubmission), key=lambda r: r.submitted_at)
+
+    def retakes(self) -> list[RetakeGrant]:
+        return sorted(self._rows(_RETAKES, RetakeGrant), key=lambda r: r.granted_at)
+
+    def _insert(self, table: str, record: BaseModel) -> None:
         if self.read_only:
             raise StorageError("只读打开的培训成绩不能写入")
         with self._lock, self._open() as db:
-            db.table(_TABLE).insert(result.model_dump(mode="json"))
+            db.table(table).insert(record.model_dump(mode="json"))
 
-    def all(self) -> list[TraineeResult]:
+    def _rows(self, table: str, model: type[_M]) -> list[_M]:
         if not self.path.exists() and not self.path.with_name(RESULTS_FILE + ".bak").exists():
             return []
         with self._lock, self._open() as db:
-            rows = db.table(_TABLE).all()
-        results = []
+            rows = db.table(table).all()
+        records = []
         for n, row in enumerate(rows):
             try:
-                results.append(TraineeResult.model_validate(row))
+                records.append(model.model_validate(row))
             except ValidationError as exc:
                 problems = problems_from_validation(str(self.path), exc)
                 raise StorageError(f"培训成绩文件第 {n + 1} 条记录无法读取：{problems[0]}") from exc
-        return sorted(results, key=lambda r: r.submitted_at)
+        return records
 
     def _open(self) -> TinyDB:
         if not self.read_only and self._folder_lock is None:

@@ -13,17 +13,18 @@ import pytest
 from assessor.core.paths import samples_dir
 from assessor.core.problems import ProblemsError
 from assessor.core.rubric.registry import default_rubric
-from assessor.core.training.sample import bundled_sample_paths, load_sample
+from assessor.core.training.sample import load_sample
 from assessor.core.training.validate import check_sample_file
+from tests.training_samples import plain_sample_paths
 
 BASE = samples_dir() / "gulou-public-a.json"
 
 
 def test_there_are_samples_to_check() -> None:
-    assert len(bundled_sample_paths()) >= 1
+    assert len(plain_sample_paths()) >= 1
 
 
-@pytest.mark.parametrize("path", bundled_sample_paths(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", plain_sample_paths(), ids=lambda p: p.stem)
 def test_each_shipped_sample_passes(path: Path) -> None:
     checked = check_sample_file(path)
     assert checked.rubric.sha256 == default_rubric().sha256

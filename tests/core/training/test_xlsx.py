@@ -9,14 +9,15 @@ from openpyxl import load_workbook
 
 from assessor.core.problems import ProblemsError
 from assessor.core.rubric.registry import default_rubric
-from assessor.core.training.sample import bundled_sample_paths, load_sample, sample_json
+from assessor.core.training.sample import load_sample, sample_json
 from assessor.core.training.xlsx import sample_from_xlsx, sample_to_xlsx
+from tests.training_samples import plain_sample_paths
 
 RUBRIC = default_rubric()
-FIRST = bundled_sample_paths()[0]
+FIRST = plain_sample_paths()[0]
 
 
-@pytest.mark.parametrize("path", bundled_sample_paths(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", plain_sample_paths(), ids=lambda p: p.stem)
 def test_the_round_trip_keeps_the_canonical_bytes(path: Path, tmp_path: Path) -> None:
     table = sample_to_xlsx(load_sample(path), tmp_path / "s.xlsx", RUBRIC)
     assert sample_json(sample_from_xlsx(table).sample) == path.read_bytes()

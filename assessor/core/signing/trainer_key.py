@@ -1,0 +1,194 @@
+"""Trainer keys: the RSA key a test sample's reference is sealed to.
+
+A trainer key is issued by the commission's CA like an assessor key, but it encrypts rather
+than signs: CMS EnvelopedData in `cryptography` takes RSA recipients only, so the key is RSA
+and its certificate allows key encipherment only. The certificate is public (a city seals its
+test samples to it); the PKCS#12 file and its passphrase stay with the trainer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import (
+    BestAvailableEncryption,
+    Encoding,
+    pkcs12,
+)
+from cryptography.x509.oid import NameOID
+
+from assessor.core.clock import now_utc
+from assessor.core.problems import UserError
+from assessor.core.safe_input import InputRejected, read_regular_file
+from assessor.core.signing import ASSESSOR_DAYS
+from assessor.core.signing.keys import (
+    CLOCK_SKEW,
+    MAX_CN_BYTES,
+    MAX_KEY_FILE_BYTES,
+    CertificateAuthority,
+    KeyInfo,
+    _check_assessor_id,
+    _check_name,
+    _check_passphrase,
+    _write_new,
+    key_info,
+)
+from assessor.core.signing.training import fingerprint
+
+TRAINER_UNIT = "培训师"
+"""The organisational unit that names a trainer certificate (lists and messages use it)."""
+TRAINER_KEY_BITS = 3072
+
+
+@dataclass(frozen=True)
+class TrainerKey:
+    """An opened trainer key: the certificate and the RSA private key that opens sealed files."""
+
+    certificate: x509.Certificate
+    key: rsa.RSAPrivateKey = field(repr=False)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.certificate)
+
+    @property
+    def name(self) -> str:
+        return key_info(self.certificate).name
+
+
+def _encipherment_usage() -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=False,
+        content_commitment=False,
+        key_encipherment=True,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def trainer_certificate_path(p12: Path) -> Path:
+    """Where `keys issue --role trainer` puts the public certificate: beside the key file."""
+    return p12.with_name(p12.stem + "-cert.pem")
+
+
+def issue_trainer(
+    ca: CertificateAuthority,
+    out: Path,
+    *,
+    name: str,
+    trainer_id: str,
+    passphrase: str,
+    days: int = ASSESSOR_DAYS,
+) -> KeyInfo:
+    """Write a trainer's RSA key and certificate to `out` (PKCS#12) and the certificate alone
+    to `trainer_certificate_path(out)`; neither file may exist yet."""
+    name = _check_name(name, "培训师姓名")
+    if len(name.encode("utf-8")) > MAX_CN_BYTES:
+        raise UserError("培训师姓名过长：证书中的姓名最多 21 个汉字或 64 个字母")
+    trainer_id = _check_assessor_id(trainer_id)
+    secret = _check_passphrase(passphrase)
+    if days < 1:
+        raise UserError("有效天数必须大于 0")
+    cert_out = trainer_certificate_path(out)
+    for existing in (out, cert_out):
+        if existing.exists():
+            raise UserError(f"文件已存在，不会覆盖：{existing}")
+    start = now_utc() - CLOCK_SKEW
+    end = min(start + timedelta(days=days), ca.certificate.not_valid_after_utc)
+    if end <= start:
+        raise UserError("CA 证书已过期")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=TRAINER_KEY_BITS)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ca.name),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, TRAINER_UNIT),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, trainer_id),
+        ]
+    )
+    ca_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_encipherment_usage(), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
+        )
+        .sign(ca.key, hashes.SHA256())
+    )
+    data = pkcs12.serialize_key_and_certificates(
+        name.encode("utf-8"), key, cert, [ca.certificate], BestAvailableEncryption(secret)
+    )
+    _write_new(out, data, mode=0o600)
+    try:
+        _write_new(cert_out, cert.public_bytes(Encoding.PEM))
+    except UserError:
+        out.unlink()  # a key without its public certificate could not be sealed to
+        raise
+    return key_info(cert)
+
+
+def _trainer_problem(cert: x509.Certificate) -> str | None:
+    """Why `cert` cannot receive sealed references, in Chinese; None when it can."""
+    if not isinstance(cert.public_key(), rsa.RSAPublicKey):
+        return "不是 RSA 密钥（密封只支持 RSA 收件人）"
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return "证书没有密钥用途"
+    if not usage.key_encipherment:
+        return "证书不允许密钥加密（不是培训师证书，请用 keys issue --role trainer 签发）"
+    return None
+
+
+def read_trainer_certificate(path: Path) -> x509.Certificate:
+    """A trainer certificate file (PEM or DER) to seal test samples to."""
+    try:
+        data = read_regular_file(path, MAX_KEY_FILE_BYTES)
+    except InputRejected as exc:
+        raise UserError(f"无法读取培训师证书 {path}：{exc.problems[0].message}") from None
+    try:
+        if b"-----BEGIN" in data:
+            cert = x509.load_pem_x509_certificate(data)
+        else:
+            cert = x509.load_der_x509_certificate(data)
+    except ValueError:
+        raise UserError(f"{path} 不是证书文件（应为 PEM 或 DER 格式）") from None
+    if problem := _trainer_problem(cert):
+        raise UserError(f"{path.name} 不能用来密封测试样例：{problem}")
+    return cert
+
+
+def load_trainer_key(path: Path, passphrase: str) -> TrainerKey:
+    """Open a trainer's PKCS#12 file; a wrong passphrase or a non-trainer key is a UserError."""
+    try:
+        data = read_regular_file(path, MAX_KEY_FILE_BYTES)
+    except InputRejected as exc:
+        raise UserError(f"无法读取培训师密钥 {path}：{exc.problems[0].message}") from None
+    try:
+        bundle = pkcs12.load_pkcs12(data, passphrase.encode("utf-8"))
+    except ValueError:
+        raise UserError(f"无法打开培训师密钥 {path.name}：口令错误或文件已损坏") from None
+    if bundle.key is None or bundle.cert is None:
+        raise UserError(f"密钥文件 {path.name} 中没有私钥或证书")
+    cert = bundle.cert.certificate
+    if (problem := _trainer_problem(cert)) or not isinstance(bundle.key, rsa.RSAPrivateKey):
+        raise UserError(f"{path.name} 不是培训师密钥：{problem or '不是 RSA 密钥'}")
+    return TrainerKey(cert, bundle.key)
