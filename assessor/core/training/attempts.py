@@ -135,7 +135,10 @@ def judge_submission(
     return result, comparison
 
 
-def submission_assessment(sample: SampleCentre, submission: SealedSubmission) -> Assessment:
+def submission_assessment(
+    sample: SampleCentre, submission: SealedSubmission | TraineeResult
+) -> Assessment:
+    """A kept scoring (levels only) as an assessment the comparison takes."""
     return Assessment(training=True, rubric=sample.rubric, scores=list(submission.scores))
 
 

@@ -1,5 +1,10 @@
-"""The comparison screen after submitting: the same figures `assessor train report` prints,
-and for practice samples the largest disagreements with the reference rationale."""
+"""The result screen after submitting, and the trainer's full comparison.
+
+For a practice sample, the trainee sees what `assessor train report` prints: every figure and
+the largest disagreements with the reference rationale. For a test sample the trainee sees the
+trainee view only (passed, the two agreements, the failed rule parts), or, for a sealed sample,
+that the submission waits for the trainer. The trainer's instance (`trainer=True`), reached
+only with the trainer key, shows a test comparison in full."""
 
 from __future__ import annotations
 
@@ -15,12 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.core.training.comparison import Comparison
-from assessor.core.training.figures import comparison_figures, disagreements
+from assessor.core.training.figures import Figure, comparison_figures, disagreements
+from assessor.core.training.trainee_view import (
+    TEST_VIEW_NOTE,
+    WAITING_TEXT,
+    TraineeView,
+    trainee_figures,
+)
 from assessor.gui.training.table import fill, text_table
 from assessor.gui.widgets.style import GREEN, RED, tone
 
 DISAGREEMENT_HEADERS = ("条款", "指标", "你的评分", "参考评分", "参考理由")
-TEST_NOTE = "这是测试样例：只显示一致性结果，参考评分与理由不公开。结果已计入认证。"
 
 
 class ComparisonView(QWidget):
@@ -28,8 +38,9 @@ class ComparisonView(QWidget):
     againRequested = Signal()
     trainerRequested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, trainer: bool = False) -> None:
         super().__init__(parent)
+        self.trainer_mode = trainer
         self.title = QLabel()
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -52,7 +63,7 @@ class ComparisonView(QWidget):
         self.worst_title = QLabel("差异最大的指标（附参考理由）")
         tone(self.worst_title, "sectionTitle")
         self.worst = text_table(DISAGREEMENT_HEADERS, stretch=4)
-        self.test_note = QLabel(TEST_NOTE)
+        self.test_note = QLabel(TEST_VIEW_NOTE)
         self.test_note.setWordWrap(True)
         tone(self.test_note, "muted")
 
@@ -61,7 +72,8 @@ class ComparisonView(QWidget):
         self.report_button.clicked.connect(self.reportRequested.emit)
         again = QPushButton("再选一个样例")
         again.clicked.connect(self.againRequested.emit)
-        trainer = QPushButton("培训师视图")
+        # The trainer's instance leads on to the class list; the trainee's asks for the key.
+        trainer = QPushButton("学员列表" if trainer else "培训师视图（需培训师密钥）")
         trainer.clicked.connect(self.trainerRequested.emit)
         buttons.addWidget(self.report_button)
         buttons.addStretch(1)
@@ -81,28 +93,58 @@ class ComparisonView(QWidget):
         layout.addLayout(buttons)
 
     def show_comparison(self, c: Comparison) -> None:
-        self.title.setText(f"练习结果：{c.sample_title}")
-        self.verdict.setText(
-            "符合可靠性规则" if c.passed else "未达到可靠性规则（详见下表“可靠性规则”一行）"
+        """Everything: a practice sample's result for the trainee, or any sample's for the
+        trainer."""
+        assert c.mode == "practice" or self.trainer_mode, "a trainee never sees a test comparison"
+        who = "培训师视图 · 学员结果" if self.trainer_mode else "练习结果"
+        self.title.setText(f"{who}：{c.sample_title}")
+        self._verdict(
+            c.passed,
+            "符合可靠性规则" if c.passed else "未达到可靠性规则（详见下表“可靠性规则”一行）",
         )
-        colour = GREEN if c.passed else RED
-        self.verdict.setStyleSheet(f"color: {colour};")
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        for figure in comparison_figures(c):
-            value = QLabel(figure.value)
-            value.setObjectName(f"figure:{figure.key}")
-            value.setWordWrap(True)
-            self.form.addRow(figure.label, value)
-        practice = c.mode == "practice"
+        self._figures(comparison_figures(c))
         rows = disagreements(c)
         fill(
             self.worst,
             [(d.indicator, d.short, d.trainee, d.reference, d.rationale) for d in rows],
         )
+        self._parts(table=True, note=False, report=c.mode == "practice" and not self.trainer_mode)
+
+    def show_trainee_view(self, view: TraineeView, title: str) -> None:
+        """A test sample's result as the trainee may see it."""
+        self.title.setText(f"测试结果：{title}")
+        self._verdict(view.passed, "通过" if view.passed else "未通过")
+        self._figures(trainee_figures(view))
+        fill(self.worst, [])
+        self._parts(table=False, note=True, report=False)
+
+    def show_waiting(self, title: str) -> None:
+        """A sealed test sample's submission, before the trainer judges it."""
+        self.title.setText(f"测试已提交：{title}")
+        self.verdict.setText("等待培训师评判")
+        self.verdict.setStyleSheet("")
+        self._figures([Figure("waiting", "状态", WAITING_TEXT)])
+        fill(self.worst, [])
+        self._parts(table=False, note=False, report=False)
+
+    def _verdict(self, passed: bool, text: str) -> None:
+        self.verdict.setText(text)
+        self.verdict.setStyleSheet(f"color: {GREEN if passed else RED};")
+
+    def _figures(self, figures: list[Figure]) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        for figure in figures:
+            value = QLabel(figure.value)
+            value.setObjectName(f"figure:{figure.key}")
+            value.setWordWrap(True)
+            self.form.addRow(figure.label, value)
+
+    def _parts(self, *, table: bool, note: bool, report: bool) -> None:
         for widget in (self.worst_title, self.worst):
-            widget.setVisible(practice)
-        self.test_note.setVisible(not practice)
+            widget.setVisible(table)
+        self.test_note.setVisible(note)
+        self.report_button.setVisible(report)
 
     def show_certification(self, text: str) -> None:
         self.certification.setText(text)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from assessor.core.training.sample import SampleCentre
+from assessor.core.training.sealed import AnySample
 from assessor.gui.widgets.style import ems, tone
 
 
 class DossierPanel(QScrollArea):
-    def __init__(self, sample: SampleCentre, parent: QWidget | None = None) -> None:
+    def __init__(self, sample: AnySample, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.found = {entry.indicator: entry.found for entry in sample.dossier}
         self.summary = sample.summary

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from assessor.core.assessment.model import CENTRE_KIND_LABELS, CentreKind
 from assessor.core.clock import beijing_text
 from assessor.core.training.practice import Unfinished
-from assessor.core.training.sample import SampleCentre
+from assessor.core.training.sealed import AnySample
 from assessor.gui.training.table import fill, key_of, text_table
 from assessor.gui.widgets.style import tone
 
@@ -35,14 +35,14 @@ def _choices(labels: dict[str, str], everything: str) -> QComboBox:
 
 
 class SamplePicker(QWidget):
-    startRequested = Signal(object)  # the chosen SampleCentre
+    startRequested = Signal(object)  # the chosen sample (open or sealed)
     resumeRequested = Signal(object)  # the chosen Unfinished practice
     trainerRequested = Signal()
     homeRequested = Signal()
 
     def __init__(self, rule_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.samples: list[SampleCentre] = []
+        self.samples: list[AnySample] = []
         title = QLabel("培训练习")
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -118,7 +118,7 @@ class SamplePicker(QWidget):
         layout.addWidget(rule)
         layout.addLayout(buttons)
 
-    def set_samples(self, samples: list[SampleCentre]) -> None:
+    def set_samples(self, samples: list[AnySample]) -> None:
         self.samples = samples
         self._refilter()
 
@@ -140,7 +140,7 @@ class SamplePicker(QWidget):
         if unfinished is not None:
             self.resumeRequested.emit(unfinished)
 
-    def shown(self) -> list[SampleCentre]:
+    def shown(self) -> list[AnySample]:
         kind, difficulty, mode = (
             self.kind.currentData(),
             self.difficulty.currentData(),
@@ -179,7 +179,7 @@ class SamplePicker(QWidget):
         target = self.trainee_name if not self.trainee_name.text().strip() else self.table
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def selected(self) -> SampleCentre | None:
+    def selected(self) -> AnySample | None:
         key = key_of(self.table)
         return next((s for s in self.samples if s.id == key), None)
 

@@ -26,9 +26,12 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.storage.store import Store
 from assessor.core.training.results import ResultStore
 from assessor.core.training.sample import SampleCentre, load_sample, sample_json
+from assessor.core.training.trainee_view import WAITING_TEXT
 from assessor.gui.main_window import MainWindow
 from assessor.gui.training.training_screen import TrainingScreen
 from tests.gui.helpers import FakeDialogs, focus, press, type_into
+from tests.trainer_keys import DEMO_KEY, DEMO_PASSPHRASE
+from tests.training_samples import PLAIN_TEST_SAMPLES
 
 Ctrl = Qt.KeyboardModifier.ControlModifier
 CtrlShift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -86,6 +89,19 @@ def score_blind(
         press(qtbot, Qt.Key.Key_Return)
     assert practice.practice.session.unscored() == []
     return changed
+
+
+def button(root: QWidget, starts: str) -> QAbstractButton:
+    return next(b for b in root.findChildren(QAbstractButton) if b.text().startswith(starts))
+
+
+def assert_trainee_only(texts: list[str], sample: SampleCentre) -> None:
+    """Nothing of the reference: no rationale, level, total, grade or bias."""
+    joined = "\n".join(texts)
+    leaks = [e.reference.rationale for e in sample.dossier if e.reference.rationale in joined]
+    assert not leaks, f"reference rationale shown: {leaks[:2]}"
+    for never in ("参考评分：", f"参考 {sample.expected_grade}", "总分：", "偏宽", "偏严", "kappa"):
+        assert never not in joined, never
 
 
 def widget_texts(root: QWidget) -> list[str]:
@@ -188,12 +204,11 @@ def test_a_whole_practice_session_by_keyboard(
     assert figures["exact"].split("（")[0] in text
     assert rationale[next(iter(shown))][:12] in text
 
-    qtbot.mouseClick(
-        next(
-            b for b in screen.result_view.findChildren(QAbstractButton) if b.text() == "培训师视图"
-        ),
-        Qt.MouseButton.LeftButton,
-    )
+    # The trainer's view asks for the trainer key, then shows this result in full and the list.
+    dialogs.key_file, dialogs.secret = DEMO_KEY, DEMO_PASSPHRASE
+    qtbot.mouseClick(button(screen.result_view, "培训师视图"), Qt.MouseButton.LeftButton)
+    assert screen.currentWidget() is screen.trainer_result
+    qtbot.mouseClick(button(screen.trainer_result, "学员列表"), Qt.MouseButton.LeftButton)
     assert screen.currentWidget() is screen.trainer
     trainees = screen.trainer.trainees
     assert [trainees.item(0, c).text() for c in (0, 1, 2, 4)] == ["李静", "FZ-T-001", "1", "未认证"]
@@ -203,25 +218,21 @@ def test_a_whole_practice_session_by_keyboard(
     ) | set()
 
 
-def test_a_test_sample_never_shows_its_reference(
+def test_an_open_test_sample_shows_the_trainee_view_and_counts_once(
     qtbot: QtBot,
     make_window: Callable[..., MainWindow],
     full_rubric: LoadedRubric,
     store: Store,
+    dialogs: FakeDialogs,
 ) -> None:
+    """A test sample a trainer left open in the data folder: compared at once, but the trainee
+    sees only the trainee view, the trainer's pages stay shut without the key, and the same
+    sample cannot be taken again."""
     shipped = load_sample(SHIPPED)
     sample = shipped.model_copy(update={"id": "gulou-test", "mode": "test"})
     own = store.root / "training" / "samples"
     own.mkdir(parents=True)
     (own / "gulou-test.json").write_bytes(sample_json(sample))
-    rationales = [e.reference.rationale for e in sample.dossier]
-
-    def assert_hidden(texts: list[str]) -> None:
-        joined = "\n".join(texts)
-        leaks = [r for r in rationales if r in joined]
-        assert not leaks, f"reference rationale shown: {leaks[:2]}"
-        assert "参考评分：" not in joined and "参考 " + shipped.expected_grade not in joined
-        assert f"参考 {shipped.expected_total}" not in joined
 
     window = make_window(full_rubric)
     screen = open_training(qtbot, window, "FZ-T-002")
@@ -230,16 +241,32 @@ def test_a_test_sample_never_shows_its_reference(
     assert "gulou-test" in [s.id for s in shown] and {s.mode for s in shown} == {"test"}
     pick(qtbot, screen, "gulou-test")
     score_blind(qtbot, screen, full_rubric, sample)
-    assert_hidden(widget_texts(window))  # while scoring, beside the dossier
+    assert_trainee_only(widget_texts(window), sample)  # while scoring, beside the dossier
     press(qtbot, Qt.Key.Key_Return, CtrlShift)
     assert screen.currentWidget() is screen.result_view
     view = screen.result_view
+    assert set(view.figure_texts()) == {"passed", "exact", "within_one", "failed"}
     assert view.worst.isHidden() and not view.test_note.isHidden()
-    assert view.worst.rowCount() == 0
     assert view.certification.text().startswith("李静（FZ-T-002）：未认证；最近 1 次测试平均")
-    assert_hidden(widget_texts(window))  # the comparison screen
+    assert_trainee_only(widget_texts(window), sample)
+    # Without the trainer key (cancelled, or a wrong passphrase) nothing more opens.
+    dialogs.key_file = None
     screen.show_trainer()
-    assert_hidden(widget_texts(window))  # and the trainer view
+    assert screen.currentWidget() is screen.result_view
+    dialogs.key_file, dialogs.secret = DEMO_KEY, "wrong passphrase"
+    screen.show_trainer()
+    assert screen.currentWidget() is screen.result_view
+    assert dialogs.errors[-1][0] == "无法打开培训师密钥"
+    assert_trainee_only(widget_texts(window), sample)
+    # One attempt: the same trainee cannot start the sample again.
+    screen.show_picker()
+    screen.picker.mode.setCurrentIndex(screen.picker.mode.findData("test"))
+    screen.picker.table.setFocus()
+    row = next(n for n, s in enumerate(screen.picker.shown()) if s.id == "gulou-test")
+    screen.picker.table.selectRow(row)
+    press(qtbot, Qt.Key.Key_Return)
+    assert screen.practice is None
+    assert "测试只算第一次提交" in dialogs.errors[-1][1]
 
 
 def test_practice_needs_a_trainee_and_leaving_keeps_the_draft_uncounted(
@@ -323,3 +350,60 @@ def test_a_practice_left_unsubmitted_is_taken_up_again(
         scored
     )
     assert resumed.practice.trainee.trainee_id == "FZ-T-002"
+
+
+def test_a_sealed_test_sample_by_keyboard_then_the_trainer_opens_it_with_the_key(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    full_rubric: LoadedRubric,
+    store: Store,
+    dialogs: FakeDialogs,
+    capsys,
+) -> None:
+    """The bundled test sample ships sealed: the trainee scores it by keyboard and sees only
+    that it waits for the trainer; the trainer opens it with the trainer key and sees the full
+    comparison; the class list says what `assessor train trainees` says."""
+    plain = load_sample(PLAIN_TEST_SAMPLES / "mawei-employer-veto.json")
+    window = make_window(full_rubric)
+    screen = open_training(qtbot, window, "FZ-T-005")
+    screen.picker.mode.setCurrentIndex(screen.picker.mode.findData("test"))
+    pick(qtbot, screen, plain.id)
+    changed = score_blind(qtbot, screen, full_rubric, plain)
+    assert_trainee_only(widget_texts(window), plain)
+    press(qtbot, Qt.Key.Key_Return, CtrlShift)
+    assert screen.currentWidget() is screen.result_view
+    assert screen.result_view.figure_texts() == {"waiting": WAITING_TEXT}
+    assert screen.result_view.verdict.text() == "等待培训师评判"
+    assert_trainee_only(widget_texts(window), plain)
+    results = ResultStore(store.root)
+    assert results.all() == [] and len(results.submissions()) == 1
+
+    dialogs.key_file, dialogs.secret = DEMO_KEY, DEMO_PASSPHRASE
+    qtbot.mouseClick(button(screen.result_view, "培训师视图"), Qt.MouseButton.LeftButton)
+    assert screen.currentWidget() is screen.trainer_result
+    figures = screen.trainer_result.figure_texts()
+    total = len(full_rubric.indicators)
+    assert figures["exact"].endswith(f"（{total - len(changed)}/{total} 项指标）")
+    assert (
+        figures["grade"].startswith("你的评分 ")
+        and f"参考 {plain.expected_grade}" in figures["grade"]
+    )
+    assert {k for k in figures if k.startswith("bias.")}
+    worst = screen.trainer_result.worst
+    rationale = {e.indicator: e.reference.rationale for e in plain.dossier}
+    assert worst.rowCount() > 0 and not worst.isHidden()
+    for r in range(worst.rowCount()):
+        assert worst.item(r, 4).text() == rationale[worst.item(r, 0).text()]
+    [kept] = ResultStore(store.root).all()
+    assert kept.submission == results.submissions()[0].id and kept.reference_grade is None
+
+    qtbot.mouseClick(button(screen.trainer_result, "学员列表"), Qt.MouseButton.LeftButton)
+    assert screen.currentWidget() is screen.trainer
+    trainees = screen.trainer.trainees
+    row = [trainees.item(0, c).text() for c in range(trainees.columnCount())]
+    capsys.readouterr()
+    assert run_cli(["train", "trainees", "--data-dir", str(store.root)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"FZ-T-005  李静  走势 {row[3]}  {row[4]}")
+    press(qtbot, Qt.Key.Key_W, Ctrl)  # leaving the trainer's pages shuts them again
+    assert screen.currentWidget() is screen.picker and screen.opened == {}
