@@ -88,8 +88,8 @@ def test_check_spreadsheet(table: Path, capsys: Capsys) -> None:
 def test_check_failing_spreadsheet(bad_table: Path, capsys: Capsys) -> None:
     code, _, err = run(capsys, "rubric", "check", bad_table)
     assert code == 1
-    assert "table.xlsx 工作表「指标」: 第 3 行 E 列（满分）: 应为数字，而不是「四」" in err
-    assert "table.xlsx 工作表「评分档次」: 第 5 行 A 列（指标编号）: 编号 9.9.9" in err
+    assert "table.xlsx 工作表「指标」第 3 行「满分」列：应为数字，而不是「四」" in err
+    assert "table.xlsx 工作表「评分档次」第 5 行「指标编号」列：编号 9.9.9" in err
 
 
 def test_show_json(rubric_file: Path, small_rubric: LoadedRubric, capsys: Capsys) -> None:
@@ -196,7 +196,7 @@ def test_bad_sheet_leaves_output_untouched(bad_table: Path, tmp_path: Path, caps
     assert code == 1
     assert stdout == ""
     assert f"有 2 个问题，未写入 {out}" in err
-    assert "第 3 行 E 列（满分）" in err
+    assert "第 3 行「满分」列" in err
     assert out.read_text(encoding="utf-8") == '{"old": true}'
     fresh = tmp_path / "fresh.json"
     assert run(capsys, "rubric", "from-xlsx", bad_table, "-o", fresh)[0] == 1

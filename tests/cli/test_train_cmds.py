@@ -85,7 +85,7 @@ def test_from_xlsx_with_problems_writes_nothing_and_names_the_cell(
     wb.save(table)
     code, _, err = run(capsys, "train", "from-xlsx", table, "-o", back)
     assert code == 1 and not back.exists()
-    assert "未写入" in err and "工作表「档案」: 第 2 行 E 列（参考分值）" in err
+    assert "未写入" in err and "工作表「档案」第 2 行「参考分值」列：" in err
 
 
 def test_existing_outputs_are_kept_unless_forced(tmp_path: Path, capsys: Capsys) -> None:

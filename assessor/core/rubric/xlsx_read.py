@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
 from assessor.core.problems import Problem, ProblemsError, format_loc, translate_error
@@ -49,8 +48,9 @@ from assessor.core.rubric.xlsx_layout import (
     Col,
     basis_from_cell,
 )
-from assessor.core.rubric.xlsx_open import Formula, SafeWorkbook
 from assessor.core.vocabulary import CLASS_KIND_LABELS
+from assessor.core.xlsx_forms.places import cell_text, row_text, sheet_problem
+from assessor.core.xlsx_forms.workbook import Formula, SafeWorkbook
 
 _TRUE_WORDS = {YES, "true", "1"}
 _FALSE_WORDS = {NO, "false", "0"}
@@ -59,6 +59,8 @@ _SEPARATORS = re.compile(r"[、,，;；/／\s]+")
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 Loc = tuple[str | int, ...]
+# Column A of a key/value sheet, as `xlsx_write` heads it.
+KV_NAME = "项目"
 
 
 def rubric_from_xlsx(path: str | Path) -> LoadedRubric:
@@ -207,13 +209,10 @@ class _Row:
 
     def place(self, key: str) -> _Place:
         column, col = self.columns[key]
-        letter = get_column_letter(column)
-        return _Place(
-            self.sheet, f"第 {self.number} 行 {letter} 列（{col.header}）", self.number, column
-        )
+        return _Place(self.sheet, cell_text(self.number, col.header), self.number, column)
 
     def row_place(self, what: str) -> _Place:
-        return _Place(self.sheet, f"第 {self.number} 行（{what}）", self.number)
+        return _Place(self.sheet, row_text(self.number, what), self.number)
 
     def get(self, key: str) -> Any:
         """The value if present and well-formed, else None (its problem is already reported)."""
@@ -238,8 +237,8 @@ class _Reader:
     # -- problems and places ------------------------------------------------------------------
 
     def add(self, place: _Place, message: str) -> None:
-        where = f"{self.file} 工作表「{place.sheet}」"
-        self.problems.append((place.sort_key(), Problem(where, place.text, message)))
+        problem = sheet_problem(self.file, place.sheet, place.text, message)
+        self.problems.append((place.sort_key(), problem))
 
     def sheet_problem(self, sheet: str, message: str) -> None:
         self.add(_Place(sheet, ""), message)
@@ -313,22 +312,22 @@ class _Reader:
             raw = row[1] if len(row) > 1 else None
             if not name:
                 if not _is_blank(raw):
-                    self.add(_Place(sheet, f"第 {number} 行 A 列", number, 1), "缺少项目名称")
+                    self.add(_Place(sheet, cell_text(number, KV_NAME), number, 1), "缺少项目名称")
                 continue
             col = by_name.get(name)
             if col is None:
                 self.add(
-                    _Place(sheet, f"第 {number} 行 A 列", number, 1), f"不认识的项目「{name}」"
+                    _Place(sheet, cell_text(number, KV_NAME), number, 1), f"不认识的项目「{name}」"
                 )
                 continue
             if col.key in seen:
                 self.add(
-                    _Place(sheet, f"第 {number} 行 A 列", number, 1),
+                    _Place(sheet, cell_text(number, KV_NAME), number, 1),
                     f"「{col.header}」重复（第 {seen[col.key]} 行已填写）",
                 )
                 continue
             seen[col.key] = number
-            place = _Place(sheet, f"第 {number} 行 B 列（{col.header}）", number, 2)
+            place = _Place(sheet, cell_text(number, col.header), number, 2)
             self.places[(*loc, col.key)] = place
             try:
                 value = _from_cell(col, raw)
@@ -352,7 +351,7 @@ class _Reader:
             name = _cell_text(title)
             if not name:
                 continue
-            place = _Place(sheet, f"第 {header} 行 {get_column_letter(column)} 列", header, column)
+            place = _Place(sheet, cell_text(header, name), header, column)
             col = by_name.get(name)
             if col is None:
                 self.add(place, f"不认识的列「{name}」；请删除该列或改用规定的表头")
@@ -363,7 +362,7 @@ class _Reader:
         missing = [col.header for col in cols if col.required and col.key not in columns]
         if missing:
             self.add(
-                _Place(sheet, f"第 {header} 行（表头）", header),
+                _Place(sheet, row_text(header, "表头"), header),
                 f"缺少列「{'」「'.join(missing)}」",
             )
             self.broken.add(sheet)

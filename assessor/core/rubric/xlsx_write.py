@@ -48,6 +48,7 @@ from assessor.core.rubric.xlsx_layout import (
     basis_to_cell,
 )
 from assessor.core.storage.atomic import atomic_write_bytes
+from assessor.core.xlsx_forms.places import cell_text
 
 _KV_HEADERS = ("项目", "值", "说明")
 
@@ -244,8 +245,7 @@ def _set(ws: Worksheet, row: int, column: int, col: Col, value: Any) -> Cell:
         cell.value = _to_cell(col, value)
     except IllegalCharacterError as exc:
         raise UserError(
-            f"工作表「{ws.title}」第 {row} 行 {get_column_letter(column)} 列（{col.header}）"
-            "含有表格文件不能保存的控制字符"
+            f"工作表「{ws.title}」{cell_text(row, col.header)}：含有表格文件不能保存的控制字符"
         ) from exc
     if isinstance(cell.value, str):
         # openpyxl stores text starting with "=" as a formula; rubric data is only ever text.

@@ -1,24 +1,22 @@
 """Reading a sample workbook written by `xlsx_write` (and edited by a trainer) back into a sample.
 
-Every problem is collected with the sheet, row and column it came from before any is raised;
-the validator's problems (JSON paths such as `dossier[4].found`) are moved to their cells too.
+The workbook is opened by the one spreadsheet engine (`core/xlsx_forms`), with the limits rubric
+workbooks get. Every problem is collected with the sheet, row and column it came from before
+any is raised, in the one form 「工作表「X」第 N 行「列名」列：…」; the validator's problems
+(JSON paths such as `dossier[4].found`, a duplicate named by `dossier[2]`, a missing indicator)
+are moved to their cells too.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
 from pydantic import ValidationError
 
 from assessor.core.problems import Problem, ProblemsError, format_loc, translate_error
@@ -34,13 +32,17 @@ from assessor.core.training.xlsx_layout import (
     DOSSIER_COLS,
     INFO,
     INFO_FIELDS,
+    KV_HEADERS,
     NO,
     YES,
     Field,
 )
+from assessor.core.xlsx_forms.places import cell_text, row_text, sheet_problem
+from assessor.core.xlsx_forms.workbook import Formula, SafeWorkbook
 
 _SEPARATORS = re.compile(r"[、,，;；/／\s]+")
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_ENTRY_REF = re.compile(r"dossier\[(\d+)\]")
 
 Loc = tuple[str | int, ...]
 
@@ -55,6 +57,10 @@ def _number_text(value: int | float) -> str:
 
 def _from_cell(f: Field, raw: Any) -> Any:
     """The value for the sample's JSON data; None leaves the key out so defaults apply."""
+    if isinstance(raw, Formula):
+        raise _CellError(
+            f"是公式 {raw.text}，没有保存计算结果；请直接填写数值，或在 Excel 中打开后保存"
+        )
     blank = raw is None or (isinstance(raw, str) and not raw.strip())
     if f.kind == "text":
         if raw is None:
@@ -132,11 +138,16 @@ class SampleWorkbook:
         loc: Loc = tuple(
             int(index) if index else name for name, index in _PATH_PART.findall(problem.path)
         )
+        message = _ENTRY_REF.sub(self._entry_row, problem.message)
         place = _place_for(self.places, loc)
         if place is None:
-            return Problem(self.file, problem.path, problem.message)
-        sheet, text = place
-        return Problem(f"{self.file} 工作表「{sheet}」", text, problem.message)
+            return Problem(self.file, problem.path, message)
+        return sheet_problem(self.file, *place, message)
+
+    def _entry_row(self, match: re.Match[str]) -> str:
+        """`dossier[2]` in a validator message as the row a trainer sees: `第 4 行`."""
+        place = self.places.get(("dossier", int(match.group(1))))
+        return place[1] if place else match.group(0)
 
 
 def _place_for(places: dict[Loc, tuple[str, str]], loc: Loc) -> tuple[str, str] | None:
@@ -149,21 +160,15 @@ def _place_for(places: dict[Loc, tuple[str, str]], loc: Loc) -> tuple[str, str] 
 def sample_from_xlsx(path: str | Path) -> SampleWorkbook:
     """Read a workbook in the `train to-xlsx` layout; ProblemsError names sheet, row, column."""
     path = Path(path)
+    wb = SafeWorkbook(path)
     try:
-        wb = load_workbook(path, data_only=True)
-    except FileNotFoundError as exc:
-        raise ProblemsError([Problem(path.name, "", "文件不存在")]) from exc
-    except OSError as exc:
-        raise ProblemsError([Problem(path.name, "", f"无法读取文件：{exc.strerror}")]) from exc
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ProblemsError(
-            [Problem(path.name, "", "不是有效的 Excel 工作簿（.xlsx），请在 Excel 中另存为 .xlsx")]
-        ) from exc
-    return _Reader(path.name, wb).read()
+        return _Reader(path.name, wb).read()
+    finally:
+        wb.close()
 
 
 class _Reader:
-    def __init__(self, file: str, wb: Workbook) -> None:
+    def __init__(self, file: str, wb: SafeWorkbook) -> None:
         self.file = file
         self.wb = wb
         self.problems: list[Problem] = []
@@ -171,7 +176,7 @@ class _Reader:
         self.reported: set[Loc] = set()
 
     def add(self, sheet: str, place: str, message: str) -> None:
-        self.problems.append(Problem(f"{self.file} 工作表「{sheet}」", place, message))
+        self.problems.append(sheet_problem(self.file, sheet, place, message))
 
     def read(self) -> SampleWorkbook:
         data = self.pairs(INFO, INFO_FIELDS, ())
@@ -201,7 +206,7 @@ class _Reader:
         if sheet not in self.wb.sheetnames:
             self.add(sheet, "", "缺少这个工作表")
             return []
-        return list(self.wb[sheet].iter_rows(values_only=True))
+        return self.wb.rows(sheet)
 
     def convert(self, f: Field, raw: Any, loc: Loc, sheet: str, place: str) -> Any:
         self.places[loc] = (sheet, place)
@@ -222,9 +227,9 @@ class _Reader:
                 continue
             f = by_header.get(name)
             if f is None or f.path is None:
-                self.add(sheet, f"第 {number} 行 A 列", f"不认识的项目「{name}」")
+                self.add(sheet, cell_text(number, KV_HEADERS[0]), f"不认识的项目「{name}」")
                 continue
-            place = f"第 {number} 行 B 列（{f.header}）"
+            place = cell_text(number, f.header)
             value = self.convert(f, row[1] if len(row) > 1 else None, (*loc, *f.path), sheet, place)
             if value is not None:
                 _put(data, f.path, value)
@@ -238,22 +243,28 @@ class _Reader:
         headers = [str(h).strip() if h is not None else "" for h in rows[0]]
         columns: list[tuple[int, Field]] = []
         for f in fields:
+            if headers.count(f.header) > 1:
+                self.add(sheet, cell_text(1, f.header), f"列「{f.header}」重复")
             if f.header in headers:
                 columns.append((headers.index(f.header), f))
             elif f.path is not None:
-                self.add(sheet, "第 1 行", f"缺少「{f.header}」列")
+                self.add(sheet, row_text(1, "表头"), f"缺少「{f.header}」列")
+        # What the table lacks as a whole (an indicator without a row) is said where the
+        # next row would go, under the table's first column.
+        key = next(f.header for f in fields if f.path is not None)
+        self.places[loc] = (sheet, cell_text(len(rows) + 1, key))
         out: list[dict[str, Any]] = []
         for number, row in enumerate(rows[1:], start=2):
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
                 continue
             here: Loc = (*loc, len(out))
-            self.places[here] = (sheet, f"第 {number} 行")
+            self.places[here] = (sheet, row_text(number))
             item: dict[str, Any] = {}
             for column, f in columns:
                 if f.path is None:
                     continue
                 raw = row[column] if column < len(row) else None
-                place = f"第 {number} 行 {get_column_letter(column + 1)} 列（{f.header}）"
+                place = cell_text(number, f.header)
                 value = self.convert(f, raw, (*here, *f.path), sheet, place)
                 if value is not None:
                     _put(item, f.path, value)

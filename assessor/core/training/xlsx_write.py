@@ -31,6 +31,7 @@ from assessor.core.training.xlsx_layout import (
     YES,
     Field,
 )
+from assessor.core.xlsx_forms.places import cell_text
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -143,8 +144,7 @@ def _set(ws: Worksheet, row: int, column: int, field: Field, value: Any) -> None
         cell.value = _to_cell(field, value)
     except IllegalCharacterError as exc:
         raise UserError(
-            f"工作表「{ws.title}」第 {row} 行 {get_column_letter(column)} 列（{field.header}）"
-            "含有表格文件不能保存的控制字符"
+            f"工作表「{ws.title}」{cell_text(row, field.header)}：含有表格文件不能保存的控制字符"
         ) from exc
     if isinstance(cell.value, str):
         # openpyxl stores text starting with "=" as a formula; sample data is only ever text.

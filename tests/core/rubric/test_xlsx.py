@@ -184,21 +184,21 @@ def test_malformed_cells_are_all_reported_with_sheet_row_and_column(table: Path)
 
     problems = problems_of(edit(table, change))
     assert located(problems) == {
-        ("rubric.xlsx 工作表「指标」", "第 3 行 E 列（满分）"),
-        ("rubric.xlsx 工作表「评分档次」", "第 5 行 A 列（指标编号）"),
-        ("rubric.xlsx 工作表「指标」", "第 2 行 F 列（评估方法）"),
-        ("rubric.xlsx 工作表「指标」", "第 4 行 G 列（基础指标）"),
-        ("rubric.xlsx 工作表「项目」", "第 3 行 B 列（所属维度）"),
+        ("rubric.xlsx 工作表「指标」", "第 3 行「满分」列"),
+        ("rubric.xlsx 工作表「评分档次」", "第 5 行「指标编号」列"),
+        ("rubric.xlsx 工作表「指标」", "第 2 行「评估方法」列"),
+        ("rubric.xlsx 工作表「指标」", "第 4 行「基础指标」列"),
+        ("rubric.xlsx 工作表「项目」", "第 3 行「所属维度」列"),
         ("rubric.xlsx 工作表「核查参数」", ""),
     }
     messages = {p.path: p.message for p in problems}
-    assert messages["第 3 行 E 列（满分）"] == "应为数字，而不是「四」"
-    assert messages["第 5 行 A 列（指标编号）"] == "编号 9.9.9 不在「指标」工作表中"
-    assert "「随便看看」不是可选的取值" in messages["第 2 行 F 列（评估方法）"]
-    assert messages["第 3 行 B 列（所属维度）"] == "编号 7 不在「维度」工作表中"
+    assert messages["第 3 行「满分」列"] == "应为数字，而不是「四」"
+    assert messages["第 5 行「指标编号」列"] == "编号 9.9.9 不在「指标」工作表中"
+    assert "「随便看看」不是可选的取值" in messages["第 2 行「评估方法」列"]
+    assert messages["第 3 行「所属维度」列"] == "编号 7 不在「维度」工作表中"
     assert messages[""] == "缺少这个工作表"
     # In sheet order, then row by row, so the clerk can work down the workbook.
-    assert [str(p).split(":")[0] for p in problems] == [
+    assert [p.where for p in problems] == [
         "rubric.xlsx 工作表「核查参数」",
         "rubric.xlsx 工作表「项目」",
         "rubric.xlsx 工作表「指标」",
@@ -207,9 +207,9 @@ def test_malformed_cells_are_all_reported_with_sheet_row_and_column(table: Path)
         "rubric.xlsx 工作表「评分档次」",
     ]
     assert [p.path for p in problems][2:5] == [
-        "第 2 行 F 列（评估方法）",
-        "第 3 行 E 列（满分）",
-        "第 4 行 G 列（基础指标）",
+        "第 2 行「评估方法」列",
+        "第 3 行「满分」列",
+        "第 4 行「基础指标」列",
     ]
 
 
@@ -222,16 +222,16 @@ def test_wrong_sums_and_other_rules_are_reported_at_their_cells(table: Path) -> 
         wb["等级规则"]["B3"] = "E"
 
     assert by_cell(problems_of(edit(table, change))) == {
-        ("标准信息", "第 10 行 B 列（总分）"): "总分为 25，但各维度满分之和为 27",
+        ("标准信息", "第 10 行「总分」列"): "总分为 25，但各维度满分之和为 27",
         (
             "等级规则",
-            "第 3 行 B 列（否决后等级）",
+            "第 3 行「否决后等级」列",
         ): "否决后的等级 E 不在等级列表 ['A', 'B', 'C', 'D'] 中",
-        ("维度", "第 2 行 C 列（满分）"): "维度 4 满分为 15，但其项目满分之和为 16",
-        ("维度", "第 3 行 C 列（满分）"): "维度 5 满分为 12，但其项目满分之和为 10",
-        ("项目", "第 2 行 D 列（满分）"): "项目 4.1 满分为 11，但其指标满分之和为 10",
-        ("指标", "第 6 行 K 列（不适用条件）"): "允许“不适用”的指标必须写明适用条件",
-        ("评分档次", "第 5 行 A 列（指标编号）"): "编号 9.9.9 不在「指标」工作表中",
+        ("维度", "第 2 行「满分」列"): "维度 4 满分为 15，但其项目满分之和为 16",
+        ("维度", "第 3 行「满分」列"): "维度 5 满分为 12，但其项目满分之和为 10",
+        ("项目", "第 2 行「满分」列"): "项目 4.1 满分为 11，但其指标满分之和为 10",
+        ("指标", "第 6 行「不适用条件」列"): "允许“不适用”的指标必须写明适用条件",
+        ("评分档次", "第 5 行「指标编号」列"): "编号 9.9.9 不在「指标」工作表中",
         ("评分档次", "第 6 行起（指标 4.1.2 的评分档次）"): "没有满分档（4 分）",
     }
 
@@ -247,13 +247,13 @@ def test_model_errors_map_back_to_cells(table: Path) -> None:
 
     found = {p.path: p.message for p in problems_of(edit(table, change))}
     # pydantic's bound for the points is a float, so the wording is "不能小于 0.0"
-    assert found.pop("第 2 行 C 列（分值）").startswith("不能小于 0")
+    assert found.pop("第 2 行「分值」列").startswith("不能小于 0")
     assert found == {
-        "第 3 行 B 列（标准编号）": "不能为空",
-        "第 2 行 C 列（短名称）": "内容过长，最多 40 个字符",
-        "第 7 行 B 列（发布日期）": "格式不正确",
-        "第 3 行 H 列（基础指标已核实）": "缺少必填项",
-        "第 2 行 I 列（基础指标说明）": "该指标不是基础指标，此列应留空（或将「基础指标」改为“是”）",
+        "第 3 行「标准编号」列": "不能为空",
+        "第 2 行「短名称」列": "内容过长，最多 40 个字符",
+        "第 7 行「发布日期」列": "格式不正确",
+        "第 3 行「基础指标已核实」列": "缺少必填项",
+        "第 2 行「基础指标说明」列": "该指标不是基础指标，此列应留空（或将「基础指标」改为“是”）",
     }
 
 
@@ -266,10 +266,10 @@ def test_duplicate_ids_and_headers_are_reported(table: Path) -> None:
         wb["标准信息"]["A12"] = "联系人"
 
     found = by_cell(problems_of(edit(table, change)))
-    assert found[("维度", "第 4 行 A 列（编号）")] == "维度编号 4 重复（第 2 行）"
-    assert found[("指标", "第 1 行 O 列")].startswith("不认识的列「备注」")
-    assert found[("等级规则", "第 12 行 D 列（类型）")].startswith("只能有一个兜底等级")
-    assert found[("标准信息", "第 12 行 A 列")] == "不认识的项目「联系人」"
+    assert found[("维度", "第 4 行「编号」列")] == "维度编号 4 重复（第 2 行）"
+    assert found[("指标", "第 1 行「备注」列")].startswith("不认识的列「备注」")
+    assert found[("等级规则", "第 12 行「类型」列")].startswith("只能有一个兜底等级")
+    assert found[("标准信息", "第 12 行「项目」列")] == "不认识的项目「联系人」"
 
 
 def test_duplicate_indicator_id_is_reported_once(table: Path) -> None:
@@ -280,7 +280,7 @@ def test_duplicate_indicator_id_is_reported_once(table: Path) -> None:
                 row[0].value = "4.1.1"
 
     problems = problems_of(edit(table, change))
-    assert ("rubric.xlsx 工作表「指标」", "第 2 行 A 列（编号）") in located(problems)
+    assert ("rubric.xlsx 工作表「指标」", "第 2 行「编号」列") in located(problems)
     assert any(p.message == "编号 4.1.1 重复出现 2 次" for p in problems)
     assert len(problems) == len(set(problems))
 
@@ -293,7 +293,7 @@ def test_missing_column_is_reported(table: Path) -> None:
     problems = problems_of(edit(table, change))
     assert located(problems) == {
         ("rubric.xlsx 工作表「指标」", "第 1 行（表头）"),
-        ("rubric.xlsx 工作表「评分档次」", "第 2 行 C 列（分值）"),
+        ("rubric.xlsx 工作表「评分档次」", "第 2 行「分值」列"),
     }
     assert "缺少列「满分」" in problems[0].message
 
@@ -303,7 +303,7 @@ def test_text_a_workbook_cannot_hold_is_refused(
 ) -> None:
     rubric_data["dimensions"][0]["items"][0]["indicators"][1]["text"] = "控制字符\x01"
     path = tmp_path / "never.xlsx"
-    with pytest.raises(UserError, match="工作表「指标」第 3 行 D 列（指标内容）"):
+    with pytest.raises(UserError, match="工作表「指标」第 3 行「指标内容」列"):
         rubric_to_xlsx(Rubric.model_validate(rubric_data), path)
     assert not path.exists()
 
@@ -386,13 +386,12 @@ def test_an_unknown_document_in_a_basis_cell_is_reported_at_the_cell(table_v2: P
         wb["依据文件"]["A3"] = "szbz"  # the standard's row now repeats the rule's id
 
     found = by_cell(problems_of(edit(table_v2, change)))
-    letter = column_of(load_workbook(table_v2)["指标"], "依据")
     assert found == {
-        ("依据文件", "第 3 行 A 列（编号）"): "依据文件编号 szbz 重复",
-        ("指标", f"第 3 行 {letter} 列（依据）"): "依据文件 no-such-rule 不在 documents 列表中",
+        ("依据文件", "第 3 行「编号」列"): "依据文件编号 szbz 重复",
+        ("指标", "第 3 行「依据」列"): "依据文件 no-such-rule 不在 documents 列表中",
         # 5.1.1 and 5.1.2 cite the standard, whose id is gone.
-        ("指标", f"第 5 行 {letter} 列（依据）"): "依据文件 std 不在 documents 列表中",
-        ("指标", f"第 6 行 {letter} 列（依据）"): "依据文件 std 不在 documents 列表中",
+        ("指标", "第 5 行「依据」列"): "依据文件 std 不在 documents 列表中",
+        ("指标", "第 6 行「依据」列"): "依据文件 std 不在 documents 列表中",
     }
 
 

@@ -12,7 +12,7 @@ from assessor.core.problems import Problem, ProblemsError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.rubric.xlsx import rubric_from_xlsx, rubric_to_xlsx
 from assessor.core.rubric.xlsx_layout import INDS, SHEET_ORDER
-from assessor.core.rubric.xlsx_open import MAX_ROWS
+from assessor.core.xlsx_forms.workbook import MAX_ROWS
 from tests.xlsx_bombs import padding, replace_parts, sheet_part, sheet_xml
 
 INDICATOR_SHEET = sheet_part(SHEET_ORDER.index(INDS) + 1)
@@ -86,6 +86,6 @@ def test_a_formula_without_a_saved_result_is_named_a_formula(table: Path) -> Non
     wb[INDS]["D2"] = '=CONCAT("托育", "机构")'
     wb.save(table)
     messages = {p.path: p.message for p in problems_of(table)}
-    assert messages["第 3 行 E 列（满分）"].startswith("单元格是公式「=2*3」，没有保存计算结果")
-    assert "公式「=CONCAT(" in messages["第 2 行 D 列（指标内容）"]
+    assert messages["第 3 行「满分」列"].startswith("单元格是公式「=2*3」，没有保存计算结果")
+    assert "公式「=CONCAT(" in messages["第 2 行「指标内容」列"]
     assert not any("缺少必填项" in m for m in messages.values())

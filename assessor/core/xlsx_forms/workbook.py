@@ -1,4 +1,5 @@
-"""Opening a rubric workbook someone sent us, with limits checked before anything is parsed.
+"""Opening a workbook someone sent us (a rubric, a sample centre), with limits checked before
+anything is parsed.
 
 A workbook is a zip of XML files: a small file can declare gigabytes of rows. The zip's
 declared sizes and each sheet's declared dimensions are checked first; rows are then streamed
@@ -24,6 +25,7 @@ from openpyxl.workbook import Workbook
 
 from assessor.core.problems import Problem, ProblemsError
 from assessor.core.safe_input import read_regular_file
+from assessor.core.xlsx_forms.places import sheet_problem
 
 # The national rubric's workbook is 70 KB, 0.45 MB unpacked, its largest sheet ~700 rows.
 MAX_XLSX_BYTES = 5 * 1024 * 1024
@@ -76,7 +78,7 @@ def _check_zip(raw: bytes, where: str) -> None:
             raise _refuse(
                 where,
                 f"工作簿解压后有 {unpacked // (1024 * 1024)} MB，超过上限 "
-                f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB；评估标准表格不会这么大",
+                f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB；要填写的表格不会这么大",
             )
         for entry in entries:
             if _SHEET_PART.fullmatch(entry.filename):
@@ -147,9 +149,7 @@ class SafeWorkbook:
         try:
             return [_with_formulas(value_row, formula_row) for value_row, formula_row in pairs]
         except _BROKEN:
-            raise ProblemsError(
-                [Problem(f"{self.where} 工作表「{sheet}」", "", _NOT_A_WORKBOOK)]
-            ) from None
+            raise ProblemsError([sheet_problem(self.where, sheet, "", _NOT_A_WORKBOOK)]) from None
 
     def _limited(self, sheet: str, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         for number, row in enumerate(islice(rows, MAX_ROWS + 1), start=1):
@@ -160,15 +160,8 @@ class SafeWorkbook:
             yield row
 
     def _too_big(self, sheet: str, detail: str) -> ProblemsError:
-        return ProblemsError(
-            [
-                Problem(
-                    f"{self.where} 工作表「{sheet}」",
-                    "",
-                    f"表格过大（{detail}），上限为 {MAX_ROWS} 行 × {MAX_COLUMNS} 列",
-                )
-            ]
-        )
+        message = f"表格过大（{detail}），上限为 {MAX_ROWS} 行 × {MAX_COLUMNS} 列"
+        return ProblemsError([sheet_problem(self.where, sheet, "", message)])
 
     def close(self) -> None:
         self._values.close()
