@@ -46,8 +46,10 @@ def list_samples(data_dir: Path | None) -> None:
         click.echo("没有样例。")
     for s in catalogue.samples:
         kind = CENTRE_KIND_LABELS[s.centre.kind]
+        sealed = "（已密封）" if isinstance(s, SealedSample) else ""
         click.echo(
-            f"{s.id}  {MODE_LABELS[s.mode]}  {DIFFICULTY_LABELS[s.difficulty]}  {kind}  {s.title}"
+            f"{s.id}  {MODE_LABELS[s.mode]}{sealed}  {DIFFICULTY_LABELS[s.difficulty]}  {kind}  "
+            f"{s.title}"
         )
     for problem in catalogue.broken:
         click.echo(f"无法读取的样例：{problem}", err=True)

@@ -151,12 +151,15 @@ class _Run:
         from assessor.core.training.comparison import compare
         from assessor.core.training.reference import reference_assessment
         from assessor.core.training.rule import load_rule
-        from assessor.core.training.sample import bundled_sample_paths, load_sample
+        from assessor.core.training.sample import SampleCentre, bundled_sample_paths
+        from assessor.core.training.sealed import load_any_sample
 
         paths = bundled_sample_paths()
-        if not paths:
-            raise RuntimeError("没有找到内置的培训样例机构")
-        sample = load_sample(paths[0])
+        # Every bundled sample loads; test samples ship sealed, so a practice one is compared.
+        samples = [load_any_sample(path) for path in paths]
+        sample = next((s for s in samples if isinstance(s, SampleCentre)), None)
+        if sample is None:
+            raise RuntimeError("没有找到内置的培训练习样例机构")
         rubric = rubric_for(sample.rubric)
         reference = reference_assessment(sample)
         # A trainee who gives one non-basic indicator another level agrees on all but one.
