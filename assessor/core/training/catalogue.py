@@ -28,11 +28,17 @@ def all_samples(data_root: Path | None) -> Catalogue:
     catalogue = Catalogue()
     for path in sample_files(data_root):
         try:
-            catalogue.samples.append(load_any_sample(path))
+            sample = load_any_sample(path)
         except ProblemsError as exc:
             catalogue.broken.append(
                 f"{path}：{exc.problems[0].message}（共 {len(exc.problems)} 个问题）"
             )
+            continue
+        # An id names one sample: a later file never stands in for a bundled test sample.
+        if any(s.id == sample.id for s in catalogue.samples):
+            catalogue.broken.append(f"{path}：样例编号 {sample.id} 已被前面的样例使用，已忽略")
+            continue
+        catalogue.samples.append(sample)
     return catalogue
 
 

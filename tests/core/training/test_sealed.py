@@ -196,3 +196,15 @@ def test_the_seal_tool_reseals_only_what_changed(tmp_path: Path) -> None:
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert isinstance(load_any_sample(out / PLAIN[0].name), SealedSample)
     assert assets_dir() not in out.parents
+
+
+def test_a_data_folder_file_never_stands_in_for_a_bundled_sample(tmp_path: Path, cert) -> None:
+    """A trainee's own file with a bundled test sample's id (say, sealed to the trainer with
+    a reference of their choosing) is ignored and named."""
+    plain = load_sample(PLAIN[0])
+    own = tmp_path / "training" / "samples"
+    own.mkdir(parents=True)
+    (own / "forged.json").write_bytes(sealed_json(seal_sample(plain, [cert])))
+    catalogue = all_samples(tmp_path)
+    assert [s.id for s in catalogue.samples].count(plain.id) == 1
+    assert any("forged.json" in b and "已被前面的样例使用" in b for b in catalogue.broken)
