@@ -116,7 +116,7 @@ def _issue_trainer(
     click.echo(f"密钥文件：{out}（只交给培训师本人，口令另行告知）")
     click.echo(
         f"培训师证书：{trainer_certificate_path(out)}（可公开；"
-        "assessor train seal 样例.json --to 此证书 密封测试样例）"
+        "assessor train seal 样例.json --to 此证书 --trainer-key 密钥文件 密封测试样例）"
     )
 
 

@@ -10,9 +10,11 @@ from assessor.cli.common import data_dir_option, read_passphrase
 from assessor.core.problems import ProblemsError, UserError
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.trainer_key import (
     TrainerKey,
     load_trainer_key,
+    load_trainer_signer,
     read_trainer_certificate,
 )
 from assessor.core.storage.atomic import atomic_write_bytes
@@ -68,6 +70,13 @@ def open_trainer_key(path: Path | None, passphrase_file: Path | None) -> Trainer
     if path is None:
         return None
     return load_trainer_key(path, read_passphrase(passphrase_file, "培训师密钥口令", new=False))
+
+
+def sealing_signer(path: Path | None, passphrase_file: Path | None) -> SigningKey:
+    """The sealing trainer's key: what is sealed is signed, so nobody else can seal a reference."""
+    if path is None:
+        raise UserError("密封测试样例需要你的培训师密钥签名：请用 --trainer-key 指定")
+    return load_trainer_signer(path, read_passphrase(passphrase_file, "培训师密钥口令", new=False))
 
 
 @command.command("check")
@@ -171,13 +180,21 @@ def to_xlsx(sample_path: Path, out: Path, force: bool, rubric_path: Path | None)
     help="把测试样例的参考评分密封给这个培训师证书（可多次给出）；明文不写到磁盘",
 )
 @_rubric_option
+@trainer_key_options
 def from_xlsx(
-    table: Path, out: Path, force: bool, seal_to: tuple[Path, ...], rubric_path: Path | None
+    table: Path,
+    out: Path,
+    force: bool,
+    seal_to: tuple[Path, ...],
+    rubric_path: Path | None,
+    trainer_key_path: Path | None,
+    trainer_passphrase_file: Path | None,
 ) -> None:
     """把填写好的 Excel 表格转换为样例机构文件（JSON），并做与 train check 相同的检查；
-    有问题时不写出任何文件。"""
+    有问题时不写出任何文件。--seal-to 时用 --trainer-key 签名并密封。"""
     _refuse_existing(out, force)
     certificates = [read_trainer_certificate(path) for path in seal_to]
+    signer = sealing_signer(trainer_key_path, trainer_passphrase_file) if seal_to else None
     try:
         workbook = sample_from_xlsx(table)
         rubric = rubric_for(workbook.sample.rubric, [rubric_path] if rubric_path else [])
@@ -186,8 +203,8 @@ def from_xlsx(
         raise UserError(
             f"表格 {table} 有 {len(exc.problems)} 个问题，未写入 {out}：\n{exc}"
         ) from exc
-    if certificates:
-        data = sealed_json(seal_sample(checked.sample, certificates))
+    if signer is not None:
+        data = sealed_json(seal_sample(checked.sample, certificates, signer))
     else:
         data = sample_json(checked.sample)
     _write(out, data)
@@ -208,13 +225,21 @@ def from_xlsx(
 @click.option("-o", "--out", required=True, type=_FILE, help="要写出的密封样例文件（.json）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
 @_rubric_option
+@trainer_key_options
 def seal(
-    sample_path: Path, to: tuple[Path, ...], out: Path, force: bool, rubric_path: Path | None
+    sample_path: Path,
+    to: tuple[Path, ...],
+    out: Path,
+    force: bool,
+    rubric_path: Path | None,
+    trainer_key_path: Path | None,
+    trainer_passphrase_file: Path | None,
 ) -> None:
-    """把测试样例的参考评分与理由加密给培训师（CMS EnvelopedData）：学员只看到机构信息与档案。
-    密封前做与 train check 相同的全部检查。"""
+    """把测试样例的参考评分与理由加密给培训师（CMS EnvelopedData），并用你的培训师密钥签名：
+    学员只看到机构信息与档案。密封前做与 train check 相同的全部检查。"""
     _refuse_existing(out, force)
     certificates = [read_trainer_certificate(path) for path in to]
+    signer = sealing_signer(trainer_key_path, trainer_passphrase_file)
     sample = load_any_sample(sample_path)
     if isinstance(sample, SealedSample):
         raise UserError(f"{sample_path} 已经是密封的测试样例")
@@ -225,7 +250,7 @@ def seal(
         raise UserError(
             f"样例 {sample_path} 未通过检查，共 {len(exc.problems)} 个问题，未密封：\n{exc}"
         ) from exc
-    sealed = seal_sample(sample, certificates)
+    sealed = seal_sample(sample, certificates, signer)
     _write(out, sealed_json(sealed))
     click.echo(f"已写入密封的测试样例 {out}")
     click.echo(render_sealed(sealed, rubric))

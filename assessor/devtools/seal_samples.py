@@ -3,7 +3,8 @@
 The plain originals of the bundled test samples live in a source checkout only, in
 `tests/data/samples-plain/*.json` (never in the package); this writes each, checked as
 `assessor train check` checks it, sealed to the demonstration trainer certificate
-`tests/data/trainer/demo-trainer-cert.pem`, to `assets/samples/<same name>.json`. A sealed file
+`tests/data/trainer/demo-trainer-cert.pem` and signed with that demonstration trainer key, to
+`assets/samples/<same name>.json`. A sealed file
 that already opens (with the demonstration trainer key beside the certificate) to the same
 plain sample is left as it is: encryption is randomised, and a rerun should change nothing.
 """
@@ -21,6 +22,7 @@ from assessor.core.rubric.registry import rubric_for
 from assessor.core.signing.trainer_key import (
     TrainerKey,
     load_trainer_key,
+    load_trainer_signer,
     read_trainer_certificate,
 )
 from assessor.core.storage.atomic import atomic_write_bytes
@@ -43,9 +45,12 @@ class Sealed:
     changed: bool
 
 
+def _demo_passphrase() -> str:
+    return DEMO_PASSPHRASE_FILE.read_text(encoding="utf-8").splitlines()[0]
+
+
 def demo_trainer_key() -> TrainerKey:
-    passphrase = DEMO_PASSPHRASE_FILE.read_text(encoding="utf-8").splitlines()[0]
-    return load_trainer_key(DEMO_KEY, passphrase)
+    return load_trainer_key(DEMO_KEY, _demo_passphrase())
 
 
 def _already_sealed(target: Path, sample: SampleCentre, key: TrainerKey) -> bool:
@@ -63,6 +68,7 @@ def seal_all(plain: Path = PLAIN, out: Path | None = None) -> list[Sealed]:
     out = out or samples_dir()
     certificate = read_trainer_certificate(DEMO_CERT)
     key = demo_trainer_key()
+    signer = load_trainer_signer(DEMO_KEY, _demo_passphrase())
     done = []
     for path in sorted(plain.glob("*.json")):
         sample = load_sample(path)
@@ -71,7 +77,7 @@ def seal_all(plain: Path = PLAIN, out: Path | None = None) -> list[Sealed]:
         if _already_sealed(target, sample, key):
             done.append(Sealed(target, changed=False))
             continue
-        atomic_write_bytes(target, sealed_json(seal_sample(sample, [certificate])))
+        atomic_write_bytes(target, sealed_json(seal_sample(sample, [certificate], signer)))
         done.append(Sealed(target, changed=True))
     return done
 

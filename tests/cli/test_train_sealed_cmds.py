@@ -140,7 +140,10 @@ def test_keys_issue_a_trainer_key_then_seal_check_and_open(tmp_path: Path, capsy
     assert cert.is_file()
 
     sealed = tmp_path / "sealed.json"
-    code, out, _ = _cli(capsys, "train", "seal", PLAIN, "--to", cert, "-o", sealed)
+    code, _, err = _cli(capsys, "train", "seal", PLAIN, "--to", cert, "-o", sealed)
+    assert code == 1 and "需要你的培训师密钥签名" in err and not sealed.exists()
+    code, out, _ = _cli(capsys, "train", "seal", PLAIN, "--to", cert, "-o", sealed,
+                        "--trainer-key", key, "--trainer-passphrase-file", secret)  # fmt: skip
     assert code == 0 and "已密封给培训师 张老师" in out
     assert isinstance(load_any_sample(sealed), SealedSample)
     code, out, _ = _cli(capsys, "train", "check", sealed)
@@ -164,7 +167,9 @@ def test_from_xlsx_seals_to_the_trainer_and_never_writes_the_plain_file(
     table = tmp_path / "s.xlsx"
     assert _cli(capsys, "train", "to-xlsx", PLAIN, "-o", table)[0] == 0
     out = tmp_path / "s.json"
-    code, text, err = _cli(capsys, "train", "from-xlsx", table, "--seal-to", DEMO_CERT, "-o", out)
+    code, text, err = _cli(
+        capsys, "train", "from-xlsx", table, "--seal-to", DEMO_CERT, "-o", out, *key_args()
+    )
     assert code == 0, err
     assert "参考评分已密封" in text
     assert list(tmp_path.glob("*.json")) == [out]

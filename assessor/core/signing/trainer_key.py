@@ -1,9 +1,11 @@
-"""Trainer keys: the RSA key a test sample's reference is sealed to.
+"""Trainer keys: the RSA key a test sample's reference is sealed to and signed with.
 
-A trainer key is issued by the commission's CA like an assessor key, but it encrypts rather
-than signs: CMS EnvelopedData in `cryptography` takes RSA recipients only, so the key is RSA
-and its certificate allows key encipherment only. The certificate is public (a city seals its
-test samples to it); the PKCS#12 file and its passphrase stay with the trainer.
+A trainer key is issued by the commission's CA like an assessor key. CMS EnvelopedData in
+`cryptography` takes RSA recipients only, so the key is RSA; its certificate allows key
+encipherment (a reference is sealed to it) and signing (the trainer who seals signs what is
+sealed, so a reference sealed by anyone else with the public certificate is refused), and its
+organisational unit says 培训师. The certificate is public; the PKCS#12 file and its passphrase
+stay with the trainer.
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ from assessor.core.signing.keys import (
     MAX_KEY_FILE_BYTES,
     CertificateAuthority,
     KeyInfo,
+    SigningKey,
     _check_assessor_id,
     _check_name,
     _check_passphrase,
     _write_new,
     key_info,
+    load_signer,
 )
 from assessor.core.signing.training import fingerprint
 
@@ -47,10 +51,12 @@ TRAINER_KEY_BITS = 3072
 
 @dataclass(frozen=True)
 class TrainerKey:
-    """An opened trainer key: the certificate and the RSA private key that opens sealed files."""
+    """An opened trainer key: the certificate, the RSA private key that opens sealed files, and
+    the CA that issued it (whose trainers' signatures on sealed references are trusted)."""
 
     certificate: x509.Certificate
     key: rsa.RSAPrivateKey = field(repr=False)
+    ca: x509.Certificate | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -61,10 +67,10 @@ class TrainerKey:
         return key_info(self.certificate).name
 
 
-def _encipherment_usage() -> x509.KeyUsage:
+def _trainer_usage() -> x509.KeyUsage:
     return x509.KeyUsage(
-        digital_signature=False,
-        content_commitment=False,
+        digital_signature=True,
+        content_commitment=True,
         key_encipherment=True,
         data_encipherment=False,
         key_agreement=False,
@@ -126,7 +132,7 @@ def issue_trainer(
         .not_valid_before(start)
         .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_encipherment_usage(), critical=True)
+        .add_extension(_trainer_usage(), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
@@ -143,6 +149,12 @@ def issue_trainer(
         out.unlink()  # a key without its public certificate could not be sealed to
         raise
     return key_info(cert)
+
+
+def is_trainer_certificate(cert: x509.Certificate) -> bool:
+    """Issued by `issue_trainer`: the 培训师 unit, an RSA key, encipherment allowed."""
+    units = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
+    return bool(units) and units[0].value == TRAINER_UNIT and _trainer_problem(cert) is None
 
 
 def _trainer_problem(cert: x509.Certificate) -> str | None:
@@ -191,4 +203,15 @@ def load_trainer_key(path: Path, passphrase: str) -> TrainerKey:
     cert = bundle.cert.certificate
     if (problem := _trainer_problem(cert)) or not isinstance(bundle.key, rsa.RSAPrivateKey):
         raise UserError(f"{path.name} 不是培训师密钥：{problem or '不是 RSA 密钥'}")
-    return TrainerKey(cert, bundle.key)
+    issuers = [
+        c.certificate for c in bundle.additional_certs if c.certificate.subject == cert.issuer
+    ]
+    return TrainerKey(cert, bundle.key, issuers[0] if issuers else None)
+
+
+def load_trainer_signer(path: Path, passphrase: str) -> SigningKey:
+    """A trainer key opened for signing what it seals; an assessor key is refused."""
+    signer = load_signer(path, passphrase)
+    if not is_trainer_certificate(signer.certificate):
+        raise UserError(f"{path.name} 不是培训师密钥：密封测试样例须由培训师签名")
+    return signer

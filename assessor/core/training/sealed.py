@@ -1,14 +1,18 @@
 """Sealed test samples: the profile and dossier in the open, the reference encrypted to trainers.
 
 A test sample as shipped to trainees holds what an assessor finds on the day (the profile and
-every dossier entry's findings) but not the reference scoring or its rationale: the whole plain
-sample file is encrypted as CMS EnvelopedData (RFC 5652, AES-256-CBC, RSA key transport) to one
-or more trainer certificates, so `openssl cms -decrypt` opens it as well as this app. Only a
-trainer key opens it; the app on a trainee's laptop can let them score the centre but can never
-compare, and so never reveals a reference level.
+every dossier entry's findings) but not the reference scoring or its rationale. Those are in
+the seal: CMS EnvelopedData (RFC 5652, AES-256-CBC, RSA key transport) to one or more trainer
+certificates, so `openssl cms -decrypt` opens it as well as this app, of a small JSON object:
+the plain sample file (`sample`, as text) and the sealing trainer's detached CMS signature over
+its bytes (`signature`, the JSON export's envelope). Only a trainer key opens it; the app on a
+trainee's laptop can let them score the centre but can never compare, and so never reveals a
+reference level.
 
-Opening checks that the sealed plain sample has the very profile and findings the open part
-shows, so a trainer never judges a scoring against another centre than the trainee saw.
+Opening checks that a trainer of the opening key's CA signed the sealed sample (the trainer
+certificates are public, so anyone could seal a reference of their choosing to them), and that
+it has the very profile and findings the open part shows, so a trainer never judges a scoring
+against another centre or another reference than the one sealed.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from pydantic import Field, ValidationError
 
 from assessor.core.assessment.model import Centre, RubricRef
+from assessor.core.clock import now_utc
 from assessor.core.problems import ProblemsError, UserError, problems_from_validation
 from assessor.core.safe_input import parse_json_object, read_regular_file
-from assessor.core.signing.keys import key_info
-from assessor.core.signing.trainer_key import TrainerKey
+from assessor.core.signing.json_envelope import SignatureBlock, check_envelope, sign_payload
+from assessor.core.signing.keys import SigningKey, key_info
+from assessor.core.signing.trainer_key import TrainerKey, is_trainer_certificate
 from assessor.core.signing.training import fingerprint
 from assessor.core.training.sample import (
     MAX_SAMPLE_BYTES,
@@ -90,15 +96,23 @@ def _open_part(sample: SampleCentre) -> dict:
     return data
 
 
-def seal_sample(sample: SampleCentre, certificates: list[x509.Certificate]) -> SealedSample:
-    """Encrypt `sample` to the trainer certificates; a practice sample stays open."""
+def seal_sample(
+    sample: SampleCentre, certificates: list[x509.Certificate], signer: SigningKey
+) -> SealedSample:
+    """Encrypt `sample`, signed by the sealing trainer, to the trainer certificates; a practice
+    sample stays open."""
     if sample.mode != "test":
         raise UserError(f"样例 {sample.id} 是练习样例：练习样例提交后就显示参考评分，不密封")
     if not certificates:
         raise UserError("请至少指定一个培训师证书")
+    if not is_trainer_certificate(signer.certificate):
+        raise UserError("密封测试样例须由培训师密钥签名（keys issue --role trainer 签发）")
+    plain = sample_json(sample)
+    signature = sign_payload(plain, signer, now_utc())
+    content = {"sample": plain.decode("utf-8"), "signature": signature.model_dump(mode="json")}
     builder = (
         pkcs7.PKCS7EnvelopeBuilder()
-        .set_data(sample_json(sample))
+        .set_data(json.dumps(content, ensure_ascii=False).encode("utf-8"))
         .set_content_encryption_algorithm(algorithms.AES256)
     )
     for cert in certificates:
@@ -125,9 +139,10 @@ def unseal(sealed: SealedSample, key: TrainerKey) -> SampleCentre:
         )
     try:
         der = base64.b64decode(sealed.seal.cms, validate=True)
-        plain = pkcs7.pkcs7_decrypt_der(der, key.certificate, key.key, [])
+        content = pkcs7.pkcs7_decrypt_der(der, key.certificate, key.key, [])
     except (ValueError, binascii.Error):
         raise UserError(f"测试样例 {sealed.id} 的密封内容已损坏，无法打开") from None
+    plain = _signed_sample(sealed.id, content, key)
     try:
         sample = parse_sample(plain, f"{sealed.id}（密封内容）")
     except ProblemsError as exc:
@@ -138,6 +153,24 @@ def unseal(sealed: SealedSample, key: TrainerKey) -> SampleCentre:
             f"测试样例 {sealed.id} 的密封内容与公开的机构信息或档案不一致，可能被改动过，不能据此评判"
         )
     return sample
+
+
+def _signed_sample(sample_id: str, content: bytes, key: TrainerKey) -> bytes:
+    """The sealed sample's bytes, once its signature is a trainer's of the key's own CA."""
+    unsigned = f"测试样例 {sample_id} 的参考评分没有本市培训师的有效签名，不能据此评判"
+    try:
+        data = parse_json_object(content, f"{sample_id}（密封内容）")
+        plain = str(data["sample"]).encode("utf-8")
+        block = SignatureBlock.model_validate(data["signature"])
+    except (ProblemsError, KeyError, ValidationError):
+        raise UserError(unsigned) from None
+    roots = [key.ca] if key.ca is not None else []
+    check = check_envelope(plain, block, data["signature"], roots)
+    if check.reasons:
+        raise UserError(f"{unsigned}：{check.reasons[0].message}")
+    if not is_trainer_certificate(check.chain[0]):
+        raise UserError(f"{unsigned}：签名者 {check.signer} 不是培训师")
+    return plain
 
 
 def parse_any_sample(raw: bytes | str, where: str) -> AnySample:

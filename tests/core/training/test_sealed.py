@@ -18,7 +18,11 @@ from cryptography.hazmat.primitives.serialization import (
 
 from assessor.core.paths import assets_dir
 from assessor.core.problems import UserError
-from assessor.core.signing.trainer_key import load_trainer_key, read_trainer_certificate
+from assessor.core.signing.trainer_key import (
+    load_trainer_key,
+    load_trainer_signer,
+    read_trainer_certificate,
+)
 from assessor.core.signing.training import training_key_path
 from assessor.core.training.catalogue import all_samples
 from assessor.core.training.sample import load_sample, sample_json
@@ -52,6 +56,11 @@ def trainer_ca(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def signer():
+    return load_trainer_signer(DEMO_KEY, DEMO_PASSPHRASE)
+
+
+@pytest.fixture(scope="module")
 def cert():
     return read_trainer_certificate(DEMO_CERT)
 
@@ -69,9 +78,9 @@ def test_the_bundled_test_samples_ship_sealed_and_open_with_the_trainer_key(key)
     )
 
 
-def test_a_sealed_file_holds_no_reference_in_the_open(cert) -> None:
+def test_a_sealed_file_holds_no_reference_in_the_open(cert, signer) -> None:
     plain = load_sample(PLAIN[0])
-    text = sealed_json(seal_sample(plain, [cert])).decode("utf-8")
+    text = sealed_json(seal_sample(plain, [cert], signer)).decode("utf-8")
     data = json.loads(text)
     assert "reference" not in text and "expected_grade" not in text
     assert all(set(entry) == {"indicator", "found"} for entry in data["dossier"])
@@ -108,11 +117,11 @@ def test_no_package_folder_holds_a_test_sample_rationale() -> None:
     assert found == []
 
 
-def test_openssl_cms_decrypt_opens_a_sealed_reference(tmp_path: Path, key, cert) -> None:
+def test_openssl_cms_decrypt_opens_a_sealed_reference(tmp_path: Path, key, cert, signer) -> None:
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
     plain = load_sample(PLAIN[0])
-    sealed = seal_sample(plain, [cert])
+    sealed = seal_sample(plain, [cert], signer)
     (tmp_path / "ref.der").write_bytes(base64.b64decode(sealed.seal.cms))
     (tmp_path / "key.pem").write_bytes(
         key.key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
@@ -123,7 +132,10 @@ def test_openssl_cms_decrypt_opens_a_sealed_reference(tmp_path: Path, key, cert)
          "-inkey", str(tmp_path / "key.pem")],
         capture_output=True, check=True,
     ).stdout  # fmt: skip
-    assert out == sample_json(plain)
+    # The plain sample file, and the sealing trainer's signature over its bytes.
+    opened = json.loads(out)
+    assert opened["sample"].encode("utf-8") == sample_json(plain)
+    assert opened["signature"]["signer"] == {"name": "示范培训师", "assessor_id": "TR-DEMO-01"}
     info = subprocess.run(
         ["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", str(tmp_path / "ref.der")],
         capture_output=True, text=True, check=True,
@@ -132,7 +144,7 @@ def test_openssl_cms_decrypt_opens_a_sealed_reference(tmp_path: Path, key, cert)
 
 
 def test_only_a_trainer_key_it_was_sealed_to_opens_it(
-    tmp_path: Path, key, cert, trainer_ca
+    tmp_path: Path, key, cert, signer, trainer_ca
 ) -> None:
     from assessor.core.signing.trainer_key import issue_trainer
 
@@ -141,14 +153,42 @@ def test_only_a_trainer_key_it_was_sealed_to_opens_it(
         trainer_ca, other, name="另一位培训师", trainer_id="TR-2", passphrase="another-pass"
     )
     stranger = load_trainer_key(other, "another-pass")
-    sealed = seal_sample(load_sample(PLAIN[0]), [cert])
+    sealed = seal_sample(load_sample(PLAIN[0]), [cert], signer)
     with pytest.raises(UserError, match=r"不是密封给培训师 另一位培训师 的.*密封给：示范培训师"):
         unseal(sealed, stranger)
     with pytest.raises(UserError, match="口令错误"):
         load_trainer_key(DEMO_KEY, "wrong passphrase")
-    # Sealed to both, either opens it.
-    both = seal_sample(load_sample(PLAIN[0]), [cert, stranger.certificate])
-    assert unseal(both, stranger) == unseal(both, key)
+    # Sealed to both by the demonstration trainer: the demonstration key opens it.
+    both = seal_sample(load_sample(PLAIN[0]), [cert, stranger.certificate], signer)
+    assert unseal(both, key) == load_sample(PLAIN[0])
+
+
+def test_a_reference_sealed_by_anyone_but_a_trainer_of_the_city_is_refused(
+    tmp_path: Path, key, cert, trainer_ca
+) -> None:
+    """The trainer certificate is public: someone with a trainer key of another CA (or none)
+    seals a reference of their choosing to it. The trainer's key opens the seal and refuses it."""
+    from assessor.core.signing.keys import training_signer
+    from assessor.core.signing.trainer_key import issue_trainer
+
+    other = tmp_path / "forger.p12"
+    issue_trainer(trainer_ca, other, name="冒名者", trainer_id="TR-X", passphrase="forger-pass")
+    plain = load_sample(PLAIN[0])
+    forged = plain.model_copy(
+        update={
+            "dossier": [
+                e.model_copy(
+                    update={"reference": e.reference.model_copy(update={"rationale": "我定的"})}
+                )
+                for e in plain.dossier
+            ]
+        }
+    )
+    sealed = seal_sample(forged, [cert], load_trainer_signer(other, "forger-pass"))
+    with pytest.raises(UserError, match="没有本市培训师的有效签名"):
+        unseal(sealed, key)
+    with pytest.raises(UserError, match="须由培训师密钥签名"):
+        seal_sample(plain, [cert], training_signer())  # an assessor key cannot seal either
 
 
 def test_an_assessor_key_can_neither_receive_nor_open_a_seal(tmp_path: Path) -> None:
@@ -166,8 +206,8 @@ def test_an_assessor_key_can_neither_receive_nor_open_a_seal(tmp_path: Path) -> 
         load_trainer_key(training_key_path(), TRAINING_PASSPHRASE)
 
 
-def test_a_changed_open_part_or_a_broken_seal_is_refused(key, cert) -> None:
-    sealed = seal_sample(load_sample(PLAIN[0]), [cert])
+def test_a_changed_open_part_or_a_broken_seal_is_refused(key, cert, signer) -> None:
+    sealed = seal_sample(load_sample(PLAIN[0]), [cert], signer)
     data = json.loads(sealed_json(sealed))
     data["dossier"][3]["found"] += "（另补充：现场一切正常。）"
     with pytest.raises(UserError, match="与公开的机构信息或档案不一致"):
@@ -178,10 +218,10 @@ def test_a_changed_open_part_or_a_broken_seal_is_refused(key, cert) -> None:
         unseal(parse_any_sample(json.dumps(data), "x"), key)
 
 
-def test_practice_samples_are_never_sealed(cert) -> None:
+def test_practice_samples_are_never_sealed(cert, signer) -> None:
     practice = next(s for p in plain_sample_paths() if (s := load_sample(p)).mode == "practice")
     with pytest.raises(UserError, match="练习样例"):
-        seal_sample(practice, [cert])
+        seal_sample(practice, [cert], signer)
 
 
 def test_the_seal_tool_reseals_only_what_changed(tmp_path: Path) -> None:
@@ -198,13 +238,15 @@ def test_the_seal_tool_reseals_only_what_changed(tmp_path: Path) -> None:
     assert assets_dir() not in out.parents
 
 
-def test_a_data_folder_file_never_stands_in_for_a_bundled_sample(tmp_path: Path, cert) -> None:
+def test_a_data_folder_file_never_stands_in_for_a_bundled_sample(
+    tmp_path: Path, cert, signer
+) -> None:
     """A trainee's own file with a bundled test sample's id (say, sealed to the trainer with
     a reference of their choosing) is ignored and named."""
     plain = load_sample(PLAIN[0])
     own = tmp_path / "training" / "samples"
     own.mkdir(parents=True)
-    (own / "forged.json").write_bytes(sealed_json(seal_sample(plain, [cert])))
+    (own / "forged.json").write_bytes(sealed_json(seal_sample(plain, [cert], signer)))
     catalogue = all_samples(tmp_path)
     assert [s.id for s in catalogue.samples].count(plain.id) == 1
     assert any("forged.json" in b and "已被前面的样例使用" in b for b in catalogue.broken)
