@@ -109,7 +109,9 @@ def report(
             write_pdf(comparison, scoring, pdf_path)
         return
     trainee = _trainee_of(scoring)
-    result = record_test_result(root, trainee, comparison, at=scoring.updated_at)
+    result = record_test_result(
+        root, trainee, comparison, vouched=isinstance(sample, SealedSample), at=scoring.updated_at
+    )
     view = trainee_view(result, rule)
     if key is not None:
         click.echo(render_json(comparison) if as_json else render_text(comparison))

@@ -68,6 +68,8 @@ def test_an_open_test_sample_gives_the_trainee_view_once(files, capsys) -> None:
     assert run_cli(["train", "report", *args]) == 1
     err = capsys.readouterr().err
     assert "测试只算第一次提交，本次未记录" in err and "assessor train retake" in err
+    [kept] = ResultStore(Path(args[-1])).all()
+    assert kept.unvouched and kept.reference_grade is None  # an open sample never certifies
 
 
 def test_incomplete_scores_and_unknown_samples_are_chinese_errors(files, capsys) -> None:

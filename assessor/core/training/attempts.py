@@ -71,14 +71,20 @@ def record_test_result(
     root: Path,
     trainee: Trainee,
     comparison: Comparison,
+    *,
+    vouched: bool,
     at: datetime | None = None,
     draft: str | None = None,
 ) -> TraineeResult:
     """Keep the result of a test sample that could be compared at once (an open test sample,
-    or a sealed one opened with the trainer key), if the trainee still has an attempt."""
+    or a sealed one opened with the trainer key), if the trainee still has an attempt. Only a
+    sealed sample's reference is vouched for by a trainer's signature: an open test sample
+    (anyone can write one) is recorded but never counts towards certification."""
     store = ResultStore(root)
     check_attempt_allowed(store, trainee, comparison.sample_id)
     result = result_of(trainee, comparison, at, draft)
+    if not vouched:
+        result = result.model_copy(update={"unvouched": True})
     store.add(result)
     return result
 

@@ -7,7 +7,8 @@ all-or-nothing part (each basic indicator judged alike, the same grade) holds in
 and the newest of them is less than `validity_days` old (as CLASS renews yearly). A failed test
 therefore withdraws certification at once. Each sample counts once: a retake the trainer
 granted replaces the earlier attempt on that sample from the moment it is recorded. Practice
-results never count.
+results never count, nor do results on open test samples (`TraineeResult.unvouched`): only a
+sealed sample's reference is vouched for by a trainer's signature.
 """
 
 from __future__ import annotations
@@ -57,10 +58,10 @@ class Certification:
 
 
 def counted_tests(results: Sequence[TraineeResult], at: datetime) -> list[TraineeResult]:
-    """The test results recorded up to `at`, oldest first, one per sample (the latest)."""
+    """The vouched test results recorded up to `at`, oldest first, one per sample (the latest)."""
     latest: dict[str, TraineeResult] = {}
     for result in sorted(results, key=lambda r: r.submitted_at):
-        if result.mode == "test" and result.submitted_at <= at:
+        if result.mode == "test" and not result.unvouched and result.submitted_at <= at:
             latest.pop(result.sample_id, None)  # a retake moves the sample to its new time
             latest[result.sample_id] = result
     return list(latest.values())

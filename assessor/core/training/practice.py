@@ -98,7 +98,9 @@ def submit(practice: Practice, root: Path, rule: ReliabilityRule) -> Submitted:
         return Submitted(waiting=waiting)
     comparison = compare(session.rubric, sample, session.assessment, rule)
     if sample.mode == "test":
-        result = record_test_result(root, practice.trainee, comparison, draft=session.key)
+        result = record_test_result(
+            root, practice.trainee, comparison, vouched=False, draft=session.key
+        )
         practice.submitted = result
         return Submitted(result=result)
     result = result_of(practice.trainee, comparison, draft=session.key)

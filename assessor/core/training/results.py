@@ -82,6 +82,10 @@ class TraineeResult(BaseModel):
     submission: str | None = Field(
         default=None, description="由培训师评判的哪次测试提交（SealedSubmission.id）"
     )
+    unvouched: bool = Field(
+        default=False,
+        description="测试样例未经培训师签名密封（开放的测试样例）：参考评分无人担保，不计入认证",
+    )
 
     @property
     def exact(self) -> Fraction:

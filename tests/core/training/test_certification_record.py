@@ -29,6 +29,7 @@ def _test(
     basic: bool = True,
     grade: bool = True,
     mode: str = "test",
+    unvouched: bool = False,
 ) -> TraineeResult:
     return TraineeResult(
         trainee=LI,
@@ -42,6 +43,7 @@ def _test(
         grade="B",
         passed=agreed >= 8 and basic and grade,
         scores=[],
+        unvouched=unvouched,
     )
 
 
@@ -53,7 +55,7 @@ def _direct(
     window: list[TraineeResult] = []
     # Newest first; of two recorded in the same second, the one recorded later is newer.
     for r in reversed(sorted(results, key=lambda r: r.submitted_at)):
-        if r.mode != "test" or r.submitted_at > t or r.sample_id in seen:
+        if r.mode != "test" or r.unvouched or r.submitted_at > t or r.sample_id in seen:
             continue
         seen.add(r.sample_id)
         window.append(r)
@@ -84,6 +86,7 @@ _results = st.lists(
         basic=st.sampled_from([True, True, True, False]),
         grade=st.sampled_from([True, True, True, False]),
         mode=st.sampled_from(["test", "test", "test", "practice"]),
+        unvouched=st.sampled_from([False, False, False, True]),
     ),
     max_size=12,
 )
@@ -161,3 +164,12 @@ def test_a_granted_retake_replaces_the_failed_attempt_on_that_sample() -> None:
     assert after.tests == 3  # s3 counts once
     assert after.window_mean == Fraction(29, 30)
     assert after.certified_at == START + 5 * day
+
+
+def test_results_on_an_open_test_sample_never_count() -> None:
+    """Anyone can write an open test sample with a reference of their choosing; only sealed,
+    trainer-signed samples vouch for theirs."""
+    rule = ReliabilityRule()
+    record = [_test(f"s{n}", START + timedelta(days=n), 10, unvouched=True) for n in (1, 2, 3)]
+    state = certification(record, rule, START + timedelta(days=4))
+    assert state.state == "not_certified" and state.tests == 0

@@ -247,7 +247,9 @@ def test_an_open_test_sample_shows_the_trainee_view_and_counts_once(
     view = screen.result_view
     assert set(view.figure_texts()) == {"passed", "exact", "within_one", "failed"}
     assert view.worst.isHidden() and not view.test_note.isHidden()
-    assert view.certification.text().startswith("李静（FZ-T-002）：未认证；最近 1 次测试平均")
+    # An open test sample's reference is vouched for by nobody: the result never counts.
+    assert view.certification.text().endswith("已完成 0 次测试）")
+    assert ResultStore(store.root).all()[0].unvouched
     assert_trainee_only(widget_texts(window), sample)
     # Without the trainer key (cancelled, or a wrong passphrase) nothing more opens.
     dialogs.key_file = None
