@@ -68,7 +68,8 @@ def test_3_missing_health_check_records_cost_points_without_a_veto(v3: LoadedRub
     assert _points(ind) == [12, 8, 4, 0]
     assert "1～3天缺失" in ind.levels[1].criterion and "4天及以上" in ind.levels[2].criterion
     assert ind.veto_threshold() == 4
-    assert ind.levels[3].criterion == "未开展晨检或午检"
+    assert ind.levels[3].criterion == "未开展晨检，或全日托未开展午检"
+    assert "半日托、计时托在入托时晨检" in ind.text
     assert ind.basic is not None and "只扣分不否决" in ind.basic.note
 
 
