@@ -145,3 +145,20 @@ def test_the_workbook_carries_ladders_and_names_a_bad_situation_cell(tmp_path: P
     assert [p.message for p in caught.value.problems] == [
         "适用情形「plan 有」应写成 编号=数值 或 编号=最小～最大"
     ]
+
+
+def test_no_primary_carer_with_settled_children_fit_no_level_of_the_old_ladder(
+    data: dict[str, Any],
+) -> None:
+    # The 2026.1 draft: 4 for an unstable arrangement, 0 for none *and* upset children.
+    levels = indicator(data, "6.4.3")["levels"]
+    levels[1]["when"] = levels[1]["when"][1:]
+    levels[2]["when"] = [{"assigned": [0, 0], "upset": [1, 1]}, {"upset": [1, 1]}]
+    found = messages(data)
+    # Four situations (stable and warm either way), the first three named, the last counted.
+    assert found[3] == "另有 1 种情形不属于任何档次"
+    assert all(
+        m.startswith("情形「每名婴幼儿有明确的主要照护人：否；")
+        and m.endswith("婴幼儿普遍情绪不安：否」不属于任何档次")
+        for m in found[:3]
+    )

@@ -267,7 +267,7 @@ def test_about_says_what_in_the_rubric_is_drafted_or_unverified(
     assert "标注为“拟定”的指标文本" in text
     assert str(window.store.root) in text, "the about box says where the data folder is"
     # What the version changed, from its change log (issue 22).
-    assert "本版本（2026.2-draft，2026-12-07）的修订（共 19 处）：" in text
+    assert "本版本（2026.2-draft，2026-12-07）的修订（共 20 处）：" in text
     assert "· 9.5.2：档次改为 12/8/4/0" in text and "· 不适用规则：写明分数截取到 0.01 分" in text
 
 
