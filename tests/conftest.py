@@ -31,7 +31,9 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 RUBRICS = Path(__file__).resolve().parent.parent / "rubrics"
-REAL_RUBRIC = RUBRICS / "ws-t-821-2023-v2.json"
+REAL_RUBRIC = RUBRICS / "ws-t-821-2023-v3.json"
+# The 2026.1 draft, the default before issue 22: kept byte for byte like the 2024.1 draft.
+DRAFT_2026_1_RUBRIC = RUBRICS / "ws-t-821-2023-v2.json"
 # The 2024.1 draft: kept byte for byte, because assessments signed on it name its hash.
 DRAFT_2024_RUBRIC = RUBRICS / "ws-t-821-2023.json"
 

@@ -30,7 +30,7 @@ def samples_dir() -> Path:
 
 
 def default_rubric_path() -> Path:
-    return rubrics_dir() / "ws-t-821-2023-v2.json"
+    return rubrics_dir() / "ws-t-821-2023-v3.json"
 
 
 def icon_path() -> Path:

@@ -384,14 +384,15 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         """Who made the rubric data and what in it is drafted or unverified (SPEC §2)."""
         from assessor.core.rubric.provenance import provenance_notes
+        from assessor.gui.widgets.long_message import LongMessageDialog
 
         notes = "\n\n".join(provenance_notes(self.rubric))
-        self.dialogs.inform(
-            "关于",
+        text = (
             f"托育机构质量评估 {__version__}（离线评估工具）\n\n"
             f"数据文件夹（评估记录、证据文件和签名密钥都在这里，备份时请复制整个文件夹）：\n"
-            f"{self.store.root}\n\n{notes}",
+            f"{self.store.root}\n\n{notes}"
         )
+        self.dialogs.present(LongMessageDialog(self, "关于", text))
 
     # ---- status ----------------------------------------------------------------------------
 

@@ -141,10 +141,45 @@ class Change(Strict):
     entries: list[ChangeEntry] = Field(min_length=1)
 
 
+class FactKind(StrEnum):
+    """What kind of situation an indicator's text distinguishes."""
+
+    count = "count"  # how many fall short (days without a record, files with gaps)
+    frequency = "frequency"  # how often something was done in a period
+    yes_no = "yes_no"
+
+
+FACT_KIND_LABELS: dict[FactKind, str] = {
+    FactKind.count: "计数",
+    FactKind.frequency: "频次",
+    FactKind.yes_no: "是否",
+}
+
+
+class LadderFact(Strict):
+    """One fact the scoring levels tell apart, with the values it can take: 0 to `top`, where
+    `top` stands for "top or more" (a yes/no fact is 0 = 否, 1 = 是). With the facts listed,
+    the validator checks that every situation falls in exactly one level and that a better
+    situation never scores lower (see `rubric/ladder.py`)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40, description="事实编号")
+    text: str = Field(min_length=1, description="判定的事实，如 近1个月晨午检记录缺失的天数")
+    kind: FactKind
+    top: int = Field(default=1, ge=1, le=60, description="取值 0…top，top 表示“top 及以上”")
+    better: Literal["higher", "lower"] = Field(description="取值越高越好（higher）或越低越好")
+
+
+Span = tuple[int, int]
+
+
 class ScoreLevel(Strict):
     points: float = Field(ge=0)
     label: str = Field(min_length=1, description="短名称，如 符合 / 部分符合 / 不符合")
     criterion: str = Field(min_length=1, description="评分标准：得到该分值需要满足什么")
+    when: list[dict[str, Span]] = later(
+        [],
+        description="本档适用的情形：满足任一组条件即属本档；每组条件为 事实编号 → [最小值, 最大值]",
+    )
 
 
 class BasicFlag(Strict):
@@ -174,6 +209,9 @@ class Indicator(Strict):
     checks: list[CheckId] = Field(default_factory=list)
     source: Source
     basis: Basis | None = later()
+    ladder: list[LadderFact] = later(
+        [], description="评分档次区分的事实，列出时由校验检查档次全覆盖"
+    )
 
     def veto_threshold(self) -> float:
         """A basic indicator scored below this is unmet (vetoes the grade)."""

@@ -51,7 +51,33 @@ def provenance_notes(rubric: LoadedRubric) -> list[str]:
         notes.append(r.grade_rule.notice)
     if r.notes:
         notes.append(_without_field_names(r.notes))
+    changed = latest_changes(rubric)
+    if changed:
+        notes.append(changed)
     return notes
+
+
+# Change-log targets that are not clause numbers, in words.
+_TARGET_WORDS = {
+    "rubric": "整体",
+    "grade_rule": "等级规则",
+    "na_rule": "不适用规则",
+    "basic_count": "基础指标数",
+}
+
+
+def latest_changes(rubric: LoadedRubric) -> str | None:
+    """What the newest entry of the change log changed, one short line a target (the first
+    clause of what changed, so the about box fits a laptop screen); None without a log."""
+    if not rubric.rubric.changes:
+        return None
+    change = rubric.rubric.changes[-1]
+    lines = [f"本版本（{change.version}，{change.date}）的修订（共 {len(change.entries)} 处）："]
+    for entry in change.entries:
+        target = _TARGET_WORDS.get(entry.target, entry.target)
+        lines.append(f"· {target}：{entry.what.split('；')[0]}")
+    lines.append("每处修订的原因和依据见评估标准的修订记录（Excel 表「修订记录」）。")
+    return "\n".join(lines)
 
 
 # The rubric's own notes name data fields, e.g. 「“拟定”（source: drafted）」; people are shown

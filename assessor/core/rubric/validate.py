@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from assessor.core.canonical import canonical_sha256
 from assessor.core.problems import Problem, ProblemsError, problems_from_validation
+from assessor.core.rubric.ladder import ladder_problems
 from assessor.core.rubric.model import (
     RUBRIC_FORMAT_V1,
     Basis,
@@ -135,6 +136,7 @@ def structural_problems(rubric: Rubric, where: str) -> list[Problem]:
                 if not ind.id.startswith(item.id + "."):
                     add(f"{kpath}.id", f"指标编号 {ind.id} 不属于项目 {item.id}")
                 _check_indicator(ind, kpath, add)
+                ladder_problems(ind, kpath, add)
                 _check_basic_na(ind, kpath, strict=rubric.format != RUBRIC_FORMAT_V1, add=add)
                 ind_sum += ind.max
             if not _same(ind_sum, item.max):

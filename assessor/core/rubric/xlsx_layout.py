@@ -18,6 +18,7 @@ from assessor.core.rubric.model import (
     CheckId,
     Source,
 )
+from assessor.core.rubric.xlsx_ladder import FACTS_HELP, WHEN_HELP
 from assessor.core.vocabulary import CLASS_KIND_LABELS
 
 README = "说明"
@@ -46,7 +47,9 @@ BASIS_HELP = (
     f"含本项目自拟内容的加一行「{BASIS_PROJECT}」；最后可加一行「{BASIS_NOTE}……」"
 )
 
-Kind = Literal["text", "id", "number", "bool", "date", "choice", "multi", "lines", "basis"]
+Kind = Literal[
+    "text", "id", "number", "bool", "date", "choice", "multi", "lines", "basis", "facts", "when"
+]
 
 
 @dataclass(frozen=True)
@@ -382,6 +385,7 @@ IND_COLS = (
         field=("basic", "veto_below"),
         required=False,
     ),
+    Col("ladder", "判定事实", FACTS_HELP, "facts", width=30, required=False),
 )
 
 LEVEL_COLS = (
@@ -390,6 +394,7 @@ LEVEL_COLS = (
     Col("points", "分值", "该档得分；其中一档必须等于指标满分，分值不得重复", "number", width=8),
     Col("label", "档次名称", "如 符合、部分符合、不符合", width=14),
     Col("criterion", "评分标准", "得到该分值需要满足什么", width=60),
+    Col("when", "适用情形", WHEN_HELP, "when", width=24, required=False),
 )
 
 

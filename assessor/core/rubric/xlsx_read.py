@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from assessor.core.problems import Problem, ProblemsError, format_loc, translate_error
 from assessor.core.rubric.model import Rubric
 from assessor.core.rubric.validate import LoadedRubric, structural_problems
+from assessor.core.rubric.xlsx_ladder import facts_from_cell, when_from_cell
 from assessor.core.rubric.xlsx_layout import (
     BAND_COLS,
     CHANGE_COLS,
@@ -140,6 +141,12 @@ def _from_cell(col: Col, raw: Any) -> Any:
         return _bool(raw)
     if kind == "basis":
         return basis_from_cell(str(raw))
+    if kind in ("facts", "when"):
+        parse = facts_from_cell if kind == "facts" else when_from_cell
+        try:
+            return parse(str(raw))
+        except ValueError as exc:
+            raise _CellError(str(exc)) from exc
     return _choice(col, str(raw))
 
 

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessor.core.problems import UserError
 from assessor.core.rubric.model import Rubric
 from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.rubric.xlsx_ladder import facts_to_cell, when_to_cell
 from assessor.core.rubric.xlsx_layout import (
     BAND_COLS,
     CHANGE_COLS,
@@ -56,7 +57,7 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TEXT_FORMAT = "@"
-_TEXT_KINDS = {"text", "id", "date", "choice", "multi", "lines", "basis"}
+_TEXT_KINDS = {"text", "id", "date", "choice", "multi", "lines", "basis", "facts", "when"}
 
 
 def rubric_to_xlsx(rubric: LoadedRubric | Rubric, path: str | Path) -> Path:
@@ -272,6 +273,10 @@ def _to_cell(col: Col, value: Any) -> Any:
         return "\n".join(value)
     if col.kind == "basis":
         return basis_to_cell(value)
+    if col.kind == "facts":
+        return facts_to_cell(value) or None
+    if col.kind == "when":
+        return when_to_cell(value) or None
     return value
 
 

@@ -16,9 +16,12 @@ from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.engine import compute_result, level_problem, score_problems
 from assessor.core.scoring.exact import cut, exact
 from assessor.core.scoring.result import Result
+from assessor.core.training.applicability import applicability_problems
+from assessor.core.training.rationale import rationale_problems
 from assessor.core.training.reference import reference_assessment
 from assessor.core.training.restatement import plain_text, restated_part
 from assessor.core.training.sample import SampleCentre, load_sample
+from assessor.core.training.wording import terms_problems
 
 # Fewer characters than this cannot say what was seen, read and heard on the day.
 MIN_FOUND_CHARS = 15
@@ -56,6 +59,9 @@ def check_sample(sample: SampleCentre, rubric: LoadedRubric, where: str) -> Chec
 def sample_problems(sample: SampleCentre, rubric: LoadedRubric, where: str) -> list[Problem]:
     problems = _rubric_ref_problems(sample, rubric, where)
     problems += _dossier_problems(sample, rubric, where)
+    problems += terms_problems(sample, where)
+    problems += rationale_problems(sample, rubric.by_id, where)
+    problems += applicability_problems(sample, rubric.by_id, where)
     if problems:
         # The declared result is only meaningful for a complete, allowed scoring.
         return problems

@@ -18,11 +18,15 @@ from assessor.core.rubric.model import Rubric
 from assessor.core.rubric.provenance import grounding_note, provenance_notes
 from assessor.core.rubric.registry import default_rubric, known_rubrics, rubric_for
 from assessor.core.rubric.validate import LoadedRubric, load_rubric, parse_rubric
+from tests.conftest import DRAFT_2026_1_RUBRIC
 from tests.factories import small_rubric_data, small_rubric_v2, small_rubric_v2_data
 
 # The 2024.1 draft as signed assessments name it: the hash of its data, and its file bytes.
 DRAFT_2024_CONTENT_SHA256 = "7279c60e969a681cf207e4e4eb2e79ae425181ae0315bea9a185a9e3230c7212"
 DRAFT_2024_FILE_SHA256 = "9cd9b33e1401bfb36145a342dfbf09edcb30b485631c8f63c7ea97e773f60bf9"
+# The 2026.1 draft (the default before issue 22), likewise.
+DRAFT_2026_1_CONTENT_SHA256 = "1a65ad95c7029b691a98c7ad318c724cf4ae180d26138343db4340c017e32c27"
+DRAFT_2026_1_FILE_SHA256 = "43b699a1ff0c54d267f3247a098ab79906bbb327ff370e9a33d68d73ba73508a"
 
 IND = "dimensions[0].items[0].indicators"
 
@@ -146,6 +150,13 @@ def test_the_2024_draft_is_kept_byte_for_byte(draft_2024_rubric_path: Path) -> N
     assert canonical_sha256(loaded.rubric) == DRAFT_2024_CONTENT_SHA256
 
 
+def test_the_2026_1_draft_is_kept_byte_for_byte() -> None:
+    raw = DRAFT_2026_1_RUBRIC.read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == DRAFT_2026_1_FILE_SHA256
+    loaded = load_rubric(DRAFT_2026_1_RUBRIC)
+    assert (loaded.rubric.version, loaded.sha256) == ("2026.1-draft", DRAFT_2026_1_CONTENT_SHA256)
+
+
 def test_grounding_of_each_kind_and_the_counts_in_the_about_text() -> None:
     rubric = small_rubric_v2()
     kinds = {ind.id: grounding(rubric.rubric, ind) for ind in rubric.indicators}
@@ -182,9 +193,17 @@ def test_a_basis_in_words() -> None:
 
 
 def test_new_assessments_use_the_corrected_rubric_and_old_ones_find_theirs() -> None:
-    assert default_rubric().rubric.version == "2026.1-draft"
+    assert default_rubric().rubric.version == "2026.2-draft"
+    previous = rubric_for(
+        RubricRef(code="WS/T 821—2023", version="2026.1-draft", sha256=DRAFT_2026_1_CONTENT_SHA256)
+    )
+    assert previous.rubric.version == "2026.1-draft"
     old = rubric_for(
         RubricRef(code="WS/T 821—2023", version="2024.1-draft", sha256=DRAFT_2024_CONTENT_SHA256)
     )
     assert old.rubric.version == "2024.1-draft"
-    assert {r.rubric.version for r in known_rubrics()} >= {"2024.1-draft", "2026.1-draft"}
+    assert {r.rubric.version for r in known_rubrics()} >= {
+        "2024.1-draft",
+        "2026.1-draft",
+        "2026.2-draft",
+    }

@@ -11,10 +11,10 @@ from tests.factories import small_rubric_data
 
 def test_the_bundled_rubric_declares_its_drafted_and_unverified_parts() -> None:
     notes = provenance_notes(default_rubric())
-    assert notes[0].startswith("WS/T 821—2023《托育机构质量评估标准》，数据文件版本 2026.1-draft")
-    # Counted by hand from the bases in rubrics/ws-t-821-2023-v2.json.
+    assert notes[0].startswith("WS/T 821—2023《托育机构质量评估标准》，数据文件版本 2026.2-draft")
+    # Counted by hand from the bases in rubrics/ws-t-821-2023-v3.json.
     assert notes[2] == "132 项指标中，111 项依据国家规定，8 项依据标准已知文本，13 项为本项目拟定。"
-    assert "132 项指标中有 97 项的文字依据公开资料起草" in notes[3]
+    assert "132 项指标中有 98 项的文字依据公开资料起草" in notes[3]
     assert "16 项基础指标" in notes[4]
     assert "等级划分规则为默认参数" in notes[5]
 

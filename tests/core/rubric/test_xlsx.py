@@ -116,7 +116,7 @@ def test_workbook_is_laid_out_for_a_clerk(table: Path) -> None:
     assert inds["D2"].alignment.wrap_text
     assert inds.column_dimensions["D"].width > inds.column_dimensions["A"].width
     levels = wb["评分档次"]
-    assert [c.value for c in levels[2]] == ["4.1.1", 1, 6, "符合", "完全做到"]
+    assert [c.value for c in levels[2]] == ["4.1.1", 1, 6, "符合", "完全做到", None]
     readme = "\n".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
     assert "assessor rubric from-xlsx" in readme
     assert "评分标准" in readme  # every column is explained

@@ -27,7 +27,7 @@ def scored(rubric: LoadedRubric, changes: dict[str, float | str]) -> Assessment:
 
 
 def test_the_n_a_paths_are_the_reviewed_ones() -> None:
-    meals = ["4.1.5", "4.3.3", "5.1.8", "7.3.1", "7.3.4", "7.3.5", "10.4.2"]
+    meals = ["4.1.5", "4.3.3", "5.1.8", "7.3.1", "7.3.2", "7.3.3", "7.3.4", "7.3.5", "10.4.2"]
     no_meal_in_hourly_care = ["6.2.1", "6.2.3", "6.2.5"]
     others = ["4.2.6", "4.3.4", "6.2.2", "6.5.1", "9.2.5"]
     assert sorted(NA_PATHS) == sorted(meals + no_meal_in_hourly_care + others)
@@ -60,7 +60,14 @@ def test_n_a_is_refused_where_the_rubric_gives_no_path(ident: str) -> None:
 
 @pytest.mark.parametrize(
     ("ident", "costly", "vetoing"),
-    [("5.1.3", 5, 0), ("5.3.4", 5, 0), ("9.3.3", 4, 0), ("9.5.2", 6, 0)],
+    [
+        ("5.1.3", 5, 0),
+        ("5.3.4", 5, 0),
+        ("9.3.3", 4, 0),
+        ("9.5.2", 4, 0),
+        ("7.2.3", 4, 0),
+        ("4.1.4", 3, 0),
+    ],
 )
 def test_partial_failure_costs_points_and_full_failure_vetoes(
     ident: str, costly: float, vetoing: float

@@ -81,8 +81,11 @@ def _total(data: dict[str, Any]) -> None:
 
 def _veto(data: dict[str, Any]) -> None:
     # A fired veto caps the grade at D although the total stays far above 900.
-    entry(data, "9.4.3")["reference"]["score"] = 0
-    data["expected_total"] = 963
+    entry(data, "9.4.3")["reference"] = {
+        "score": 0,
+        "rationale": "一键报警按下无反应，属「无一键报警装置或装置失效」",
+    }
+    data["expected_total"] = 958
 
 
 def _verbatim(data: dict[str, Any]) -> None:
@@ -118,7 +121,7 @@ BREAKS: list[tuple[Callable[[dict[str, Any]], None], str, str]] = [
     (_bad_level, "dossier[7].reference.score", "不是允许的分值（5、3、0）"),
     (_na_not_allowed, "dossier[0].reference.na", "不允许标记为不适用"),
     (_grade, "expected_grade", "计算为 A"),
-    (_total, "expected_total", "计算为 975.00"),
+    (_total, "expected_total", "计算为 970.00"),
     (_veto, "expected_grade", "9.4.3"),
     (_verbatim, "dossier[85].found", "照抄了第 1 档"),
     (_mostly, "dossier[68].found", "照抄了第 1 档"),
@@ -147,15 +150,18 @@ def test_every_problem_is_reported_at_once(base: dict[str, Any], tmp_path: Path)
 def test_na_where_the_rubric_allows_it_is_scored_by_rescaling(
     base: dict[str, Any], tmp_path: Path
 ) -> None:
-    # The corrected rubric rescales the total once: the sample earns 975 of 1000. With 7.3.4
-    # (8 points, scored 8) not applicable it earns 967 of 992, and 967 / 992 × 1000 =
-    # 974.798…, stored cut to 0.01 as 974.79.
-    entry(base, "7.3.4")["reference"] = {"na": True, "rationale": "膳食调查由上级单位统一做"}
-    assert "计算为 974.79" in problems_of(base, tmp_path)
-    base["expected_total"] = 974.79
+    # The corrected rubric rescales the total once: the sample earns 970 of 1000. With 9.2.5
+    # (6 points, scored 6) not applicable it earns 964 of 994, and 964 / 994 × 1000 =
+    # 969.818…, stored cut to 0.01 as 969.81.
+    entry(base, "9.2.5")["reference"] = {
+        "na": True,
+        "rationale": "滑梯已拆除，依「机构未设户外大型玩具和运动器械」判为不适用",
+    }
+    assert "计算为 969.81" in problems_of(base, tmp_path)
+    base["expected_total"] = 969.81
     path = tmp_path / "na.json"
     path.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
     checked = check_sample_file(path)
-    assert checked.result.dimensions[3].applicable_max == 202
+    assert checked.result.dimensions[5].applicable_max == 194
     assert checked.result.grade == "A"
-    assert load_sample(path).dossier[75].reference.na
+    assert load_sample(path).dossier[105].reference.na

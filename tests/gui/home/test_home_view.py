@@ -15,6 +15,7 @@ from assessor.core.storage.index import INDEX_FILE
 from assessor.core.storage.store import Store
 from assessor.gui.home.home_view import SCORE_AT_ONCE
 from assessor.gui.main_window import MainWindow
+from assessor.gui.widgets.long_message import LongMessageDialog
 from tests.gui.helpers import USCC, FakeDialogs, focus, press
 
 Ctrl = Qt.KeyboardModifier.ControlModifier
@@ -252,16 +253,22 @@ def test_about_says_what_in_the_rubric_is_drafted_or_unverified(
     window = make_window(full_rubric)
     window.home.table.setFocus()
     press(qtbot, Qt.Key.Key_I, Ctrl)
-    ((title, text),) = dialogs.informed
-    assert title == "关于"
+    (about,) = dialogs.presented
+    assert isinstance(about, LongMessageDialog) and about.windowTitle() == "关于"
+    text = about.text()
+    # However long the notes and change log, the box fits a 1366 × 768 laptop screen.
+    assert about.height() <= 600 and about.view.verticalScrollBar().maximum() > 0
     assert "WS/T 821—2023" in text and full_rubric.sha256[:16] in text
-    assert "97 项的文字依据公开资料起草" in text
+    assert "98 项的文字依据公开资料起草" in text
     assert "132 项指标中，111 项依据国家规定，8 项依据标准已知文本，13 项为本项目拟定" in text
     assert "16 项基础指标" in text and "等级划分规则为默认参数" in text
     # In Chinese only: the rubric's notes name its data fields, the about box does not.
     assert "source:" not in text and "verified:" not in text and "drafted" not in text
     assert "标注为“拟定”的指标文本" in text
     assert str(window.store.root) in text, "the about box says where the data folder is"
+    # What the version changed, from its change log (issue 22).
+    assert "本版本（2026.2-draft，2026-12-07）的修订（共 20 处）：" in text
+    assert "· 9.5.2：档次改为 12/8/4/0" in text and "· 不适用规则：写明分数截取到 0.01 分" in text
 
 
 def test_search_finds_credit_code_and_address_and_the_bin_disables_record_actions(
