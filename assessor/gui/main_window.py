@@ -338,11 +338,12 @@ class MainWindow(QMainWindow):
         if folder is None:
             return
         from assessor.core.backup import create_backup
+        from assessor.core.file_names import safe_file_name
 
         stamp = beijing_text(now_utc(), "%Y%m%d-%H%M%S", suffix=False)
-        archive = folder / f"托育评估备份-{stamp}.zip"
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            archive = folder / safe_file_name(f"托育评估备份-{stamp}", ".zip", folder=folder)
             summary = create_backup(self.store.root, archive)
         except UserError as exc:
             self.dialogs.error("备份失败", f"{exc}\n\n原有数据没有任何改动。")
