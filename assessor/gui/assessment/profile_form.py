@@ -49,7 +49,9 @@ from assessor.gui.home.record_table import CellErrors, ChoiceDelegate, Column, R
 from assessor.gui.widgets.style import ems, tone
 
 REQUIRED_HINT = "完成评估前需填写"
-TWO_COLUMN_EMS = 64
+# The basic-information column is comfortable down to this width (labels of up to 12
+# characters and fields for a full address); the tables need what their headers need.
+BASIC_COLUMN_EMS = 40
 # A made-up code whose check character is right: the placeholder must pass the app's own check.
 EXAMPLE_USCC = "91110105MA01ABCD2" + check_character("91110105MA01ABCD2")
 _LIST_PATH = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
@@ -75,6 +77,18 @@ def _message_label() -> QLabel:
     label.setSizePolicy(policy)
     label.hide()
     return label
+
+
+def _headers_width(view: QTableView) -> int:
+    """The width at which no header text is cut, with room for a vertical scroll bar."""
+    header = view.horizontalHeader()
+    sections = sum(header.sectionSizeHint(n) for n in range(header.count()))
+    return (
+        sections
+        + view.verticalHeader().sizeHint().width()
+        + view.verticalScrollBar().sizeHint().width()
+        + 2 * view.frameWidth()
+    )
 
 
 class ProfileForm(QScrollArea):
@@ -116,9 +130,21 @@ class ProfileForm(QScrollArea):
         self._grid.setColumnStretch(1, 1 if columns == 2 else 0)
         self._grid.setColumnStretch(0, 1)
 
+    def two_column_width(self) -> int:
+        """The narrowest viewport that holds both columns without cutting anything."""
+        basic = max(self._basic.minimumSizeHint().width(), ems(self, BASIC_COLUMN_EMS))
+        margins = self._grid.contentsMargins()
+        return (
+            basic
+            + self._grid.horizontalSpacing()
+            + self._right.minimumSizeHint().width()
+            + margins.left()
+            + margins.right()
+        )
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._arrange(2 if self.viewport().width() >= ems(self, TWO_COLUMN_EMS) else 1)
+        self._arrange(2 if self.viewport().width() >= self.two_column_width() else 1)
 
     # ---- building --------------------------------------------------------------------------
 
@@ -293,7 +319,11 @@ class ProfileForm(QScrollArea):
     def _view(self, model: RecordTableModel, rows: int) -> QTableView:
         view = QTableView()
         view.setModel(model)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = view.horizontalHeader()
+        # Each column as wide as its header and cells, the last one taking what is left:
+        # dividing the width equally cut long headers such as 活动用房面积（m²）.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         view.setEditTriggers(
@@ -304,6 +334,7 @@ class ProfileForm(QScrollArea):
         row_height = view.fontMetrics().height() + 10
         view.setMinimumHeight(row_height * (rows + 1) + 6)
         view.setMaximumHeight(row_height * (rows + 1) + 6)
+        view.setMinimumWidth(_headers_width(view))
         return view
 
     def _table(
