@@ -2,6 +2,7 @@
 # Sets up everything assessor needs on a fresh machine, then runs the app or the test suite.
 #   bash scripts/dev.sh run    # open the desktop app (sample data on first start)
 #   bash scripts/dev.sh test   # lint, architecture contracts and every test
+#   bash scripts/dev.sh packages  # the system packages `run` would install (none once set up)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,19 +25,28 @@ QT_XCB_PACKAGES=(
 
 # Debian/Ubuntu packages: poppler-utils (pdftotext, pdffonts, pdftoppm) lets the tests check the
 # PDF reports; the xcb libraries above let Qt open a window on a Linux desktop (offscreen needs
-# none of them).
-ensure_system_packages() {
-    local missing=()
-    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# none of them). Prints the missing ones, one per line.
+missing_system_packages() {
+    command -v pdftotext >/dev/null 2>&1 || echo poppler-utils
     if [ "${1:-}" = desktop ] && [ "$(uname -s)" = Linux ] && command -v dpkg-query >/dev/null 2>&1
     then
-        local package
+        local package status
         for package in "${QT_XCB_PACKAGES[@]}"; do
-            # A t64-renamed package (Debian 13, Ubuntu 24.04) provides the old name.
-            dpkg-query -W -f='${Status}\n' "$package" "${package}t64" 2>/dev/null \
-                | grep -q "install ok installed" || missing+=("$package")
+            # A t64-renamed package (Debian 13, Ubuntu 24.04) provides the old name. dpkg-query
+            # exits 1 when either name is unknown although the other is installed: only its
+            # output counts (in a pipe under pipefail its status made every package "missing").
+            status=$(dpkg-query -W -f='${Status}\n' "$package" "${package}t64" 2>/dev/null || true)
+            case "$status" in
+            *"install ok installed"*) ;;
+            *) echo "$package" ;;
+            esac
         done
     fi
+}
+
+ensure_system_packages() {
+    local missing=()
+    mapfile -t missing < <(missing_system_packages "${1:-}")
     [ ${#missing[@]} -eq 0 ] && return 0
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
         echo "Installing system packages: ${missing[*]}"
@@ -85,8 +95,12 @@ test)
     "$VENV/bin/lint-imports"
     exec "$VENV/bin/python" -m pytest "${@:2}"
     ;;
+packages)
+    # What `run` would install (nothing once it has run): the system packages still missing.
+    missing_system_packages desktop
+    ;;
 *)
-    echo "usage: bash scripts/dev.sh run|test" >&2
+    echo "usage: bash scripts/dev.sh run|test|packages" >&2
     exit 2
     ;;
 esac
