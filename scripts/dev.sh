@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=.venv
+# Where a venv keeps its programs: Scripts on Windows (Git Bash runs this script there).
+BIN=$VENV/bin
+[ "$(uname -s)" = Linux ] || [ "$(uname -s)" = Darwin ] || BIN=$VENV/Scripts
 
 # Every Debian package the Qt xcb platform plugin needs to open a window, derived from the
 # plugin itself: `ldd` on PySide6/Qt/plugins/platforms/libqxcb.so and on the xcb GL
@@ -59,14 +62,14 @@ ensure_system_packages() {
 
 ensure_venv() {
     local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
-    if [ ! -x "$VENV/bin/python" ]; then
+    if [ ! -x "$BIN/python" ] && [ ! -x "$BIN/python.exe" ]; then
         "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
             || { echo "Python 3.11 or newer is needed (set PYTHON=...)" >&2; exit 1; }
         "$PYTHON" -m venv "$VENV"
     fi
     if [ ! -e "$stamp" ]; then
-        "$VENV/bin/python" -m pip install -q --upgrade pip
-        "$VENV/bin/python" -m pip install -q -e ".[dev]"
+        "$BIN/python" -m pip install -q --upgrade pip
+        "$BIN/python" -m pip install -q -e ".[dev]"
         rm -f "$VENV"/.installed-*
         touch "$stamp"
     fi
@@ -81,19 +84,21 @@ run)
     ensure_system_packages desktop
     ensure_venv
     if has_display; then
-        exec "$VENV/bin/assessor"
+        exec "$BIN/assessor"
     fi
     echo "没有图形显示环境：改为生成一份示例评估（已签名的 PDF 与 JSON），并显示其得分。"
     rm -rf out/demo
-    "$VENV/bin/assessor" demo --out out/demo
-    exec "$VENV/bin/assessor" score out/demo/*.json
+    "$BIN/assessor" demo --out out/demo
+    exec "$BIN/assessor" score out/demo/*.json
     ;;
 test)
     ensure_system_packages
     ensure_venv
-    "$VENV/bin/ruff" check assessor tests bench
-    "$VENV/bin/lint-imports"
-    exec "$VENV/bin/python" -m pytest "${@:2}"
+    "$BIN/ruff" check assessor tests bench
+    "$BIN/lint-imports"
+    # The CI workflow: a broken one fails here, before it fails on three systems at once.
+    "$BIN/actionlint" .github/workflows/*.yml
+    exec "$BIN/python" -m pytest "${@:2}"
     ;;
 packages)
     # What `run` would install (nothing once it has run): the system packages still missing.
