@@ -79,6 +79,22 @@ def _message_label() -> QLabel:
     return label
 
 
+def _explained(box: QCheckBox, explanation: str) -> QWidget:
+    """A check box with a short text and its explanation wrapped below: one long check box
+    text set the narrowest width of the whole form."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    note = QLabel(explanation)
+    note.setWordWrap(True)
+    tone(note, "muted")
+    box.setToolTip(explanation)
+    column.addWidget(box)
+    column.addWidget(note)
+    return holder
+
+
 def _headers_width(view: QTableView) -> int:
     """The width at which no header text is cut, with room for a vertical scroll bar."""
     header = view.horizontalHeader()
@@ -231,16 +247,19 @@ class ProfileForm(QScrollArea):
         self._gap_targets["托育服务类型"] = self.care_types[CareType.full_day]
 
         self._line(form, "places", "登记托位数", "整数")
-        self.meals = QCheckBox("机构提供膳食（不提供时膳食类指标可标记为不适用）")
+        self.meals = QCheckBox("机构提供膳食")
         self.meals.toggled.connect(lambda on: self._set(meals_served=on))
-        form.addRow("膳食", self.meals)
+        form.addRow("膳食", _explained(self.meals, "不提供时膳食类指标可标记为不适用"))
         self._line(form, "indoor_area_m2", "室内生活用房面积（m²）", "如 320")
         self._line(form, "outdoor_area_m2", "户外活动场地面积（m²）", "如 180")
-        self.constrained = QCheckBox(
-            "城市人口密集地区改、扩建，设置户外场地确有困难（按较低下限核查）"
-        )
+        self.constrained = QCheckBox("户外场地确有困难")
         self.constrained.toggled.connect(lambda on: self._set(outdoor_constrained=on))
-        form.addRow("", self.constrained)
+        form.addRow(
+            "",
+            _explained(
+                self.constrained, "城市人口密集地区改、扩建，设置户外场地确有困难的，按较低下限核查"
+            ),
+        )
         self.children_total = QLabel()
         tone(self.children_total, "muted")
         form.addRow("在托婴幼儿", self.children_total)
