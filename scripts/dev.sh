@@ -48,8 +48,11 @@ missing_system_packages() {
 }
 
 ensure_system_packages() {
-    local missing=()
-    mapfile -t missing < <(missing_system_packages "${1:-}")
+    local missing=() package
+    # A read loop rather than mapfile: macOS ships bash 3.2.
+    while IFS= read -r package; do
+        missing+=("$package")
+    done < <(missing_system_packages "${1:-}")
     [ ${#missing[@]} -eq 0 ] && return 0
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
         echo "Installing system packages: ${missing[*]}"
@@ -60,8 +63,14 @@ ensure_system_packages() {
     fi
 }
 
+# macOS has shasum, not sha256sum.
+sha256_of() {
+    if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1"; else shasum -a 256 "$1"; fi
+}
+
 ensure_venv() {
-    local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+    local stamp
+    stamp="$VENV/.installed-$(sha256_of pyproject.toml | cut -c1-16)"
     if [ ! -x "$BIN/python" ] && [ ! -x "$BIN/python.exe" ]; then
         "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
             || { echo "Python 3.11 or newer is needed (set PYTHON=...)" >&2; exit 1; }
