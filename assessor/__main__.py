@@ -11,6 +11,18 @@ import sys
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
+def _tolerant_console() -> None:
+    """Write what the console's encoding cannot hold as a replacement instead of crashing.
+
+    A Chinese Windows console or pipe is GBK, which has no code for characters such as
+    U+FFFD or ✓; Python's default there is to raise. A windowed frozen app has no streams.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     # In the frozen app, a worker process of the register import starts as this executable;
     # freeze_support runs the worker and exits instead of opening the app again. It does
@@ -19,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         import multiprocessing
 
         multiprocessing.freeze_support()
+    _tolerant_console()
     args = sys.argv[1:] if argv is None else argv
     if not args or args == ["--smoke-test"]:
         # Imported lazily so the CLI never pays for Qt start-up.

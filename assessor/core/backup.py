@@ -32,7 +32,7 @@ from typing import Any, BinaryIO, Protocol
 from assessor import __version__
 from assessor.core.clock import beijing_text, now_utc
 from assessor.core.problems import UserError, os_error_text
-from assessor.core.storage.atomic import fsync_dir
+from assessor.core.storage.atomic import fsync_dir, replace_file
 from assessor.core.storage.folder_lock import hold_folder
 from assessor.core.zip_members import ZIP_MEMBER_ERRORS
 
@@ -161,7 +161,7 @@ def create_backup(data_dir: Path, archive: Path) -> BackupSummary:
         # Read back before it replaces anything: a backup that cannot be restored is worse
         # than none, because it is trusted.
         _check_archive(temp)
-        os.replace(temp, archive)
+        replace_file(temp, archive)
         fsync_dir(archive.parent)
     except OSError as exc:
         raise BackupError(f"无法写入备份文件 {archive}：{os_error_text(exc)}") from None

@@ -20,6 +20,10 @@ MAX_LOG_BYTES = 1024 * 1024
 LOG_BACKUPS = 4
 _FORMAT = "%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
 
+# Python's warnings (pyHanko's English CryptographyDeprecationWarning about DSA, for one) are
+# for developers: they go to the log, never to the person's console.
+_WARNINGS_LOGGER = "py.warnings"
+
 _handler: RotatingFileHandler | None = None
 
 
@@ -41,6 +45,7 @@ def start_logging(program: str) -> Path | None:
     if _handler is not None and _handler.baseFilename == os.path.abspath(path):
         return path
     stop_logging()
+    _capture_warnings()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(
@@ -53,6 +58,7 @@ def start_logging(program: str) -> Path | None:
     root = logging.getLogger("assessor")
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    logging.getLogger(_WARNINGS_LOGGER).addHandler(handler)
     _handler = handler
     root.info("%s 启动：%s（Python %s）", program, " ".join(sys.argv), sys.version.split()[0])
     return path
@@ -60,7 +66,19 @@ def start_logging(program: str) -> Path | None:
 
 def stop_logging() -> None:
     global _handler
+    logging.captureWarnings(False)
     if _handler is not None:
         logging.getLogger("assessor").removeHandler(_handler)
+        logging.getLogger(_WARNINGS_LOGGER).removeHandler(_handler)
         _handler.close()
         _handler = None
+
+
+def _capture_warnings() -> None:
+    """Route warnings to the log only: without a handler of its own the warnings logger would
+    fall back to printing on stderr (logging's last resort), so it always has one."""
+    logging.captureWarnings(True)
+    warnings_log = logging.getLogger(_WARNINGS_LOGGER)
+    warnings_log.propagate = False
+    if not any(isinstance(h, logging.NullHandler) for h in warnings_log.handlers):
+        warnings_log.addHandler(logging.NullHandler())

@@ -195,6 +195,8 @@ class _Run:
             "QT_QPA_PLATFORM": "offscreen",
             "ASSESSOR_DATA_DIR": str(self.root / "gui-data"),
             "ASSESSOR_LOG_DIR": str(self.root / "gui-log"),
+            # Read back as UTF-8 below, whatever this console's encoding (GBK on Chinese Windows).
+            "PYTHONIOENCODING": "utf-8",
         }
         try:
             done = subprocess.run(

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -29,7 +29,12 @@ from assessor.core.storage.store import Store, record_key
 from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
 from assessor.gui.home.home_view import HomeView
 from assessor.gui.widgets.dialogs import Dialogs
-from assessor.gui.widgets.settings import restore_geometry, save_geometry, settings
+from assessor.gui.widgets.settings import (
+    fit_frame_to_screen,
+    restore_geometry,
+    save_geometry,
+    settings,
+)
 from assessor.gui.widgets.style import ems, tone
 
 # The home screen is all a start shows: the assessment, training and register screens and the
@@ -47,6 +52,7 @@ if TYPE_CHECKING:
     from assessor.gui.training.training_screen import TrainingScreen
 
 NOTICE_MS = 6000
+FRAME_FIT_MS = (0, 500)
 LAST_INDICATOR = "last_indicator/"
 
 
@@ -87,6 +93,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self._rubric = rubric
         self.dialogs = dialogs or Dialogs(self)
+        self.dialogs.settings_root = store.root
         self.keys_dir = keys_dir or store.root / "keys"
         # Given to every session opened here; signing is offered through it the moment an
         # assessment is finalised.
@@ -103,7 +110,9 @@ class MainWindow(QMainWindow):
         # Small enough for a 1366×768 screen at 150% scaling (911×512 logical pixels); every
         # screen scrolls or splits below its comfortable size rather than being cut off.
         self.setMinimumSize(640, 400)
-        restore_geometry(self, store.root)
+        # On a first start the window manager's frame is known only once the window shows.
+        self._fit_frame = not restore_geometry(self, store.root)
+        self._first_size = self.size()
 
         self.banner = SaveBanner()
         self.banner.retry.clicked.connect(self._retry_save)
@@ -210,10 +219,22 @@ class MainWindow(QMainWindow):
         if isinstance(last, str) and last in session.rubric.by_id:
             # Back where the assessor stopped, not at the first unscored indicator.
             self.workspace.scoring.select(last)
+        # Written as the assessor moves, not only on leaving: after a crash or a power cut the
+        # assessment reopens at the indicator being worked on.
+        self.workspace.scoring.indicatorShown.connect(
+            lambda indicator, key=session.key: self._remember_indicator(key, indicator)
+        )
+        shown = self.workspace.scoring.current()
+        if shown is not None and shown != last:
+            self._remember_indicator(session.key, shown)
         if self.workspace.tabs.currentIndex() == 1:
             self.workspace.show_scoring()
         else:
             self.workspace.profile.fields["name"].edit.setFocus()
+
+    def _remember_indicator(self, key: str, indicator: str) -> None:
+        # The settings object is dropped at once, which writes the file (~0.1 ms).
+        settings(self.store.root).setValue(LAST_INDICATOR + key, indicator)
 
     def close_assessment(self) -> bool:
         """Flush and leave the open assessment; False if the assessor chose to stay."""
@@ -221,9 +242,6 @@ class MainWindow(QMainWindow):
             return True
         self.workspace.flush()
         session = self.controller.session
-        current = self.workspace.scoring.current()
-        if current is not None:
-            settings(self.store.root).setValue(LAST_INDICATOR + session.key, current)
         if not self.controller.retry_save() and not self.dialogs.confirm(
             "修改未能保存",
             f"有 {session.unsaved} 项修改未能写入磁盘：{session.save_error}\n\n"
@@ -248,6 +266,22 @@ class MainWindow(QMainWindow):
             self.show_screen(self.home)
             self.home.reload(select=key)
             self.home.focus_list()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_frame:
+            self._fit_frame = False
+            self._first_size = self.size()
+            # Once now and once the window manager has surely framed the window.
+            for delay in FRAME_FIT_MS:
+                # A bound method: the timer is dropped with the window if it closes first.
+                QTimer.singleShot(delay, self._fit_frame_to_screen)
+
+    def _fit_frame_to_screen(self) -> None:
+        # A size set meanwhile (by the person, or a test) is theirs to keep.
+        if self.size() == self._first_size:
+            fit_frame_to_screen(self)
+            self._first_size = self.size()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.sign_dialog is not None and self.sign_dialog.busy:
@@ -338,11 +372,12 @@ class MainWindow(QMainWindow):
         if folder is None:
             return
         from assessor.core.backup import create_backup
+        from assessor.core.file_names import safe_file_name
 
         stamp = beijing_text(now_utc(), "%Y%m%d-%H%M%S", suffix=False)
-        archive = folder / f"托育评估备份-{stamp}.zip"
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            archive = folder / safe_file_name(f"托育评估备份-{stamp}", ".zip", folder=folder)
             summary = create_backup(self.store.root, archive)
         except UserError as exc:
             self.dialogs.error("备份失败", f"{exc}\n\n原有数据没有任何改动。")

@@ -9,7 +9,7 @@ import pytest
 
 from assessor.cli.main import run_cli
 from assessor.core.audit import append
-from assessor.core.export.signed_export import MAX_STEM_BYTES
+from assessor.core.file_names import MAX_NAME_BYTES
 from assessor.core.rubric.registry import default_rubric
 from assessor.core.storage.store import Store, record_key
 from assessor.devtools.demo import simulated_visit
@@ -88,7 +88,7 @@ def test_a_100_character_centre_name_exports_with_a_name_of_at_most_200_bytes(
     written = sorted(out.iterdir())
     assert [p.suffix for p in written] == [".json", ".pdf"]
     for path in written:
-        assert len(path.stem.encode("utf-8")) <= MAX_STEM_BYTES
+        assert len(path.name.encode("utf-8")) <= MAX_NAME_BYTES
         assert path.stem.startswith("阳光宝贝阳光宝贝") and path.stem.endswith(
             f"{key[:8]}-v1-培训样例"
         )

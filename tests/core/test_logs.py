@@ -48,3 +48,16 @@ def test_an_unwritable_log_folder_is_no_reason_not_to_run(
         assert '"title"' in capsys.readouterr().out
     finally:
         logs.stop_logging()
+
+
+def test_warnings_of_libraries_go_to_the_log_not_the_console(
+    log_folder: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import warnings
+
+    logs.start_logging("测试")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.warn("DSA is deprecated", UserWarning, stacklevel=1)
+    assert "DSA is deprecated" not in capfd.readouterr().err
+    assert "DSA is deprecated" in (log_folder / logs.LOG_FILE).read_text(encoding="utf-8")

@@ -15,7 +15,8 @@ def test_the_window_opens_at_the_available_screen_then_where_it_was_left(
 ) -> None:
     first = make_window(small_rubric)
     available = first.screen().availableGeometry()
-    assert first.size() == available.size(), "never larger than the screen it opens on"
+    # The frame (title bar and borders) fills the available screen, never more.
+    assert first.frameGeometry() == available, "never larger than the screen it opens on"
     first.resize(700, 450)
     first.close()
     again = make_window(small_rubric)

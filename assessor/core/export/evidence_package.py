@@ -24,6 +24,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from assessor.core.assessment.model import Assessment, Evidence
 from assessor.core.canonical import sha256_hex
 from assessor.core.problems import UserError, os_error_text
+from assessor.core.storage.atomic import replace_file
 from assessor.core.zip_members import ZIP_MEMBER_ERRORS
 
 MANIFEST = "manifest.json"
@@ -146,7 +147,7 @@ def write_evidence_package(
                 )
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(temp, target)
+        replace_file(temp, target)
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise UserError(f"无法写入证据包 {target}：{os_error_text(exc)}") from exc

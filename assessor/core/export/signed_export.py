@@ -5,7 +5,6 @@ The same function serves the GUI (with a progress callback) and `assessor export
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,8 @@ from assessor.core.clock import now_utc
 from assessor.core.document.build import build_document
 from assessor.core.document.model import AssessmentDocument, parse_assessment
 from assessor.core.document.signed import document_bytes, sign_document
-from assessor.core.export.evidence_package import write_evidence_package
+from assessor.core.export.evidence_package import PACKAGE_SUFFIX, write_evidence_package
+from assessor.core.file_names import safe_file_name
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.report.evidence import EvidenceFiles
 from assessor.core.report.render import render_report
@@ -30,8 +30,6 @@ from assessor.core.storage.atomic import atomic_write_bytes
 from assessor.core.storage.store import Signing, Store, current_signing
 
 Progress = Callable[[int, str], None]
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 @dataclass(frozen=True)
@@ -175,23 +173,20 @@ def sign_assessment(
     return files
 
 
-# Bytes of UTF-8 for a file name without its extension: safe on ext4, NTFS, exFAT and FAT32.
-MAX_STEM_BYTES = 200
-
-
-def export_names(document: AssessmentDocument) -> tuple[str, str]:
+def export_names(document: AssessmentDocument, folder: Path | None = None) -> tuple[str, str]:
     """Names an assessor recognises (centre, visit date, version), unique by assessment id.
 
-    ext4 allows 255 bytes per name, NTFS and exFAT 255 UTF-16 units; a Chinese character is
-    3 UTF-8 bytes, so a long centre name is shortened until the stem fits `MAX_STEM_BYTES`.
+    A long centre name is shortened so that every file of the export (the JSON, the PDF, the
+    evidence package, their temporary files) fits the file systems' limits inside `folder`.
     """
     when = document.visit.date.isoformat() if document.visit.date else "未填日期"
     training = "-培训样例" if document.training else ""
     rest = f"-{when}-{document.id[:8]}-v{document.version}{training}"
-    room = MAX_STEM_BYTES - len(rest.encode("utf-8"))
-    centre = _UNSAFE.sub("_", document.centre.name.strip()) or "未命名机构"
-    centre = centre.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
-    stem = f"{centre or '未命名机构'}{rest}"
+    # The evidence package's name is the longest one derived from the stem.
+    longest = safe_file_name(
+        document.centre.name, f"{rest}{PACKAGE_SUFFIX}", fallback="未命名机构", folder=folder
+    )
+    stem = longest.removesuffix(PACKAGE_SUFFIX)
     return f"{stem}.json", f"{stem}.pdf"
 
 
@@ -200,7 +195,7 @@ def write_signed(
 ) -> ExportedFiles:
     """Write the JSON, and the PDF when there is one, each atomically; with `evidence`
     (where the attached files are), the evidence package beside them."""
-    json_name, pdf_name = export_names(files.document)
+    json_name, pdf_name = export_names(files.document, out_dir)
     pdf_path = out_dir / pdf_name if files.pdf_bytes else None
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

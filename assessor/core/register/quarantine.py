@@ -12,24 +12,26 @@ that is unsafe to unpack) have no copy, only the reason file, which names where 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from assessor.core.clock import beijing_text, now_utc
+from assessor.core.file_names import safe_file_name
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.register.db import quarantine_dir
 from assessor.core.register.sources import Rejection
 from assessor.core.storage.atomic import fsync_dir
 
 REASON_SUFFIX = ".reason.txt"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-_MAX_NAME_BYTES = 120
+_PREFIX = len("000000-")
+_REASON = len(REASON_SUFFIX)
 
 
-def _safe_name(source: str) -> str:
-    name = _UNSAFE.sub("_", source.replace("\\", "/").rsplit("/", 1)[-1].rsplit("!", 1)[-1])
-    encoded = name.encode("utf-8")[:_MAX_NAME_BYTES]
-    return encoded.decode("utf-8", errors="ignore") or "input"
+def _copy_name(folder: Path, seq: int, source: str) -> str:
+    """`<seq>-<the input's own file name>`, safe on every file system; the reason file's
+    suffix is what the longest name adds to it."""
+    leaf = source.replace("\\", "/").rsplit("/", 1)[-1].rsplit("!", 1)[-1]
+    name = safe_file_name(leaf, fallback="input", folder=folder, reserve=_PREFIX + _REASON)
+    return f"{seq:06d}-{name}"
 
 
 def write_quarantine(
@@ -38,7 +40,7 @@ def write_quarantine(
     """Write the copy (when there are bytes) and the reason file; the copy's path relative
     to the register, or None."""
     folder = quarantine_dir(register, batch_id)
-    base = f"{seq:06d}-{_safe_name(source)}"
+    base = _copy_name(folder, seq, source)
     reason = (
         f"原始位置：{source}\n"
         f"隔离原因：{rejection.message}\n"

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,13 @@ from assessor.core.problems import UserError, os_error_text
 from assessor.core.safe_input import InputRejected, parse_json_strict, read_regular_file
 
 _TMP_SUFFIX = ".tmp"
+# On Windows a rename onto a file another process has open (a virus scanner, a cloud sync
+# client, Explorer's preview) fails with PermissionError until that process lets go, usually
+# within a fraction of a second. Long enough to ride that out, short enough that a file held
+# open for good is reported while the person still waits for the save.
+REPLACE_RETRY_SECONDS = 2.0
+_FIRST_RETRY_DELAY = 0.01
+_MAX_RETRY_DELAY = 0.25
 # A record with a 10,000-entry audit chain is ~3 MB; a file far beyond that is not ours.
 MAX_DATA_FILE_BYTES = 64 * 1024 * 1024
 
@@ -78,6 +86,30 @@ def _temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{uuid.uuid4().hex}{_TMP_SUFFIX}")
 
 
+class FileInUseError(PermissionError):
+    """A rename that kept failing because another program holds the target open."""
+
+
+def replace_file(source: Path, target: Path) -> None:
+    """`os.replace`, retried for a bounded time while the target is held open elsewhere
+    (Windows); then a FileInUseError whose message says so in Chinese."""
+    deadline = time.monotonic() + REPLACE_RETRY_SECONDS
+    delay = _FIRST_RETRY_DELAY
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError as exc:
+            if time.monotonic() + delay > deadline:
+                raise FileInUseError(
+                    f"文件 {target.name} 被其他程序占用（常见的是杀毒软件、网盘同步或资源管理器"
+                    f"的预览），重试 {REPLACE_RETRY_SECONDS:g} 秒后仍无法替换；"
+                    "请关闭占用它的程序后再试，原有文件没有改变"
+                ) from exc
+        time.sleep(delay)
+        delay = min(delay * 2, _MAX_RETRY_DELAY)
+
+
 def _write_synced(target: Path, payload: bytes) -> None:
     with open(target, "xb") as handle:
         handle.write(payload)
@@ -101,7 +133,7 @@ def atomic_write_bytes(path: Path, payload: bytes, backup: Path | None = None) -
         _write_synced(temp, payload)
         if backup is not None:
             keep_backup(path, backup)
-        os.replace(temp, path)
+        replace_file(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -120,7 +152,7 @@ def copy_file_atomic(source: Path, target: Path) -> str:
                 writer.write(chunk)
             writer.flush()
             os.fsync(writer.fileno())
-        os.replace(temp, target)
+        replace_file(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -142,7 +174,7 @@ def keep_backup(path: Path, backup: Path) -> None:
             shutil.copyfile(path, temp)
             with open(temp, "rb+") as handle:
                 os.fsync(handle.fileno())
-        os.replace(temp, backup)
+        replace_file(temp, backup)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -264,7 +296,7 @@ class AtomicJSONStorage(Storage):
                 kept = None
                 if self.path.exists():
                     kept = corrupt_name(self.path)
-                    os.replace(self.path, kept)
+                    replace_file(self.path, kept)
                 atomic_write_bytes(self.path, payload)
             except OSError as exc:
                 raise StorageError(

@@ -30,7 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from assessor.core.safe_input import InputRejected, read_regular_file
-from assessor.core.storage.atomic import MAX_DATA_FILE_BYTES, StorageError, fsync_dir
+from assessor.core.storage.atomic import (
+    MAX_DATA_FILE_BYTES,
+    StorageError,
+    fsync_dir,
+    replace_file,
+)
 
 JOURNAL_FILE = "journal.jsonl"
 PREVIOUS_FILE = "journal.jsonl.prev"
@@ -201,5 +206,5 @@ def set_aside(folder: Path) -> None:
     """After a compaction: the journal becomes the previous journal, and a new one starts."""
     journal = folder / JOURNAL_FILE
     if journal.exists():
-        os.replace(journal, folder / PREVIOUS_FILE)
+        replace_file(journal, folder / PREVIOUS_FILE)
         fsync_dir(folder)

@@ -52,6 +52,7 @@ from tinydb import TinyDB
 from assessor.core.assessment.status import Status
 from assessor.core.canonical import sha256_hex
 from assessor.core.clock import now_utc
+from assessor.core.file_names import safe_file_name
 from assessor.core.problems import os_error_text, problems_from_validation
 from assessor.core.safe_input import InputRejected, parse_json_object, read_json_file
 from assessor.core.storage.atomic import (
@@ -418,12 +419,12 @@ def _stamp(folder: str | Path, signed: bool = True) -> Stamp:
     )
 
 
-def _evidence_name(source: Path) -> str:
+def _evidence_name(source: Path, folder: Path) -> str:
     # Keep the original name readable (Chinese included) but free of anything a file system or
     # a later export could trip on; the random prefix makes it unique.
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in source.stem)[:40] or "file"
     suffix = source.suffix.lower() if source.suffix[1:].isalnum() else ""
-    return f"{uuid.uuid4().hex[:8]}-{stem}{suffix[:10]}"
+    return safe_file_name(f"{uuid.uuid4().hex[:8]}-{stem}", suffix[:10], folder=folder)
 
 
 class Store:
@@ -581,7 +582,7 @@ class Store:
             with _disk(f"复制证据文件 {source}"):
                 create_folder(folder)
                 remove_stale_temps(folder)
-                name = _evidence_name(source)
+                name = _evidence_name(source, folder)
                 sha256 = copy_file_atomic(source, folder / name)
         return Evidence(
             file=f"{EVIDENCE_DIR}/{name}", sha256=sha256, caption=caption, added_at=now_utc()

@@ -6,7 +6,15 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QIcon, QImageReader, QPalette, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QIcon,
+    QImageReader,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -97,7 +105,9 @@ class IndicatorPanel(QScrollArea):
 
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Nothing here needs more than the panel's minimum width (the text wraps); should a
+        # font or a translation ever need more, a scroll bar beats text cut at the edge.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setMinimumWidth(ems(self, 20))
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -115,11 +125,22 @@ class IndicatorPanel(QScrollArea):
         self.short.setFont(short_font)
         self.basic_badge = _label("基础指标（否决项）", "badgeBasic", wrap=False)
         self.source_badge = _label(name="badgeDrafted", wrap=False)
+        self.badges = QWidget()
+        badges = QHBoxLayout(self.badges)
+        badges.setContentsMargins(0, 0, 0, 0)
+        badges.addWidget(self.basic_badge)
+        badges.addWidget(self.source_badge)
         head.addWidget(self.clause)
         head.addStretch(1)
-        head.addWidget(self.basic_badge)
-        head.addWidget(self.source_badge)
+        head.addWidget(self.badges)
+        self._head = head
         layout.addLayout(head)
+        # Where the badges go when the clause and both badges do not fit on one line (a 150%
+        # screen with the summary open): their own line, rather than past the panel's edge.
+        self._badge_line = QHBoxLayout()
+        self._badge_line.setContentsMargins(0, 0, 0, 0)
+        self._badge_line.addStretch(1)
+        layout.addLayout(self._badge_line)
         # On its own line: beside the badges a long name would be squeezed to one character.
         layout.addWidget(self.short)
 
@@ -173,19 +194,23 @@ class IndicatorPanel(QScrollArea):
         self.note.installEventFilter(self)
         detail_layout.addWidget(self.note)
 
+        # The buttons on a line of their own: beside the title they made the panel wider than
+        # a 150% screen with the summary open leaves it.
+        detail_layout.addWidget(_label("证据文件", "sectionTitle"))
         evidence_head = QHBoxLayout()
-        evidence_head.addWidget(_label("证据文件", "sectionTitle"), 1)
-        self.attach_button = QPushButton("添加证据文件…")
+        self.attach_button = QPushButton("添加…")
         self.attach_button.setToolTip("Ctrl+Shift+A：复制照片或文档到本评估的文件夹")
         self.attach_button.clicked.connect(self.attach)
         self.caption_button = QPushButton("编辑说明…")
         self.caption_button.setToolTip("说明印在报告附录的照片下方")
         self.caption_button.clicked.connect(self.edit_selected_caption)
-        self.remove_button = QPushButton("移除选中…")
+        self.remove_button = QPushButton("移除…")
+        self.remove_button.setToolTip("从本评估中移除选中的证据文件")
         self.remove_button.clicked.connect(self.remove_selected_evidence)
         evidence_head.addWidget(self.attach_button)
         evidence_head.addWidget(self.caption_button)
         evidence_head.addWidget(self.remove_button)
+        evidence_head.addStretch(1)
         detail_layout.addLayout(evidence_head)
         self.evidence = QListWidget()
         self.evidence.setViewMode(QListView.ViewMode.IconMode)
@@ -244,11 +269,33 @@ class IndicatorPanel(QScrollArea):
         self.hints_title.setVisible(bool(ind.evidence_hints))
         self.hints.setVisible(bool(ind.evidence_hints))
         self.hints.setText("\n".join(f"· {h}" for h in ind.evidence_hints))
+        self._place_badges()
         self._build_levels(ind)
         self._load_note()
         self.refresh_findings()
         self.refresh()
         self.verticalScrollBar().setValue(0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_badges()
+
+    def _place_badges(self) -> None:
+        """Beside the clause when both fit the panel's width, else on a line of their own."""
+        margins = self.widget().layout().contentsMargins()
+        needed = (
+            self.clause.sizeHint().width()
+            + self._head.spacing()
+            + self.badges.sizeHint().width()
+            + margins.left()
+            + margins.right()
+        )
+        beside = self.viewport().width() >= needed
+        target = self._head if beside else self._badge_line
+        if target.indexOf(self.badges) >= 0:
+            return
+        (self._badge_line if beside else self._head).removeWidget(self.badges)
+        target.insertWidget(target.count() if beside else 0, self.badges)
 
     def _build_levels(self, ind: Indicator) -> None:
         while self.levels.count():

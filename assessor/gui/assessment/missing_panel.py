@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -25,6 +27,7 @@ _TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 class MissingPanel(QFrame):
     indicatorChosen = Signal(str)
     gapChosen = Signal(str)  # a profile_gaps label
+    closedWithoutFocus = Signal()  # closed, and nobody to give the keyboard back to
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,7 +38,7 @@ class MissingPanel(QFrame):
         tone(self.title, "sectionTitle")
         head.addWidget(self.title, 1)
         close = QPushButton("关闭")
-        close.clicked.connect(self.hide)
+        close.clicked.connect(self.close_panel)
         head.addWidget(close)
         layout.addLayout(head)
         self.list = QListWidget()
@@ -43,7 +46,27 @@ class MissingPanel(QFrame):
         self.list.itemActivated.connect(self._chosen)
         self.list.itemClicked.connect(self._chosen)
         layout.addWidget(self.list)
+        # Where the keyboard was before the panel took it; it goes back there on closing, or
+        # digits, Esc and Enter would reach nothing until the tree is clicked.
+        self._return_to: QWidget | None = None
         self.hide()
+
+    def open_with_focus(self, session: EditingSession) -> None:
+        """Show what is missing and give the list the keyboard, remembering who had it."""
+        had = QApplication.focusWidget()
+        if had is not None and not self.isAncestorOf(had):
+            self._return_to = had
+        self.show_missing(session)
+        self.list.setFocus()
+
+    def close_panel(self) -> None:
+        self.hide()
+        back = self._return_to
+        self._return_to = None
+        if back is not None and shiboken6.isValid(back) and back.isVisible():
+            back.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.closedWithoutFocus.emit()
 
     def show_missing(self, session: EditingSession) -> None:
         self.list.clear()

@@ -49,7 +49,9 @@ from assessor.gui.home.record_table import CellErrors, ChoiceDelegate, Column, R
 from assessor.gui.widgets.style import ems, tone
 
 REQUIRED_HINT = "完成评估前需填写"
-TWO_COLUMN_EMS = 64
+# The basic-information column is comfortable down to this width (labels of up to 12
+# characters and fields for a full address); the tables need what their headers need.
+BASIC_COLUMN_EMS = 40
 # A made-up code whose check character is right: the placeholder must pass the app's own check.
 EXAMPLE_USCC = "91110105MA01ABCD2" + check_character("91110105MA01ABCD2")
 _LIST_PATH = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
@@ -75,6 +77,34 @@ def _message_label() -> QLabel:
     label.setSizePolicy(policy)
     label.hide()
     return label
+
+
+def _explained(box: QCheckBox, explanation: str) -> QWidget:
+    """A check box with a short text and its explanation wrapped below: one long check box
+    text set the narrowest width of the whole form."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    note = QLabel(explanation)
+    note.setWordWrap(True)
+    tone(note, "muted")
+    box.setToolTip(explanation)
+    column.addWidget(box)
+    column.addWidget(note)
+    return holder
+
+
+def _headers_width(view: QTableView) -> int:
+    """The width at which no header text is cut, with room for a vertical scroll bar."""
+    header = view.horizontalHeader()
+    sections = sum(header.sectionSizeHint(n) for n in range(header.count()))
+    return (
+        sections
+        + view.verticalHeader().sizeHint().width()
+        + view.verticalScrollBar().sizeHint().width()
+        + 2 * view.frameWidth()
+    )
 
 
 class ProfileForm(QScrollArea):
@@ -116,9 +146,21 @@ class ProfileForm(QScrollArea):
         self._grid.setColumnStretch(1, 1 if columns == 2 else 0)
         self._grid.setColumnStretch(0, 1)
 
+    def two_column_width(self) -> int:
+        """The narrowest viewport that holds both columns without cutting anything."""
+        basic = max(self._basic.minimumSizeHint().width(), ems(self, BASIC_COLUMN_EMS))
+        margins = self._grid.contentsMargins()
+        return (
+            basic
+            + self._grid.horizontalSpacing()
+            + self._right.minimumSizeHint().width()
+            + margins.left()
+            + margins.right()
+        )
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._arrange(2 if self.viewport().width() >= ems(self, TWO_COLUMN_EMS) else 1)
+        self._arrange(2 if self.viewport().width() >= self.two_column_width() else 1)
 
     # ---- building --------------------------------------------------------------------------
 
@@ -205,16 +247,19 @@ class ProfileForm(QScrollArea):
         self._gap_targets["托育服务类型"] = self.care_types[CareType.full_day]
 
         self._line(form, "places", "登记托位数", "整数")
-        self.meals = QCheckBox("机构提供膳食（不提供时膳食类指标可标记为不适用）")
+        self.meals = QCheckBox("机构提供膳食")
         self.meals.toggled.connect(lambda on: self._set(meals_served=on))
-        form.addRow("膳食", self.meals)
+        form.addRow("膳食", _explained(self.meals, "不提供时膳食类指标可标记为不适用"))
         self._line(form, "indoor_area_m2", "室内生活用房面积（m²）", "如 320")
         self._line(form, "outdoor_area_m2", "户外活动场地面积（m²）", "如 180")
-        self.constrained = QCheckBox(
-            "城市人口密集地区改、扩建，设置户外场地确有困难（按较低下限核查）"
-        )
+        self.constrained = QCheckBox("户外场地确有困难")
         self.constrained.toggled.connect(lambda on: self._set(outdoor_constrained=on))
-        form.addRow("", self.constrained)
+        form.addRow(
+            "",
+            _explained(
+                self.constrained, "城市人口密集地区改、扩建，设置户外场地确有困难的，按较低下限核查"
+            ),
+        )
         self.children_total = QLabel()
         tone(self.children_total, "muted")
         form.addRow("在托婴幼儿", self.children_total)
@@ -293,7 +338,11 @@ class ProfileForm(QScrollArea):
     def _view(self, model: RecordTableModel, rows: int) -> QTableView:
         view = QTableView()
         view.setModel(model)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = view.horizontalHeader()
+        # Each column as wide as its header and cells, the last one taking what is left:
+        # dividing the width equally cut long headers such as 活动用房面积（m²）.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         view.setEditTriggers(
@@ -304,6 +353,7 @@ class ProfileForm(QScrollArea):
         row_height = view.fontMetrics().height() + 10
         view.setMinimumHeight(row_height * (rows + 1) + 6)
         view.setMaximumHeight(row_height * (rows + 1) + 6)
+        view.setMinimumWidth(_headers_width(view))
         return view
 
     def _table(

@@ -48,6 +48,8 @@ def _passes(kind: str, session: EditingSession, indicator_id: str) -> bool:
 
 class ScoringView(QWidget):
     notice = Signal(str)  # a short message for the status bar
+    indicatorShown = Signal(str)  # the indicator now in the panel
+    allScored = Signal()  # asked for the next unscored indicator when there is none
 
     def __init__(
         self, controller: AssessmentController, dialogs: Dialogs, parent: QWidget | None = None
@@ -191,7 +193,7 @@ class ScoringView(QWidget):
             if not session.entry(candidate).is_scored:
                 self.select(candidate)
                 return
-        self.notice.emit("所有指标均已评分，可以完成评估（Ctrl+Shift+F）")
+        self.allScored.emit()
 
     def jump_to(self, text: str) -> bool:
         """Select the indicator (or the first one of the item/dimension) a clause names."""
@@ -247,6 +249,7 @@ class ScoringView(QWidget):
         indicator = indicator_at(current)
         if indicator is not None:
             self.panel.show_indicator(indicator)
+            self.indicatorShown.emit(indicator)
             return
         node = current.siblingAtColumn(0)
         score = current.siblingAtColumn(1).data() or ""

@@ -112,9 +112,11 @@ class Workspace(QWidget):
         controller.profileChanged.connect(self._profile_changed)
         controller.failed.connect(self.notice)
         self.scoring.notice.connect(self.notice)
+        self.scoring.allScored.connect(self._all_scored)
         self.summary.indicatorLinkActivated.connect(self.show_indicator)
         self.missing.indicatorChosen.connect(self.show_indicator)
         self.missing.gapChosen.connect(self._show_gap)
+        self.missing.closedWithoutFocus.connect(self._focus_tab)
 
         self._refresh_header()
         self._refresh_summary()
@@ -197,10 +199,23 @@ class Workspace(QWidget):
             self._refresh_summary()
             self.notice.emit("评估已完成，内容已锁定为只读")
 
+    def _all_scored(self) -> None:
+        # What finishing means here: finalising, or whatever replaces it (a practice is
+        # submitted with its own key, never finalised).
+        then = self.finalise_instead or (
+            f"可以完成评估（{shown_keys(binding('评估', 'finalise'))}）"
+        )
+        self.notice.emit(f"所有指标均已评分，{then}")
+
     def _blocked(self) -> None:
-        self.missing.show_missing(self.controller.session)
-        self.missing.list.setFocus()
+        self.missing.open_with_focus(self.controller.session)
         self.notice.emit("尚有未完成的内容，不能完成评估")
+
+    def _focus_tab(self) -> None:
+        if self.tabs.currentIndex() == SCORING_TAB:
+            self.scoring.focus_tree()
+        else:
+            self.tabs.currentWidget().setFocus()
 
     def _show_gap(self, gap: str) -> None:
         self.tabs.setCurrentIndex(PROFILE_TAB)

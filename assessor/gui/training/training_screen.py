@@ -6,7 +6,6 @@ opening them judges the sealed test submissions waiting in the data folder that 
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from assessor.core.clock import beijing_text, now_utc
+from assessor.core.file_names import safe_file_name
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.signing.trainer_key import TrainerKey, load_trainer_key
@@ -280,8 +280,13 @@ class TrainingScreen(QStackedWidget):
 
         trainee, at = self.submitted
         stamp = beijing_text(at, "%Y%m%d-%H%M%S", suffix=False)
-        who = re.sub(r"[^\w.-]", "_", trainee.trainee_id)  # typed text, never a path
-        path = folder / f"练习报告-{self.comparison.sample_id}-{who}-{stamp}.pdf"
+        # The trainee's id is typed text, never a path.
+        name = f"练习报告-{self.comparison.sample_id}-{trainee.trainee_id}-{stamp}"
+        try:
+            path = folder / safe_file_name(name, ".pdf", folder=folder)
+        except UserError as exc:
+            self.dialogs.error("无法保存练习报告", str(exc))
+            return
         try:
             atomic_write_bytes(path, render_practice_report(self.comparison, trainee, at))
         except OSError as exc:

@@ -8,6 +8,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from assessor.gui.widgets.settings import settings
+
 EVIDENCE_FILTER = (
     "照片和文档 (*.jpg *.jpeg *.png *.heic *.bmp *.gif *.webp *.pdf *.doc *.docx *.xls *.xlsx"
     " *.txt);;所有文件 (*)"
@@ -15,6 +17,9 @@ EVIDENCE_FILTER = (
 KEY_FILTER = "签名密钥文件 (*.p12 *.pfx);;所有文件 (*)"
 ZIP_FILTER = "zip 压缩包 (*.zip);;所有文件 (*)"
 CA_FILTER = "CA 证书 (*.pem *.crt *.cer *.der);;所有文件 (*)"
+# Under this group, the folder each file dialog was last left in, keyed by the dialog's title:
+# every purpose (evidence photos, backups, imports, a CA certificate) has a title of its own.
+LAST_FOLDERS = "last_folder/"
 
 
 class Dialogs:
@@ -22,6 +27,21 @@ class Dialogs:
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.parent = parent
+        # The data folder whose settings remember the last folder per purpose; None: forget.
+        self.settings_root: Path | None = None
+
+    def _start(self, title: str, default: Path) -> Path:
+        """Where a file dialog opens: where this purpose's dialog was last left, while it
+        still exists, else `default`."""
+        if self.settings_root is not None:
+            last = settings(self.settings_root).value(LAST_FOLDERS + title, "")
+            if isinstance(last, str) and last and Path(last).is_dir():
+                return Path(last)
+        return default
+
+    def _remember(self, title: str, folder: Path | None) -> None:
+        if self.settings_root is not None and folder is not None:
+            settings(self.settings_root).setValue(LAST_FOLDERS + title, str(folder))
 
     def confirm(self, title: str, text: str, accept: str = "确定", reject: str = "取消") -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.parent)
@@ -44,29 +64,44 @@ class Dialogs:
 
     def choose_files(self, title: str) -> list[Path]:
         names, _ = QFileDialog.getOpenFileNames(
-            self.parent, title, str(Path.home()), EVIDENCE_FILTER
+            self.parent, title, str(self._start(title, Path.home())), EVIDENCE_FILTER
         )
-        return [Path(n) for n in names]
+        return self._remembered_files(title, names)
 
     def choose_key_file(self, title: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, str(Path.home()), KEY_FILTER)
-        return Path(name) if name else None
+        start = str(self._start(title, Path.home()))
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, start, KEY_FILTER)
+        return self._remembered_file(title, name)
 
     def choose_folder(self, title: str, start: Path) -> Path | None:
-        name = QFileDialog.getExistingDirectory(self.parent, title, str(start))
+        name = QFileDialog.getExistingDirectory(self.parent, title, str(self._start(title, start)))
+        self._remember(title, Path(name) if name else None)
         return Path(name) if name else None
 
     def choose_zips(self, title: str) -> list[Path]:
-        names, _ = QFileDialog.getOpenFileNames(self.parent, title, str(Path.home()), ZIP_FILTER)
-        return [Path(n) for n in names]
+        start = str(self._start(title, Path.home()))
+        names, _ = QFileDialog.getOpenFileNames(self.parent, title, start, ZIP_FILTER)
+        return self._remembered_files(title, names)
 
     def choose_ca_file(self, title: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, str(Path.home()), CA_FILTER)
-        return Path(name) if name else None
+        start = str(self._start(title, Path.home()))
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, start, CA_FILTER)
+        return self._remembered_file(title, name)
 
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self.parent, title, str(suggested), file_filter)
-        return Path(name) if name else None
+        start = self._start(title, suggested.parent) / suggested.name
+        name, _ = QFileDialog.getSaveFileName(self.parent, title, str(start), file_filter)
+        return self._remembered_file(title, name)
+
+    def _remembered_file(self, title: str, name: str) -> Path | None:
+        path = Path(name) if name else None
+        self._remember(title, path.parent if path else None)
+        return path
+
+    def _remembered_files(self, title: str, names: list[str]) -> list[Path]:
+        paths = [Path(n) for n in names]
+        self._remember(title, paths[0].parent if paths else None)
+        return paths
 
     def ask_secret(self, title: str, label: str) -> str | None:
         """A passphrase, typed hidden; None when cancelled."""

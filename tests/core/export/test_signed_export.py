@@ -151,3 +151,23 @@ def test_the_exported_report_is_complete_and_an_independent_tool_trusts_it(
         text=True,
     )
     assert "INTACT:TRUSTED,UNTOUCHED" in out.stdout, out.stdout + out.stderr
+
+
+def test_typed_centre_names_become_file_names_windows_accepts(tmp_path: Path, signer) -> None:
+    from assessor.core.export.evidence_package import PACKAGE_SUFFIX
+    from assessor.core.file_names import MAX_PATH_UNITS, TEMP_NAME_EXTRA
+
+    store = Store(tmp_path / "data")
+    draft = sample_assessment(RUBRIC, 4, training=True, name=' 阳光:宝贝*托育/中心?"分园" . . ')
+    store.create(draft)
+    key = record_key(draft)
+    final, _ = simulated_visit(draft, draft.created_at)
+    store.save(final, append([], "finalise", old="draft", new="final"))
+    out = tmp_path.joinpath(*["很深的导出文件夹" * 4] * 3)
+    files = export_signed(store, key, signer, out)
+    assert files.json_path.name.startswith("阳光_宝贝_托育_中心_分园_-")
+    # The longest name derived from the export (the evidence package's temporary file) fits.
+    longest = len(str(files.json_path.with_name(files.json_path.stem + PACKAGE_SUFFIX)))
+    assert longest + TEMP_NAME_EXTRA <= MAX_PATH_UNITS
+    for name in export_names(files.document, out):
+        assert not set(name) & set('\\/:*?"<>| ') and not name.endswith((".", " "))

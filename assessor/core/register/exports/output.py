@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from assessor.core.problems import UserError, os_error_text
+from assessor.core.storage.atomic import replace_file
 
 
 @contextmanager
@@ -17,7 +17,7 @@ def replacing(path: Path) -> Iterator[Path]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         yield temp
-        os.replace(temp, path)
+        replace_file(temp, path)
     except OSError as exc:
         _discard(temp)
         raise UserError(f"无法写入 {path}：{os_error_text(exc)}") from exc
