@@ -142,7 +142,8 @@ def table_dump(register: Path, *, with_batches: bool = False) -> dict[str, Any]:
             "dimensions": "SELECT * FROM dimensions ORDER BY 1, 2",
             "scores": "SELECT * FROM scores ORDER BY 1, 2",
             "conflicts": "SELECT * FROM conflicts ORDER BY other_sha256",
-            "flags": "SELECT * FROM flags ORDER BY 1, 2, 3",
+            "flags": "SELECT kind, assessment_id, document_sha256, other, other_assessment_id,"
+            " detail, batch_id, closed_at IS NULL, decision FROM flags ORDER BY 3, 1, 4",
             "quarantine": "SELECT batch_id, seq, original_path, stored_copy, reason_code "
             "FROM quarantine ORDER BY 1, 2",
             "batch_inputs": "SELECT * FROM batch_inputs ORDER BY 1, 2",

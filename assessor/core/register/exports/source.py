@@ -24,8 +24,19 @@ def current_rows(conn: sqlite3.Connection, chosen: StatsFilter) -> Iterator[sqli
 
 
 def public_rows(conn: sqlite3.Connection, chosen: StatsFilter) -> Iterator[sqlite3.Row]:
-    """What may be published: confirmed by a reviewer, never a training sample."""
+    """What may be published: confirmed by a reviewer, held by no open flag, never a training
+    sample."""
     public = chosen.model_copy(update={"confirmed_only": True})
     for row in current_rows(conn, public):
         if not row["training"]:
             yield row
+
+
+def count_rows(conn: sqlite3.Connection, chosen: StatsFilter, *, public: bool = False) -> int:
+    """How many rows `current_rows` (or `public_rows`) would give."""
+    if public:
+        chosen = chosen.model_copy(update={"confirmed_only": True})
+    join, where, params = selection_filter(chosen)
+    training = " AND NOT d.training" if public else ""
+    sql = f"SELECT COUNT(*) FROM documents d {join} WHERE {where}{training}"
+    return int(conn.execute(sql, params).fetchone()[0])
