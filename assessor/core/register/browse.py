@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from assessor.core.register.filters import FROM, STATE, AssessmentFilter
+from assessor.core.register.filters import FROM, OPEN_KINDS, STATE, AssessmentFilter
 from assessor.core.register.flags import FlagItem, items
 from assessor.core.register.rows import FLAG_KINDS, REVIEW_LABELS, FlagKind, ReviewState
 from assessor.core.register.stats_rubrics import rubric_facts
@@ -52,9 +52,7 @@ def page(
         "SELECT d.sha256, d.assessment_id, d.version, d.centre_name, d.centre_uscc,"
         " d.division_code, COALESCE(d.operator, ''), COALESCE(d.visit_date, ''), d.total,"
         f" d.grade, {STATE}, d.training,"
-        " (SELECT group_concat(DISTINCT f.kind) FROM flags f WHERE f.closed_at IS NULL"
-        "  AND (f.assessment_id = d.assessment_id OR f.other_assessment_id = d.assessment_id))"
-        f" {FROM} WHERE {where} ORDER BY {_ORDER} LIMIT :limit OFFSET :offset",
+        f" {OPEN_KINDS} {FROM} WHERE {where} ORDER BY {_ORDER} LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset},
     )
     return [

@@ -29,6 +29,11 @@ def open_flag(assessment: str = "d.assessment_id", kind: str = "") -> str:
 
 
 OPEN_FLAG = open_flag()
+OPEN_KINDS = (
+    "(SELECT group_concat(DISTINCT f.kind) FROM flags f WHERE f.closed_at IS NULL"
+    " AND (f.assessment_id = d.assessment_id OR f.other_assessment_id = d.assessment_id))"
+)
+"""SQL: the kinds of the open items about `d`, comma-separated (NULL when none)."""
 CONFIRMED = "r.state = 'confirmed'"
 PUBLISHABLE = f"({CONFIRMED} AND NOT {OPEN_FLAG})"
 """Confirmed and held by no open flag: what the public list, the 示范 list and the report take."""

@@ -40,7 +40,9 @@ def register(
 def test_filters_select_current_assessments(register: tuple[Path, list[str]]) -> None:
     folder, ids = register
     conn = connect(folder)
-    assert set_state(conn, Selection(division_code="350102"), ReviewState.query, who="甲").changed == 2
+    assert (
+        set_state(conn, Selection(division_code="350102"), ReviewState.query, who="甲").changed == 2
+    )
     assert set_state(conn, Selection(cycle="2026"), ReviewState.confirmed, who="乙").changed == 2
     assert [state_of(conn, i) for i in ids] == [
         ReviewState.query,
@@ -48,7 +50,9 @@ def test_filters_select_current_assessments(register: tuple[Path, list[str]]) ->
         ReviewState.confirmed,
     ]
     only_queried = Selection(state=ReviewState.query)
-    assert set_state(conn, only_queried, ReviewState.returned, who="丙", comment="补材料").changed == 1
+    assert (
+        set_state(conn, only_queried, ReviewState.returned, who="丙", comment="补材料").changed == 1
+    )
     assert state_of(conn, ids[0]) is ReviewState.returned
     # The amended assessment is one assessment: one state for both versions.
     assert len([e for e in review_log(conn, [ids[2]])]) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
+from assessor.core.register.filters import OPEN_KINDS
 from assessor.core.register.stats_model import StatsFilter
 from assessor.core.register.stats_selection import selection_filter
 
@@ -12,10 +13,12 @@ ORDER = "d.division_code, d.centre_name, d.centre_uscc, d.assessment_id"
 
 
 def current_rows(conn: sqlite3.Connection, chosen: StatsFilter) -> Iterator[sqlite3.Row]:
-    """Every column of the current versions `chosen` selects, plus `review_state`."""
+    """Every column of the current versions `chosen` selects, plus `review_state` and
+    `open_flags` (the kinds of its open flag items, comma-separated)."""
     join, where, params = selection_filter(chosen)
     cursor = conn.execute(
-        f"SELECT d.*, COALESCE(r.state, 'pending') AS review_state FROM documents d {join} "
+        f"SELECT d.*, COALESCE(r.state, 'pending') AS review_state, {OPEN_KINDS} AS open_flags"
+        f" FROM documents d {join} "
         f"WHERE {where} ORDER BY {ORDER}",
         params,
     )
