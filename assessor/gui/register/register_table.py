@@ -8,7 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -370,8 +377,23 @@ class RegisterTable(QWidget):
         self._changed()
 
     def _changed(self) -> None:
+        """Rows read again with their new states; the same rows stay chosen."""
+        chosen = set(self.chosen_ids())
+        current = self.view.currentIndex().row()
         self.model.reload()
         self.counter.setText(f"共 {self.model.total} 份当前评估（每份评估只列当前版本）")
+        selection = self.view.selectionModel()
+        for n, row in enumerate(self.model.rows):
+            if row.assessment_id in chosen:
+                selection.select(
+                    self.model.index(n, 0),
+                    QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        if 0 <= current < self.model.rowCount():
+            selection.setCurrentIndex(
+                self.model.index(current, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
         self.reviewed.emit()
 
     def _context_menu(self, point) -> None:

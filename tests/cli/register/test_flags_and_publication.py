@@ -6,25 +6,22 @@ counts are of assessments (a centre assessed three times is three assessments at
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from assessor.cli.main import run_cli
-from assessor.core.clock import BEIJING
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.grade import ranked_bands
-from assessor.core.signing.keys import SigningKey, load_signer
+from assessor.core.signing.keys import SigningKey
 from tests.core.register.builders import (
-    KEY_PASSPHRASE,
     Commission,
     amended,
     assessment,
+    revoked_key_file,
     signed,
 )
 
@@ -45,27 +42,6 @@ def _csv(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
 
 
-def _revoked_key_file(
-    tmp_path: Path, commission: Commission, rubric: LoadedRubric, n: int
-) -> tuple[bytes, Path]:
-    """A file signed by a key revoked a minute later, and the CRL that says so."""
-    lost = load_signer(
-        commission.issue("赵六", "T-066", f"lost-{tmp_path.name}.p12"), KEY_PASSPHRASE
-    )
-    raw = signed(rubric, assessment(rubric, n), lost)
-    signed_at = json.loads(raw)["signature"]["signed_at"]
-    moment = dt.datetime.fromisoformat(signed_at.replace("Z", "+00:00")) + dt.timedelta(minutes=1)
-    cert = tmp_path / "lost.pem"
-    cert.write_bytes(lost.certificate.public_bytes(Encoding.PEM))
-    at = moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-    revoke = ["keys", "revoke", "--ca", str(commission.ca_dir), "--cert", str(cert)]
-    assert run_cli([*revoke, "--reason", "key_compromise", "--at", at]) == 0
-    crl = tmp_path / "crl.pem"
-    ca_pass = ["--ca-passphrase-file", str(commission.ca_passphrase)]
-    assert run_cli(["keys", "crl", "--ca", str(commission.ca_dir), "-o", str(crl), *ca_pass]) == 0
-    return raw, crl
-
-
 def test_doubtful_assessments_are_held_until_a_person_decides(
     tmp_path: Path,
     commission: Commission,
@@ -76,7 +52,7 @@ def test_doubtful_assessments_are_held_until_a_person_decides(
 ) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    revoked_raw, crl = _revoked_key_file(tmp_path, commission, rubric, 1)
+    revoked_raw, crl = revoked_key_file(tmp_path, commission, rubric, 1)
     (inbox / "1-revoked.json").write_bytes(revoked_raw)
     gap_v1 = assessment(rubric, 2)
     _, gap_v2 = amended(rubric, gap_v1, signed(rubric, gap_v1, signer), signer)
