@@ -153,7 +153,7 @@ class AssessmentView(QDialog):
         flags_page = QWidget()
         flags_layout = QVBoxLayout(flags_page)
         flags_top = QHBoxLayout()
-        flags_top.addWidget(self.flags_label, 1)
+        flags_top.addStretch(1)
         flags_top.addWidget(self.resolve_button)
         flags_layout.addLayout(flags_top)
         flags_layout.addWidget(self.flags, 1)

@@ -23,10 +23,10 @@ from assessor.core.signing.training import training_ca
 from tests.core.register.builders import assessment, signed, table_dump
 
 
-def _rows(register: Path, sql: str) -> list[tuple]:
+def _rows(register: Path, sql: str, params: tuple = ()) -> list[tuple]:
     conn = sqlite3.connect(register / "register.sqlite3")
     try:
-        return [tuple(r) for r in conn.execute(sql)]
+        return [tuple(r) for r in conn.execute(sql, params)]
     finally:
         conn.close()
 
@@ -198,3 +198,28 @@ def test_quarantine_copies_do_not_change_a_resumed_batch(
     assert (
         table_dump(tmp_path / "cut")["quarantine"] == table_dump(tmp_path / "whole")["quarantine"]
     )
+
+
+def test_items_on_a_superseded_version_close_themselves(
+    tmp_path: Path, rubric: LoadedRubric, signer: SigningKey, options: ImportOptions
+) -> None:
+    from tests.core.register.builders import amended
+
+    a1 = assessment(rubric, 1, centre=40)
+    a1_raw = signed(rubric, a1, signer)
+    b_raw = signed(rubric, assessment(rubric, 2, centre=40), signer)
+    register = tmp_path / "reg"
+    first = run_import(register, [_file(tmp_path / "one", "a.json", a1_raw),
+                                  _file(tmp_path / "one", "b.json", b_raw)], options)  # fmt: skip
+    assert first.flags == {"same_centre_in_cycle": 2}
+    _, a2_raw = amended(rubric, a1, a1_raw, signer)
+    second = run_import(register, [_file(tmp_path / "two", "a2.json", a2_raw)], options)
+    assert second.flags == {"same_centre_in_cycle": 2}  # the new version and b
+    rows = _rows(
+        register,
+        "SELECT d.version, f.closed_at IS NULL, f.decision, f.closed_by, f.comment FROM flags f"
+        " JOIN documents d ON d.sha256 IN (f.document_sha256, f.other) AND d.assessment_id = ?"
+        " ORDER BY d.version",
+        (a1.id,),
+    )
+    assert rows == [(1, 0, "superseded", "登记库", "已被第 2 版取代"), (2, 1, None, None, "")]
