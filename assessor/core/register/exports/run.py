@@ -12,7 +12,7 @@ from assessor.core.register.exports.csv_files import export_public_csv, export_r
 from assessor.core.register.exports.pdf_report import export_statistics_pdf
 from assessor.core.register.exports.source import count_rows
 from assessor.core.register.exports.xlsx_file import export_xlsx
-from assessor.core.register.stats import compute_statistics, held_back
+from assessor.core.register.stats import compute_statistics
 from assessor.core.register.stats_model import Statistics, StatsFilter
 from assessor.core.register.stats_rubrics import rubric_facts
 from assessor.core.register.texts import held_text
@@ -123,7 +123,8 @@ def empty_text(conn: sqlite3.Connection, chosen: StatsFilter, kind: str) -> str:
     """Why an output would be empty, in Chinese, saying what is held back."""
     what = EXPORT_LABELS[kind]
     if kind in ("public", "report") or chosen.confirmed_only:
-        held = held_back(conn, chosen.year)
+        overall = chosen.model_copy(update={"by": None, "confirmed_only": False})
+        held = compute_statistics(conn, overall, list_limit=0).held_back
         return "未写入文件：" + held_text(
             f"{what}没有可列入的评估（只列已确认且无待核实事项的评估）", held
         )
