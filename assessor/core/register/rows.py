@@ -230,8 +230,6 @@ FLAG_KINDS: dict[FlagKind, FlagKindInfo] = {
     FlagKind.conflict: FlagKindInfo("同一评估同一版本有内容不同的文件", "版本冲突"),
 }
 
-FLAG_LABELS = {kind: info.label for kind, info in FLAG_KINDS.items()}
-
 
 class FlagDecision(StrEnum):
     """How a flag was closed."""

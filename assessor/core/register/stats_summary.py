@@ -22,10 +22,8 @@ run pays for what came in since.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
-from assessor.core.problems import UserError
-from assessor.core.register.db import connect, transaction
+from assessor.core.register.db import transaction
 from assessor.core.register.filters import PUBLISHABLE
 from assessor.core.register.stats_selection import HUNDREDTHS, tuples
 
@@ -217,18 +215,6 @@ def _fold(conn: sqlite3.Connection) -> int:
         tuples(conn, "DROP TABLE temp.fold_new")
         tuples(conn, "DROP TABLE temp.fold_old")
     return moved
-
-
-def refresh_summary(register: Path) -> int:
-    """`catch_up` on the register in folder `register`, for an importer that has just
-    committed its batch; a database error is the user's to read, in Chinese."""
-    conn = connect(register)
-    try:
-        return catch_up(conn)
-    except sqlite3.Error as exc:
-        raise UserError(f"登记库 {register} 的统计汇总未能更新：{exc}") from exc
-    finally:
-        conn.close()
 
 
 def drop_summary(conn: sqlite3.Connection) -> None:
