@@ -20,11 +20,21 @@ _STATE_NAMES = {
     **{label: state for state, label in REVIEW_LABELS.items()},
 }
 STATE = click.Choice(sorted(_STATE_NAMES))
-KIND = click.Choice([k.value for k in FlagKind])
 
 
 def _kinds_help() -> str:
     return "；".join(f"{k.value}={info.short}" for k, info in FLAG_KINDS.items())
+
+
+def _kind(text: str | None) -> FlagKind | None:
+    """A flag kind by its machine name or its short Chinese name; a wrong one is a Chinese error
+    (click's own message would be English)."""
+    if not text:
+        return None
+    for kind, info in FLAG_KINDS.items():
+        if text in (kind.value, info.short):
+            return kind
+    raise UserError(f"--kind 只能是 {_kinds_help()}，而不是「{text}」")
 
 
 @command.command("review")
@@ -38,9 +48,7 @@ def _kinds_help() -> str:
 @click.option(
     "--flagged/--unflagged", default=None, help="只选有 / 没有待核实事项（未处理的标记）的评估"
 )
-@click.option(
-    "--kind", type=KIND, default=None, help=f"只选有该类待核实事项的评估（{_kinds_help()}）"
-)
+@click.option("--kind", default=None, help=f"只选有该类待核实事项的评估（{_kinds_help()}）")
 @click.option("--all", "select_all", is_flag=True, help="选择全部当前评估")
 @click.option("--set", "new_state", type=STATE, default=None, help="新的审核状态")
 @click.option(
@@ -87,7 +95,7 @@ def review_command(
         batch_id=batch,
         state=_STATE_NAMES[current_state] if current_state else None,
         flagged=flagged,
-        flag_kind=FlagKind(kind) if kind else None,
+        flag_kind=_kind(kind),
     )
     if selection.is_empty() and not select_all:
         raise UserError("请指定要审核的评估（--id 或筛选条件），或用 --all 选择全部当前评估")
@@ -115,7 +123,7 @@ def review_command(
 
 @command.command("flags")
 @db_option
-@click.option("--kind", type=KIND, default=None, help=f"只列该类（{_kinds_help()}）")
+@click.option("--kind", default=None, help=f"只列该类（{_kinds_help()}）")
 @click.option("--open", "open_only", is_flag=True, help="只列未处理的")
 @click.option(
     "--resolve", "resolve_id", type=int, default=None, help="核实该编号的事项（须 --comment）"
@@ -144,7 +152,7 @@ def flags_command(
         item = reg.resolve_flag(resolve_id, who=who or os_user(), comment=comment)
         click.echo(f"已核实待核实事项 {item.id}（{FLAG_KINDS[item.kind].short}）：{item.comment}")
         return
-    found = reg.flags(kind=FlagKind(kind) if kind else None, open_only=open_only)
+    found = reg.flags(kind=_kind(kind), open_only=open_only)
     if as_json:
         click.echo(json.dumps([i.to_json() for i in found], ensure_ascii=False, indent=2))
         return

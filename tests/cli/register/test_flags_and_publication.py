@@ -197,3 +197,19 @@ def test_flag_counts_are_assessments_and_centres_not_rows(
     assert "未处理：3 份评估（1 家机构）有待核实事项" in text
     stats_text = _run(capsys, "register", "stats", "--db", str(register))
     assert "待核实：3 份评估（1 家机构）有未处理的事项" in stats_text
+
+
+def test_a_wrong_flag_kind_is_a_chinese_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assessor.core.register.register import Register
+
+    Register.open(tmp_path / "reg", create=True)
+    for command in (["review", "--all", "--set", "已确认"], ["flags"]):
+        args = ["register", command[0], "--db", str(tmp_path / "reg"), *command[1:]]
+        assert run_cli([*args, "--kind", "吊销"]) == 1
+        assert "--kind 只能是" in capsys.readouterr().err
+        assert run_cli([*args, "--kind", "证书已吊销"]) == 0  # the short Chinese name works too
+    assert run_cli(["register", "flags", "--db", str(tmp_path / "reg"), "--resolve", "7",
+                    "--comment", "看过"]) == 1  # fmt: skip
+    assert "没有编号为 7 的待核实事项" in capsys.readouterr().err

@@ -126,6 +126,6 @@ def empty_text(conn: sqlite3.Connection, chosen: StatsFilter, kind: str) -> str:
         overall = chosen.model_copy(update={"by": None, "confirmed_only": False})
         held = compute_statistics(conn, overall, list_limit=0).held_back
         return "未写入文件：" + held_text(
-            f"{what}没有可列入的评估（只列已确认且无待核实事项的评估）", held
+            f"{what}中没有可列入的评估（只列已确认且无待核实事项的评估）", held
         )
-    return f"未写入文件：{what}没有可列入的评估（{chosen.describe()}）。"
+    return f"未写入文件：{what}中没有可列入的评估（{chosen.describe()}）。"
