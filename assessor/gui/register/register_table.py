@@ -75,8 +75,8 @@ COLUMN_EMS = (
     3.5,
     3.5,
     4.5,
-    8,
-)  # every column after the name; 18 code characters fit
+    5.5,
+)  # every column after the name; 18 code characters fit; a long flag list shows in a tooltip
 
 FLAG_FILTERS: tuple[tuple[str, bool | None, FlagKind | None], ...] = (
     ("全部", None, None),
@@ -188,6 +188,11 @@ class RegisterTable(QWidget):
         self.flagged = QComboBox()
         for n, (label, _, _) in enumerate(FLAG_FILTERS):
             self.flagged.addItem(label, n)
+        # The flag filter's longest entries would otherwise push the search box off the row.
+        self.flagged.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.flagged.setMinimumContentsLength(6)
         for combo, name in (
             (self.district, "行政区划"),
             (self.grade, "等级"),
