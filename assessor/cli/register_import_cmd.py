@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,15 +16,6 @@ from assessor.core.problems import UserError
 
 if TYPE_CHECKING:
     from assessor.core.register.summary import Summary
-
-_CYCLE = re.compile(r"^(\d{2})-(\d{2})$")
-
-
-def _cycle_start(text: str) -> tuple[int, int]:
-    match = _CYCLE.match(text)
-    if not match or not (1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 28):
-        raise UserError("--cycle-start 应为 MM-DD，如 01-01 或 07-01（日期不超过 28 日）")
-    return int(match[1]), int(match[2])
 
 
 def _default_workers() -> int:
@@ -81,45 +71,41 @@ def import_command(
     每个文件要么登记，要么连同原因复制到隔离区；汇总中的各项之和等于输入文件数。
     重复运行同一导入不会改变登记库；中断的导入再次运行时会接着完成。
     """
-    from assessor.core.register.check import rubric_paths as rubric_strings
-    from assessor.core.register.check import trust_pems
-    from assessor.core.register.importer import CHUNK_SIZE, ImportOptions, run_import
+    from assessor.core.register.importer import CHUNK_SIZE
+    from assessor.core.register.register import ImportRequest, Register
     from assessor.core.register.who import os_user
-    from assessor.core.signing.revocation import load_crls
-    from assessor.core.signing.verification import load_trust_roots
 
     if not trust_paths:
         click.echo(
             "注意：未指定 --trust，只能导入培训/样例文件（需同时加 --allow-training）。", err=True
         )
-    roots = load_trust_roots(trust_paths)
-    options = ImportOptions(
-        trust_pems=trust_pems(roots),
+    from assessor.core.register.trust import cycle_start as parse_cycle_start
+
+    try:
+        parse_cycle_start(cycle_start)
+    except UserError as exc:
+        raise UserError(f"--cycle-start：{exc}") from None
+    request = ImportRequest(
+        trust=trust_paths,
         allow_training=allow_training,
-        rubric_paths=rubric_strings(rubric_paths),
-        crl_revocations=tuple(load_crls(crl_paths, roots)),
-        cycle_start=_cycle_start(cycle_start),
+        crls=crl_paths,
+        cycle_start=cycle_start,
+        rubrics=rubric_paths,
         who=who or os_user(),
         dry_run=dry_run,
         workers=workers,
         chunk_size=chunk_size or CHUNK_SIZE,
     )
     show_progress = sys.stderr.isatty() and not as_json
-    summary = run_import(
-        register,
+    summary = Register(register).import_files(
         list(paths),
-        options,
+        request,
         progress=(lambda s: click.echo(f"\r已处理 {s.inputs} 个文件…", err=True, nl=False))
         if show_progress
         else None,
     )
     if show_progress:
         click.echo("", err=True)
-    if not dry_run:
-        from assessor.core.register.stats_summary import refresh_summary
-
-        # The statistics cache catches up now, so the first `register stats` stays fast.
-        refresh_summary(register)
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -127,8 +113,9 @@ def import_command(
 
 
 def _print_summary(summary: Summary, register: Path) -> None:
-    from assessor.core.register.db import quarantine_dir
-    from assessor.core.register.rows import FLAG_LABELS, FlagKind, Reason
+    from assessor.core.register.register import Register
+    from assessor.core.register.rows import FLAG_KINDS, FlagKind, Reason
+    from assessor.core.register.sources import SKIP_LABELS
     from assessor.core.register.summary import REASON_LABELS
 
     title = "试运行（未写入登记库）" if summary.dry_run else f"导入批次 {summary.batch_id}"
@@ -142,8 +129,13 @@ def _print_summary(summary: Summary, register: Path) -> None:
     for code, count in sorted(summary.quarantined.items()):
         click.echo(f"    · {REASON_LABELS[Reason(code)]}（{code}）：{count}")
     for kind, count in sorted(summary.flags.items()):
-        click.echo(f"  需人工核实 · {FLAG_LABELS[FlagKind(kind)]}：{count}")
+        click.echo(f"  待核实 · {FLAG_KINDS[FlagKind(kind)].label}：{count} 份评估")
+    if summary.flags:
+        click.echo("  待核实的评估不会被批量确认或公示；用 register flags 查看并逐一核实。")
     if summary.skipped:
-        click.echo(f"另有 {summary.skipped} 个非评估文件（如 PDF 报告）未导入。")
+        reasons = "，".join(
+            f"{SKIP_LABELS[r]} {n}" for r, n in sorted(summary.skipped_reasons.items())
+        )
+        click.echo(f"另有 {summary.skipped} 个条目未作为输入（{reasons}）。")
     if summary.quarantined_total and not summary.dry_run:
-        click.echo(f"隔离文件及原因见：{quarantine_dir(register, summary.batch_id)}")
+        click.echo(f"隔离文件及原因见：{Register(register).quarantine_folder}")

@@ -19,7 +19,9 @@ SHOWN = 10
 
 def filter_options(function):
     function = click.option(
-        "--confirmed-only", is_flag=True, help="只统计/导出审核状态为「已确认」的评估"
+        "--confirmed-only",
+        is_flag=True,
+        help="只统计/导出审核状态为「已确认」且无待核实事项的评估",
     )(function)
     function = click.option(
         "--by",
@@ -73,10 +75,9 @@ def stats_command(
 
     只统计每份评估的当前版本。每项数字都注明评估份数，不足 5 份的标注「样本不足」。
     """
-    from assessor.core.register.exports.run import register_statistics
+    from assessor.core.register.register import Register
 
-    stats = register_statistics(
-        register,
+    stats = Register.open(register).statistics(
         _filter(year, by, confirmed_only),
         _rubrics(rubric_paths),
         list_limit=None if as_json else SHOWN,
@@ -94,7 +95,9 @@ def stats_command(
 @filter_options
 @click.option("--csv", "csv_path", type=FILE, help="登记表 CSV（UTF-8 带 BOM，每份当前评估一行）")
 @click.option("--xlsx", "xlsx_path", type=FILE, help="登记表 XLSX（各维度指标得分、统计图表）")
-@click.option("--public", "public_path", type=FILE, help="信息公示名单 CSV（仅已确认、非培训）")
+@click.option(
+    "--public", "public_path", type=FILE, help="信息公示名单 CSV（仅已确认、无待核实事项、非培训）"
+)
 @click.option("--report", "report_path", type=FILE, help="统计报告 PDF")
 @click.option("--columns", "list_columns", is_flag=True, help="列出 CSV 的中文列名与机器键名")
 def export_command(
@@ -111,7 +114,8 @@ def export_command(
 ) -> None:
     """导出登记库：CSV、XLSX、信息公示名单、统计报告 PDF（可同时指定多个）。"""
     from assessor.core.register.exports.columns import PUBLIC_COLUMNS, REGISTER_COLUMNS
-    from assessor.core.register.exports.run import EXPORT_LABELS, ExportRequest, run_exports
+    from assessor.core.register.exports.run import EXPORT_LABELS, ExportRequest
+    from assessor.core.register.register import Register
 
     if list_columns:
         for title, columns in (("登记表", REGISTER_COLUMNS), ("信息公示名单", PUBLIC_COLUMNS)):
@@ -122,9 +126,14 @@ def export_command(
     request = ExportRequest(csv_path, xlsx_path, public_path, report_path)
     if not request.outputs():
         raise UserError("请至少指定一种导出：--csv、--xlsx、--public 或 --report")
-    written = run_exports(
-        register, _filter(year, by, confirmed_only), request, _rubrics(rubric_paths)
-    )
+    reg = Register.open(register)
+    chosen = _filter(year, by, confirmed_only)
+    written = reg.export(chosen, request, _rubrics(rubric_paths))
     for kind, path in request.outputs():
         unit = "份评估" if kind != "public" else "家机构"
         click.echo(f"{EXPORT_LABELS[kind]}：{path}（{written[kind]} {unit}）")
+    if request.public or request.report:
+        from assessor.core.register.texts import held_text
+
+        held = reg.statistics(chosen, list_limit=0).held_back
+        click.echo(held_text("公示名单与统计报告只列已确认且无待核实事项的评估", held))

@@ -16,6 +16,7 @@ from assessor.core.register.texts import (
     CANDIDATES_TITLE,
     RED_LIST_RULE,
     RED_LIST_TITLE,
+    held_text,
 )
 
 
@@ -77,6 +78,9 @@ def stats_text(stats: Statistics, shown: int) -> str:
             stats.candidates_count,
             shown,
         ),
+        "  " + held_text("只列已确认且无待核实事项的评估", stats.candidates_held),
+        "",
+        *_open_flags(stats),
         "",
         *_entries(RED_LIST_TITLE, RED_LIST_RULE, stats.red_list, stats.red_list_count, shown),
         "",
@@ -102,3 +106,15 @@ def stats_text(stats: Statistics, shown: int) -> str:
                 f"  {group.label}：平均总分 {group.mean_total}（{_n(group.count)}）；{grades}"
             )
     return "\n".join(lines)
+
+
+def _open_flags(stats: Statistics) -> list[str]:
+    """The 待核实 work still open (whole register), counted as assessments and centres."""
+    flags = stats.open_flags
+    if not flags.assessments:
+        return ["待核实：无未处理的事项。"]
+    return [
+        f"待核实：{flags.assessments} 份评估（{flags.centres} 家机构）有未处理的事项"
+        "（不计入「已确认」、不公示；用 register flags 查看并核实）",
+        *(f"  {k.label}：{k.assessments} 份，{k.centres} 家机构" for k in flags.by_kind),
+    ]

@@ -113,8 +113,7 @@ class _Run:
         return "JSON 与 PDF 签名均有效"
 
     def register(self) -> str:
-        from assessor.core.register.exports.run import register_statistics
-        from assessor.core.register.importer import ImportOptions, run_import
+        from assessor.core.register.register import ImportRequest, Register
         from assessor.core.register.stats_model import StatsFilter
         from assessor.core.signing.keys import training_signer
         from assessor.devtools.demo import demo_files
@@ -126,15 +125,14 @@ class _Run:
         )
         for n, files in enumerate(signed, 1):
             (incoming / f"{n}.json").write_bytes(files.json_bytes)
-        summary = run_import(
-            self.root / "register", [incoming], ImportOptions(trust_pems=(), allow_training=True)
-        )
+        register = Register.open(self.root / "register", create=True)
+        summary = register.import_files([incoming], ImportRequest(allow_training=True))
         kept = summary.registered + summary.amendments
         if summary.inputs != len(signed) or kept != len(signed):
             raise RuntimeError(
                 f"{len(signed)} 份示例文件中登记 {kept} 份，隔离 {summary.quarantined_total} 份"
             )
-        stats = register_statistics(self.root / "register", StatsFilter(), [self.loaded])
+        stats = register.statistics(StatsFilter(), [self.loaded])
         # Each current assessment has exactly one grade; amendments replace their original.
         graded = sum(g.count for g in stats.grades.grades)
         if stats.count != summary.registered or graded != stats.count:

@@ -42,6 +42,7 @@ class FakeDialogs(Dialogs):
         self.opened: list[Path] = []
         self.zips: list[Path] = []
         self.ca_file: Path | None = None
+        self.crl_files: list[Path] = []
         self.save_path: Path | None = None
 
     def confirm(self, title: str, text: str, accept: str = "确定", reject: str = "取消") -> bool:
@@ -68,6 +69,9 @@ class FakeDialogs(Dialogs):
 
     def choose_ca_file(self, title: str) -> Path | None:
         return self.ca_file
+
+    def choose_crl_files(self, title: str) -> list[Path]:
+        return list(self.crl_files)
 
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
         return self.save_path

@@ -1,5 +1,6 @@
-"""Reading the register a page at a time for a person: the current assessments filtered by
-search text, district, grade and operator, and one assessment with its history.
+"""Reading the register a page at a time for a person: the current assessments an
+`AssessmentFilter` selects (search text, district, grade, operator, review state, flags), and one
+assessment with its history, its flag items and its scores in clause order with names.
 
 Pages are fetched by `LIMIT`/`OFFSET` over a stable order, so a table on screen holds only the
 rows it has shown; counts are one aggregate query.
@@ -11,48 +12,19 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from assessor.core.register.rows import REVIEW_LABELS, ReviewState
+from assessor.core.register.filters import FROM, OPEN_KINDS, STATE, AssessmentFilter
+from assessor.core.register.flags import FlagItem, items
+from assessor.core.register.rows import FLAG_KINDS, REVIEW_LABELS, FlagKind, ReviewState
+from assessor.core.register.stats_rubrics import rubric_facts
 
 PAGE_SIZE = 200
 
 _ORDER = "d.division_code, d.centre_name, d.assessment_id"
-_FROM = (
-    "FROM documents d LEFT JOIN reviews r ON r.assessment_id = d.assessment_id WHERE d.current = 1"
-)
 
 
-@dataclass(frozen=True)
-class RegisterQuery:
-    search: str = ""  # part of the name, or the start of the 统一社会信用代码
-    district: str = ""
-    grade: str = ""
-    operator: str = ""
-
-    def where(self) -> tuple[str, dict[str, Any]]:
-        parts: list[str] = []
-        params: dict[str, Any] = {}
-        text = self.search.strip()
-        if text:
-            # LIKE patterns: the user's % and _ are taken literally.
-            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            parts.append(
-                "(d.centre_name LIKE :contains ESCAPE '\\' OR d.centre_uscc LIKE :prefix ESCAPE '\\')"
-            )
-            params.update(contains=f"%{escaped}%", prefix=f"{escaped.upper()}%")
-        for column, value in (
-            ("division_code", self.district),
-            ("grade", self.grade),
-            ("operator", self.operator),
-        ):
-            if value:
-                parts.append(f"d.{column} = :{column}")
-                params[column] = value
-        return "".join(f" AND {p}" for p in parts), params
-
-
-def count(conn: sqlite3.Connection, query: RegisterQuery) -> int:
+def count(conn: sqlite3.Connection, query: AssessmentFilter) -> int:
     where, params = query.where()
-    return int(conn.execute(f"SELECT COUNT(*) {_FROM}{where}", params).fetchone()[0])
+    return int(conn.execute(f"SELECT COUNT(*) {FROM} WHERE {where}", params).fetchone()[0])
 
 
 @dataclass(frozen=True)
@@ -69,23 +41,32 @@ class ListedAssessment:
     grade: str
     review: str  # Chinese
     training: bool
+    flags: str  # short Chinese names of the open flag kinds, 「」 when none
 
 
 def page(
-    conn: sqlite3.Connection, query: RegisterQuery, offset: int, limit: int = PAGE_SIZE
+    conn: sqlite3.Connection, query: AssessmentFilter, offset: int, limit: int = PAGE_SIZE
 ) -> list[ListedAssessment]:
     where, params = query.where()
     rows = conn.execute(
         "SELECT d.sha256, d.assessment_id, d.version, d.centre_name, d.centre_uscc,"
         " d.division_code, COALESCE(d.operator, ''), COALESCE(d.visit_date, ''), d.total,"
-        f" d.grade, COALESCE(r.state, 'pending'), d.training {_FROM}{where}"
-        f" ORDER BY {_ORDER} LIMIT :limit OFFSET :offset",
+        f" d.grade, {STATE}, d.training,"
+        f" {OPEN_KINDS} {FROM} WHERE {where} ORDER BY {_ORDER} LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset},
     )
     return [
-        ListedAssessment(*row[:10], REVIEW_LABELS[ReviewState(row[10])], bool(row[11]))
+        ListedAssessment(
+            *row[:10], REVIEW_LABELS[ReviewState(row[10])], bool(row[11]), _flag_names(row[12])
+        )
         for row in rows
     ]
+
+
+def _flag_names(kinds: str | None) -> str:
+    if not kinds:
+        return ""
+    return "、".join(FLAG_KINDS[FlagKind(k)].short for k in sorted(kinds.split(",")))
 
 
 def choices(conn: sqlite3.Connection) -> dict[str, list[str]]:
@@ -117,9 +98,9 @@ class Version:
 class AssessmentDetail:
     document: dict[str, Any]  # the columns of `documents` for the version shown
     dimensions: list[tuple[str, str, str, str]]  # id, name, score, max
-    scores: list[tuple[str, str | None, str, bool]]  # indicator, score, max, na
+    scores: list[tuple[str, str, str | None, str, bool]]  # indicator, name, score, max, na
     versions: list[Version]
-    flags: list[str]  # Chinese
+    flags: list[FlagItem]  # open and closed items naming this assessment, open first
     review: str
     review_comment: str
 
@@ -136,9 +117,13 @@ def detail(conn: sqlite3.Connection, sha256: str) -> AssessmentDetail:
         " ORDER BY CAST(dimension_id AS INTEGER)",
         (sha256,),
     ).fetchall()
-    scores = conn.execute(
-        "SELECT indicator_id, score, max, na FROM scores WHERE document_sha256 = ?", (sha256,)
-    ).fetchall()
+    scores = sorted(
+        conn.execute(
+            "SELECT indicator_id, score, max, na FROM scores WHERE document_sha256 = ?", (sha256,)
+        ),
+        key=lambda r: clause_key(r[0]),
+    )
+    names = rubric_facts([document["rubric_sha256"]])
     conflicts = {
         other for (other,) in conn.execute(
             "SELECT other_sha256 FROM conflicts WHERE assessment_id = ?",
@@ -153,9 +138,7 @@ def detail(conn: sqlite3.Connection, sha256: str) -> AssessmentDetail:
             (document["assessment_id"],),
         )
     ]
-    flags = [d for (d,) in conn.execute(
-        "SELECT detail FROM flags WHERE document_sha256 = ?", (sha256,)
-    )]  # fmt: skip
+    flags = items(conn, assessment_ids=(document["assessment_id"],))
     review = conn.execute(
         "SELECT state, comment FROM reviews WHERE assessment_id = ?", (document["assessment_id"],)
     ).fetchone()
@@ -163,12 +146,17 @@ def detail(conn: sqlite3.Connection, sha256: str) -> AssessmentDetail:
     return AssessmentDetail(
         document,
         [tuple(d) for d in dims],
-        [(i, s, m, bool(na)) for i, s, m, na in scores],
+        [(i, names.shorts.get(i, ""), s, m, bool(na)) for i, s, m, na in scores],
         versions,
         flags,
         REVIEW_LABELS[ReviewState(state)],
         comment,
     )
+
+
+def clause_key(clause: str) -> tuple[int, ...]:
+    """「4.1.1」 before 「10.2」: clause numbers compared as numbers, part by part."""
+    return tuple(int(part) if part.isdigit() else 0 for part in clause.split("."))
 
 
 def stored_file(conn: sqlite3.Connection, sha256: str) -> bytes:

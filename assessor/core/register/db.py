@@ -3,7 +3,7 @@
 A register is a folder:
 
     <register>/register.sqlite3        the database (WAL; its -wal/-shm files beside it)
-    <register>/quarantine/<batch>/     copies of refused inputs, each with a `.reason.txt`
+    <register>/quarantine/             copies of refused inputs by content, each with a `.reason.txt`
 
 The signed files themselves are stored in the database (table `files`, a BLOB per sha256), so a
 batch's rows and the bytes they were read from commit in one transaction: a killed import never
@@ -12,20 +12,21 @@ leaves a row without its file or a file without its row, and the register is one
 Every connection comes from `connect`: WAL journal, `foreign_keys` on, `synchronous=FULL`
 (a committed batch survives a power cut), a busy timeout so a second process waits instead of
 failing. `PRAGMA user_version` is the schema version; `connect` runs the missing migration steps
-in one transaction each. Write transactions go through `transaction` (BEGIN IMMEDIATE).
+(`migrations.py`, literal SQL) in one transaction each. Write transactions go through `transaction` (BEGIN IMMEDIATE).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from assessor.core.problems import UserError, os_error_text
-from assessor.core.register.rows import TABLES, Row, sqlite_type
+from assessor.core.register.migrations import STEPS, Step
+from assessor.core.register.rows import Row, sqlite_type
 
 DB_NAME = "register.sqlite3"
 QUARANTINE_DIR = "quarantine"
@@ -37,14 +38,17 @@ def db_path(register: Path) -> Path:
     return register / DB_NAME
 
 
-def quarantine_dir(register: Path, batch_id: int) -> Path:
-    return register / QUARANTINE_DIR / str(batch_id)
+def quarantine_dir(register: Path) -> Path:
+    """Refused inputs' copies, named by their content (a rerun finds its copy there)."""
+    return register / QUARANTINE_DIR
 
 
 # ---- schema --------------------------------------------------------------------------------
 
 
 def create_table_sql(model: type[Row]) -> str:
+    """The table a row model describes: what the migrations must have built (a test compares
+    them); never used to build the schema itself."""
     lines = []
     for name, field in model.model_fields.items():
         kind, nullable = sqlite_type(field.annotation)
@@ -63,39 +67,8 @@ def create_table_sql(model: type[Row]) -> str:
     return f"CREATE TABLE {model.table} (\n  {body}\n)"
 
 
-_INDEXES = (
-    "CREATE INDEX documents_assessment ON documents (assessment_id, version)",
-    "CREATE INDEX documents_current ON documents (current, cycle)",
-    "CREATE INDEX documents_uscc ON documents (centre_uscc, cycle)",
-    "CREATE INDEX documents_division ON documents (division_code)",
-    "CREATE INDEX documents_supersedes ON documents (supersedes_sha256)",
-    "CREATE INDEX documents_cert ON documents (cert_issuer, cert_serial)",
-    "CREATE INDEX scores_indicator ON scores (indicator_id)",
-    "CREATE INDEX dimensions_dimension ON dimensions (dimension_id)",
-    "CREATE INDEX batch_inputs_sha ON batch_inputs (sha256)",
-    "CREATE INDEX review_log_assessment ON review_log (assessment_id, id)",
-    "CREATE INDEX flags_kind ON flags (kind)",
-)
-
-_VIEWS = (
-    # The versions that count: newest amendment, or the first of a conflict.
-    "CREATE VIEW current_documents AS SELECT * FROM documents WHERE current = 1",
-    # Current versions with their review state (待审核 when never reviewed).
-    "CREATE VIEW current_reviewed AS SELECT d.*, COALESCE(r.state, 'pending') AS review_state "
-    "FROM documents d LEFT JOIN reviews r ON r.assessment_id = d.assessment_id "
-    "WHERE d.current = 1",
-)
-
-
-def _schema_v1(conn: sqlite3.Connection) -> None:
-    for model in TABLES:
-        conn.execute(create_table_sql(model))
-    for statement in (*_INDEXES, *_VIEWS):
-        conn.execute(statement)
-
-
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_v1,)
-"""Step n brings `user_version` n to n+1; append, never edit a released step."""
+MIGRATIONS: tuple[Step, ...] = STEPS
+"""Step n brings `user_version` n to n+1 (literal SQL in `migrations.py`)."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -114,7 +87,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 )
             if version == SCHEMA_VERSION:
                 return
-            MIGRATIONS[version](conn)
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
 
 

@@ -8,7 +8,7 @@ How a run goes:
    (`check.check`; in worker processes when there are many) in chunks of `chunk_size`.
 3. Each chunk is one transaction: the stored file, its document, dimension and score rows,
    flags, conflicts and one `batch_inputs` line per input commit together. Quarantine copies
-   are written just before; a rerun rewrites them under the same names.
+   are written just before, named by content, so a rerun finds them there.
 4. The batch is closed with its counts. Counts come from `batch_inputs` (`summary.py`).
 
 Deciding what a verified file is, in order: same bytes already stored → duplicate; same
@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -40,9 +41,10 @@ from pathlib import Path
 
 from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
-from assessor.core.register import db
+from assessor.core.register import db, flags
 from assessor.core.register.check import Candidate, CheckContext, check, trust_pems
 from assessor.core.register.quarantine import sync_folder, write_quarantine
+from assessor.core.register.ranking import outranks
 from assessor.core.register.rows import (
     BatchInputRow,
     BatchRow,
@@ -51,7 +53,6 @@ from assessor.core.register.rows import (
     DocumentRow,
     FileRow,
     FlagKind,
-    FlagRow,
     Outcome,
     QuarantineRow,
     RevocationRow,
@@ -59,6 +60,7 @@ from assessor.core.register.rows import (
 )
 from assessor.core.register.sources import Limits, Rejection, Source, walk
 from assessor.core.register.summary import Summary, batch_summary
+from assessor.core.register.worker_life import watch_parent
 from assessor.core.signing.revocation import Revoked
 from assessor.core.signing.training import training_ca
 
@@ -210,16 +212,16 @@ class _Run:
                 if waiting is not None:
                     self._commit_chunk(batch_id, waiting.pending, waiting.verdicts())
                     if self.progress:
-                        self.progress(self._summary(batch_id, len(walked.skipped), resumed))
+                        self.progress(self._summary(batch_id, walked.skipped_counts(), resumed))
                     if self.cancelled():
-                        return self._summary(batch_id, len(walked.skipped), resumed)
+                        return self._summary(batch_id, walked.skipped_counts(), resumed)
                 if not chunk:
                     break
                 waiting = checking
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
-        summary = self._finish(batch_id, len(walked.skipped), resumed)
+        summary = self._finish(batch_id, walked.skipped_counts(), resumed)
         assert summary.inputs == total, f"{total} inputs walked, {summary.inputs} logged"
         return summary
 
@@ -277,7 +279,7 @@ class _Run:
             cycle_start=self.options.cycle_start,
         )
 
-    def _finish(self, batch_id: int, skipped: int, resumed: bool) -> Summary:
+    def _finish(self, batch_id: int, skipped: dict[str, int], resumed: bool) -> Summary:
         with self._transaction():
             summary = self._summary(batch_id, skipped, resumed, complete=True)
             self.conn.execute(
@@ -287,12 +289,13 @@ class _Run:
         return summary
 
     def _summary(
-        self, batch_id: int, skipped: int, resumed: bool, *, complete: bool = False
+        self, batch_id: int, skipped: dict[str, int], resumed: bool, *, complete: bool = False
     ) -> Summary:
         return batch_summary(
             self.conn,
             batch_id,
-            skipped=skipped,
+            skipped=sum(skipped.values()),
+            skipped_reasons=skipped,
             complete=complete,
             resumed=resumed,
             dry_run=self.options.dry_run,
@@ -317,7 +320,7 @@ class _Run:
                     self.options.workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_set_worker_context,
-                    initargs=(context,),
+                    initargs=(context, os.getpid()),
                 )
             results = self.pool.map(_check_in_worker, jobs, chunksize=8)
         except (OSError, BrokenProcessPool):
@@ -354,11 +357,9 @@ class _Run:
         for (seq, source), verdict in zip(pending, verdicts, strict=True):
             if isinstance(verdict, Rejection) and not self.options.dry_run:
                 raw = source.data if isinstance(source.data, bytes) else None
-                stored[seq] = write_quarantine(
-                    self.register, batch_id, seq, source.name, raw, verdict
-                )
+                stored[seq] = write_quarantine(self.register, batch_id, source.name, raw, verdict)
         if stored:
-            sync_folder(self.register, batch_id)
+            sync_folder(self.register)
         with self._transaction():
             # Another process resuming the same batch may have logged some of them meanwhile.
             logged = {
@@ -407,10 +408,13 @@ class _Run:
             return Outcome.duplicate, ""
         ident, version = c.document["assessment_id"], c.document["version"]
         first = conn.execute(
+            # The one that counts: never a file already kept as a conflict.
             "SELECT sha256 FROM documents WHERE assessment_id = ? AND version = ? "
-            "ORDER BY rowid LIMIT 1",
+            "AND sha256 NOT IN (SELECT other_sha256 FROM conflicts) ORDER BY rowid LIMIT 1",
             (ident, version),
         ).fetchone()
+        if first is not None and outranks(c, conn, first[0]):
+            return self._replace_training(batch_id, c, first[0])
         if first is not None:
             self._store(batch_id, c, current=False)
             db.insert(
@@ -423,6 +427,7 @@ class _Run:
                     batch_id=batch_id,
                 ),
             )
+            self._conflict_flag(batch_id, ident, first[0], c.sha256)
             return (
                 Outcome.conflict,
                 "与已登记的同一评估同一版本内容不同，先登记的版本保持有效，待人工处理",
@@ -434,20 +439,65 @@ class _Run:
         current = newest is None or version > newest[1]
         if current and newest is not None:
             conn.execute("UPDATE documents SET current = 0 WHERE sha256 = ?", (newest[0],))
+            flags.close_superseded(conn, newest[0], f"已被第 {version} 版取代")
         self._store(batch_id, c, current=current)
+        self._new_version_flags(batch_id, c, current)
+        return (Outcome.amendment if version > 1 else Outcome.registered), ""
+
+    def _new_version_flags(self, batch_id: int, c: Candidate, current: bool) -> None:
         self._chain_flags(batch_id, c)
         if current:
             self._same_centre_flags(batch_id, c)
         if c.revoked_at is not None:
             self._flag(
                 batch_id,
-                c.sha256,
+                c,
                 FlagKind.signed_before_revocation,
                 c.document["cert_serial"],
                 "签名证书已于 "
                 f"{c.revoked_at:%Y-%m-%d %H:%M:%S} UTC 吊销；文件声明的签名时间更早，需人工核实",
             )
-        return (Outcome.amendment if version > 1 else Outcome.registered), ""
+
+    def _replace_training(self, batch_id: int, c: Candidate, training: str) -> tuple[Outcome, str]:
+        """An official file arrives after a training file of the same assessment id and
+        version: the official one takes the training one's place, which stays as the conflict."""
+        conn, ident = self.conn, c.document["assessment_id"]
+        (was_current,) = conn.execute(
+            "SELECT current FROM documents WHERE sha256 = ?", (training,)
+        ).fetchone()
+        conn.execute("UPDATE documents SET current = 0 WHERE sha256 = ?", (training,))
+        flags.close_superseded(
+            conn, training, "同一评估同一版本的正式文件已登记，培训/样例文件让位"
+        )
+        self._store(batch_id, c, current=bool(was_current))
+        conn.execute(
+            "UPDATE conflicts SET current_sha256 = ? WHERE current_sha256 = ?", (c.sha256, training)
+        )
+        db.insert(
+            conn,
+            ConflictRow(
+                assessment_id=ident,
+                version=c.document["version"],
+                current_sha256=c.sha256,
+                other_sha256=training,
+                batch_id=batch_id,
+            ),
+        )
+        self._new_version_flags(batch_id, c, bool(was_current))
+        self._conflict_flag(batch_id, ident, c.sha256, training)
+        outcome = Outcome.amendment if c.document["version"] > 1 else Outcome.registered
+        return outcome, "正式文件优先于同一评估同一版本的培训/样例文件，后者保留为冲突"
+
+    def _conflict_flag(self, batch_id: int, ident: str, current: str, other: str) -> None:
+        flags.open_item(
+            self.conn,
+            batch_id=batch_id,
+            kind=FlagKind.conflict,
+            assessment_id=ident,
+            document_sha256=current,
+            other=other,
+            detail=f"同一评估同一版本另有内容不同的文件（哈希 {other[:12]}…），需人工核实哪一份有效",
+        )
 
     def _store(self, batch_id: int, c: Candidate, *, current: bool) -> None:
         db.insert(self.conn, FileRow(sha256=c.sha256, size=len(c.content), content=c.content))
@@ -460,9 +510,7 @@ class _Run:
 
     def _chain_flags(self, batch_id: int, c: Candidate) -> None:
         # This file may be the predecessor someone was missing.
-        self.conn.execute(
-            "DELETE FROM flags WHERE kind = ? AND other = ?", (FlagKind.chain_gap, c.sha256)
-        )
+        flags.clear_gap(self.conn, c.sha256)
         predecessor = c.document["supersedes_sha256"]
         if predecessor is None:
             return
@@ -471,7 +519,7 @@ class _Run:
         ).fetchone():
             self._flag(
                 batch_id,
-                c.sha256,
+                c,
                 FlagKind.chain_gap,
                 predecessor,
                 f"第 {c.document['version'] - 1} 版（哈希 {predecessor[:12]}…）不在登记库中",
@@ -487,23 +535,28 @@ class _Run:
             (uscc, cycle, c.document["assessment_id"]),
         ).fetchall()
         for other_sha, other_id in others:
-            text = f"同一机构（{uscc}）在 {cycle} 评估周期内还有评估 {{}}"
-            self._flag(
-                batch_id, c.sha256, FlagKind.same_centre_in_cycle, other_sha, text.format(other_id)
-            )
-            self._flag(
-                batch_id,
-                other_sha,
-                FlagKind.same_centre_in_cycle,
-                c.sha256,
-                text.format(c.document["assessment_id"]),
+            # One item names both assessments of the pair.
+            flags.open_item(
+                self.conn,
+                batch_id=batch_id,
+                kind=FlagKind.same_centre_in_cycle,
+                assessment_id=c.document["assessment_id"],
+                document_sha256=c.sha256,
+                other=other_sha,
+                other_assessment_id=other_id,
+                detail=f"同一机构（{uscc}）在 {cycle} 评估周期内有评估 "
+                f"{c.document['assessment_id']} 和 {other_id}",
             )
 
-    def _flag(self, batch_id: int, sha: str, kind: FlagKind, other: str, detail: str) -> None:
-        db.insert(
+    def _flag(self, batch_id: int, c: Candidate, kind: FlagKind, other: str, detail: str) -> None:
+        flags.open_item(
             self.conn,
-            FlagRow(document_sha256=sha, kind=kind, other=other, detail=detail, batch_id=batch_id),
-            or_ignore=True,
+            batch_id=batch_id,
+            kind=kind,
+            assessment_id=c.document["assessment_id"],
+            document_sha256=c.sha256,
+            other=other,
+            detail=detail,
         )
 
 
@@ -536,9 +589,10 @@ def _check_one(data: bytes | Rejection, context: CheckContext) -> Candidate | Re
 _worker_context: CheckContext | None = None
 
 
-def _set_worker_context(context: CheckContext) -> None:
+def _set_worker_context(context: CheckContext, importer_pid: int) -> None:
     global _worker_context
     _worker_context = context
+    watch_parent(importer_pid)
 
 
 def _check_in_worker(data: bytes | Rejection) -> Candidate | Rejection:

@@ -3,52 +3,31 @@
 A state belongs to an assessment (all its versions), is changed one at a time or in bulk over a
 filter, and every change is a `review_log` entry (who, when in UTC, old and new state, comment).
 Undoing a change is itself a change: `undo_last` sets each assessment back to the state before
-its last change and logs that.
+its last change and logs that. Confirming skips assessments held by an open flag (`flags.py`)
+unless asked to include them with a comment.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
-from assessor.core.register import db
-from assessor.core.register.rows import REVIEW_LABELS, ReviewLogRow, ReviewRow, ReviewState
+from assessor.core.register import db, flags
+from assessor.core.register.filters import FROM, AssessmentFilter
+from assessor.core.register.rows import (
+    FLAG_KINDS,
+    REVIEW_LABELS,
+    FlagKind,
+    ReviewLogRow,
+    ReviewRow,
+    ReviewState,
+)
 
-
-@dataclass(frozen=True)
-class Selection:
-    """Which current assessments a bulk change applies to; empty fields do not filter."""
-
-    assessment_ids: Sequence[str] = ()
-    grade: str = ""
-    division_code: str = ""
-    cycle: str = ""
-    batch_id: int | None = None
-    state: ReviewState | None = None
-
-    def where(self) -> tuple[str, list[object]]:
-        clauses, params = ["current = 1"], []
-        if self.assessment_ids:
-            clauses.append(f"assessment_id IN ({', '.join('?' * len(self.assessment_ids))})")
-            params.extend(self.assessment_ids)
-        for column, value in (
-            ("grade", self.grade),
-            ("division_code", self.division_code),
-            ("cycle", self.cycle),
-        ):
-            if value:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if self.batch_id is not None:
-            clauses.append("batch_id = ?")
-            params.append(self.batch_id)
-        if self.state is not None:
-            clauses.append("review_state = ?")
-            params.append(self.state.value)
-        return " AND ".join(clauses), params
+Selection = AssessmentFilter
+"""Which current assessments a change applies to (the register's one filter)."""
 
 
 def selected_ids(conn: sqlite3.Connection, selection: Selection) -> list[str]:
@@ -56,14 +35,41 @@ def selected_ids(conn: sqlite3.Connection, selection: Selection) -> list[str]:
     ids = [
         r[0]
         for r in conn.execute(
-            f"SELECT assessment_id FROM current_reviewed WHERE {where} ORDER BY assessment_id",
-            params,
+            f"SELECT d.assessment_id {FROM} WHERE {where} ORDER BY d.assessment_id", params
         )
     ]
     unknown = set(selection.assessment_ids) - set(ids)
     if unknown and selection == Selection(assessment_ids=selection.assessment_ids):
         raise UserError(f"登记库中没有这些评估（或不是当前版本）：{'、'.join(sorted(unknown))}")
     return ids
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """What a change did: how many changed, and the flagged assessments it left alone."""
+
+    changed: int
+    skipped_flagged: dict[FlagKind, int] = field(default_factory=dict)
+    """Assessments skipped per kind of their open flags (one may count under two kinds)."""
+    skipped_total: int = 0
+
+    def skipped_text(self) -> str:
+        if not self.skipped_total:
+            return ""
+        kinds = "；".join(f"{FLAG_KINDS[k].label} {n} 份" for k, n in self.skipped_flagged.items())
+        return f"另有 {self.skipped_total} 份评估有待核实事项，未改为「已确认」（{kinds}）。"
+
+
+def _flag_kinds(conn: sqlite3.Connection, ids: list[str]) -> dict[str, set[FlagKind]]:
+    held: dict[str, set[FlagKind]] = {}
+    for kind, first, second in conn.execute(
+        "SELECT kind, assessment_id, other_assessment_id FROM flags WHERE closed_at IS NULL"
+    ):
+        for ident in (first, second):
+            if ident is not None:
+                held.setdefault(ident, set()).add(FlagKind(kind))
+    wanted = set(ids)
+    return {ident: kinds for ident, kinds in held.items() if ident in wanted}
 
 
 def state_of(conn: sqlite3.Connection, assessment_id: str) -> ReviewState:
@@ -115,11 +121,34 @@ def set_state(
     *,
     who: str,
     comment: str = "",
-) -> int:
-    """Set the state of every selected assessment in one transaction; how many changed."""
+    include_flagged: bool = False,
+) -> ReviewResult:
+    """Set the state of every selected assessment in one transaction.
+
+    Confirming skips assessments with an open flag unless `include_flagged`: nothing doubtful
+    is confirmed by a bulk change. Confirming them anyway needs a comment, which the log keeps.
+    """
     with db.transaction(conn):
-        return sum(
-            _set(conn, ident, state, who, comment) for ident in selected_ids(conn, selection)
+        ids = selected_ids(conn, selection)
+        skipped: dict[FlagKind, int] = {}
+        held = _flag_kinds(conn, ids) if state == ReviewState.confirmed else {}
+        if held and include_flagged and not comment.strip():
+            raise UserError("确认有待核实事项的评估需要填写审核意见（--comment），说明核实结论")
+        if held and not include_flagged:
+            for kinds in held.values():
+                for kind in kinds:
+                    skipped[kind] = skipped.get(kind, 0) + 1
+            ids = [i for i in ids if i not in held]
+        elif held:
+            # Confirming a flagged assessment is a decision on its flags.
+            for item in flags.items(conn, open_only=True, assessment_ids=tuple(held)):
+                flags.accept(conn, item, who=who, comment=comment.strip())
+        changed = sum(_set(conn, ident, state, who, comment) for ident in ids)
+        order = {kind: n for n, kind in enumerate(FlagKind)}
+        return ReviewResult(
+            changed,
+            dict(sorted(skipped.items(), key=lambda kv: order[kv[0]])),
+            len(held) if not include_flagged else 0,
         )
 
 
@@ -130,7 +159,7 @@ def undo_last(conn: sqlite3.Connection, selection: Selection, *, who: str) -> in
         for ident in selected_ids(conn, selection):
             last = conn.execute(
                 "SELECT old_state, new_state FROM review_log WHERE assessment_id = ? "
-                "ORDER BY id DESC LIMIT 1",
+                "AND old_state <> new_state ORDER BY id DESC LIMIT 1",
                 (ident,),
             ).fetchone()
             if last is not None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import types
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
@@ -199,15 +200,52 @@ REVIEW_LABELS = {
 
 
 class FlagKind(StrEnum):
+    """What a person must look at before an assessment is published. A new kind is a member
+    here and an entry in FLAG_KINDS; nothing else needs to know the list."""
+
     chain_gap = "chain_gap"
     same_centre_in_cycle = "same_centre_in_cycle"
     signed_before_revocation = "signed_before_revocation"
+    conflict = "conflict"
 
 
-FLAG_LABELS = {
-    FlagKind.chain_gap: "修订链缺失：所替代的版本不在登记库中",
-    FlagKind.same_centre_in_cycle: "同一机构在同一评估周期内有多份评估",
-    FlagKind.signed_before_revocation: "签名证书已吊销，签名时间早于吊销时间，需人工核实",
+@dataclass(frozen=True)
+class FlagKindInfo:
+    label: str
+    """Chinese, for lists and counts."""
+    short: str
+    """Chinese, a few characters for a table column."""
+    pair: bool = False
+    """The item names two assessments (both are held back until it is decided)."""
+
+
+FLAG_KINDS: dict[FlagKind, FlagKindInfo] = {
+    FlagKind.chain_gap: FlagKindInfo("修订链缺失：所替代的版本不在登记库中", "修订链缺失"),
+    FlagKind.same_centre_in_cycle: FlagKindInfo(
+        "同一机构在同一评估周期内有多份评估", "同机构同周期", pair=True
+    ),
+    FlagKind.signed_before_revocation: FlagKindInfo(
+        "签名证书已吊销，签名时间早于吊销时间，需人工核实", "证书已吊销"
+    ),
+    FlagKind.conflict: FlagKindInfo("同一评估同一版本有内容不同的文件", "版本冲突"),
+}
+
+
+class FlagDecision(StrEnum):
+    """How a flag was closed."""
+
+    accepted = "accepted"
+    """A person checked it and lets the assessment through (with a comment)."""
+    superseded = "superseded"
+    """The version it was about is no longer current: closed by the register itself."""
+    cleared = "cleared"
+    """What it was about went away (the missing predecessor arrived)."""
+
+
+FLAG_DECISION_LABELS = {
+    FlagDecision.accepted: "已核实，准予发布",
+    FlagDecision.superseded: "所涉版本已被取代，自动关闭",
+    FlagDecision.cleared: "情况已消除，自动关闭",
 }
 
 
@@ -395,24 +433,39 @@ class ConflictRow(Row):
 
 
 class FlagRow(Row):
-    """Something a person should look at about a registered document."""
+    """One work item: something a person must decide before an assessment is published.
+
+    Open while `closed_at` is NULL; an assessment with an open item (as `assessment_id` or, for
+    a pair, `other_assessment_id`) is held back from the public list, the 示范 list and the
+    report, and a bulk confirm skips it."""
 
     table: ClassVar[str] = "flags"
-    primary_key: ClassVar[tuple[str, ...]] = ("document_sha256", "kind", "other")
+    primary_key: ClassVar[tuple[str, ...]] = ()
     foreign_keys: ClassVar[dict[str, str]] = {
         "document_sha256": "documents(sha256)",
         "batch_id": "batches(id)",
     }
+    unique: ClassVar[tuple[tuple[str, ...], ...]] = (("document_sha256", "kind", "other"),)
 
-    document_sha256: str
+    id: int | None = None
     kind: FlagKind
+    assessment_id: str
+    document_sha256: str = Field(description="the version the item is about")
     other: str = Field(
         default="",
-        description="the other document's sha256 (same centre), the missing predecessor's "
-        "sha256 (gap) or the certificate serial (revocation)",
+        description="the other document's sha256 (same centre, conflict), the missing "
+        "predecessor's sha256 (gap) or the certificate serial (revocation)",
+    )
+    other_assessment_id: str | None = Field(
+        default=None, description="the second assessment of a pair (same centre in a cycle)"
     )
     detail: str = Field(description="Chinese")
-    batch_id: int
+    batch_id: int = Field(description="the import that opened it")
+    opened_at: UtcDatetime
+    closed_at: UtcDatetime | None = None
+    closed_by: str | None = None
+    decision: FlagDecision | None = None
+    comment: str = ""
 
 
 class RevocationRow(Row):

@@ -12,7 +12,8 @@ entry is read through a bounded stream that stops at the limit and the running t
 checked as bytes arrive.
 
 In folders and zips, files other than `.json` and `.zip` (the signed PDF reports that travel
-with the JSON files, notes, thumbnails) are not inputs; they are counted as `skipped`.
+with the JSON files, notes, thumbnails) are not inputs; they are counted as `skipped`, and so
+are symbolic links inside a folder, each with its reason.
 """
 
 from __future__ import annotations
@@ -56,12 +57,28 @@ class Source:
     data: bytes | Rejection
 
 
+NOT_INPUT = "not_input"
+SYMLINK = "symlink"
+SKIP_LABELS = {
+    NOT_INPUT: "不是评估文件（如 PDF 报告）",
+    SYMLINK: "符号链接（不跟随，以免读到文件夹之外）",
+}
+"""Why an entry of a folder or zip was passed over (not an input, so not quarantined)."""
+
+
 @dataclass
 class Walk:
-    """The sources of an import, and how many other files were passed over."""
+    """The sources of an import, and the other entries passed over with why."""
 
     sources: Iterator[Source]
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(path, reason code of SKIP_LABELS)."""
+
+    def skipped_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for _, reason in self.skipped:
+            counts[reason] = counts.get(reason, 0) + 1
+        return counts
 
 
 def _is_zip_name(name: str) -> bool:
@@ -92,7 +109,10 @@ def walk(paths: list[Path], limits: Limits) -> Walk:
     return result
 
 
-def _sources(paths: list[Path], limits: Limits, skipped: list[str]) -> Iterator[Source]:
+Skipped = list[tuple[str, str]]
+
+
+def _sources(paths: list[Path], limits: Limits, skipped: Skipped) -> Iterator[Source]:
     for path in paths:
         if path.is_dir():  # a folder named by the user is walked even through a symlink
             yield from _folder(path, limits, skipped)
@@ -102,14 +122,21 @@ def _sources(paths: list[Path], limits: Limits, skipped: list[str]) -> Iterator[
             yield _file(path, limits)
 
 
-def _folder(root: Path, limits: Limits, skipped: list[str]) -> Iterator[Source]:
-    """Sorted, depth first; symlinked folders inside are not followed (no loops, no escape)."""
+def _folder(root: Path, limits: Limits, skipped: Skipped) -> Iterator[Source]:
+    """Sorted, depth first; symlinks inside (to folders or files) are not followed (no loops,
+    no escape) and are counted as skipped."""
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
+        for name in list(dirs):
+            if (Path(folder) / name).is_symlink():
+                skipped.append((str(Path(folder) / name), SYMLINK))
+                dirs.remove(name)
         for name in sorted(files):
             path = Path(folder) / name
-            if not _is_input_name(name):
-                skipped.append(str(path))
+            if path.is_symlink():
+                skipped.append((str(path), SYMLINK))
+            elif not _is_input_name(name):
+                skipped.append((str(path), NOT_INPUT))
             elif _is_zip_name(name):
                 yield from _zip(path, limits, skipped)
             else:
@@ -123,7 +150,7 @@ def _refused(name: str, code: Reason, message: str) -> Source:
     return Source(name, Rejection(code, message))
 
 
-def _zip(path: Path, limits: Limits, skipped: list[str]) -> Iterator[Source]:
+def _zip(path: Path, limits: Limits, skipped: Skipped) -> Iterator[Source]:
     where = str(path)
     try:
         info = os.stat(path)
@@ -159,7 +186,7 @@ def _zip(path: Path, limits: Limits, skipped: list[str]) -> Iterator[Source]:
         for entry in sorted(entries, key=lambda e: e.filename):
             name = f"{where}!{entry.filename}"
             if not _is_input_name(entry.filename):
-                skipped.append(name)
+                skipped.append((name, NOT_INPUT))
                 continue
             refusal = _entry_refusal(entry, limits)
             if refusal:

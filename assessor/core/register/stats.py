@@ -22,16 +22,22 @@ from decimal import Decimal
 from fractions import Fraction
 
 from assessor.core.clock import in_beijing, now_utc
+from assessor.core.register.filters import AssessmentFilter
+from assessor.core.register.flags import held_total, open_counts
+from assessor.core.register.rows import FLAG_KINDS
 from assessor.core.register.stats_calibration import calibration, reassessments
 from assessor.core.register.stats_groups import GROUPINGS, Grouping, group_label
 from assessor.core.register.stats_histogram import Histogram, histograms
 from assessor.core.register.stats_model import (
     CentreEntry,
     DimensionStat,
+    FlagCount,
     GradeCount,
     GradeDistribution,
     GroupStats,
+    HeldBack,
     IndicatorStat,
+    OpenFlags,
     Statistics,
     StatsFilter,
     VetoStat,
@@ -112,11 +118,12 @@ def compute_statistics(
             **_entries(
                 conn,
                 "candidates",
-                "grade IN ({}) AND vetoes_fired = '[]' AND cycle = ?",
+                _CANDIDATE + f" AND {_PUBLISHED}",
                 facts.top_grades,
                 list_limit,
                 cycle,
             ),
+            candidates_held=_held(conn, facts.top_grades, cycle),
             **_entries(
                 conn,
                 "red_list",
@@ -129,9 +136,68 @@ def compute_statistics(
                 sums(conn, CELL, **bucket), sums(conn, ASSESSOR, **bucket), names
             ),
             groups=_groups(conn, chosen, facts, names),
+            held_back=_held_back(conn, chosen.year),
+            open_flags=_open_flags(conn),
         )
     finally:
         drop_selection(conn)
+
+
+_CANDIDATE = "grade IN ({}) AND vetoes_fired = '[]' AND cycle = ?"
+_PUBLISHED = "review_state = 'confirmed' AND NOT flagged AND NOT training"
+
+
+def _held(conn: sqlite3.Connection, grades: set[str], cycle: str) -> HeldBack:
+    """Assessments that meet the 示范 rule but are not listed: flagged first, then unconfirmed."""
+    marks = ", ".join("?" for _ in grades) or "NULL"
+    flagged, unconfirmed = tuples(
+        conn,
+        "SELECT COALESCE(SUM(flagged), 0), COALESCE(SUM(NOT flagged AND review_state <> 'confirmed'), 0)"
+        f" FROM {SELECTION} WHERE NOT training AND {_CANDIDATE.format(marks)}",
+        (*sorted(grades), cycle),
+    ).fetchone()
+    return HeldBack(flagged=flagged, unconfirmed=unconfirmed)
+
+
+def _held_back(conn: sqlite3.Connection, year: int | None) -> HeldBack:
+    """Current non-training assessments (of `year`) kept out of what is published, and why.
+
+    Read without a pass over `documents`: the non-training count comes from the summary, the
+    published ones from the selection, the flagged ones from the (few) open items."""
+    training = {key: n for key, _, _, n in sums(conn, TRAINING, year=year, confirmed_only=False)}
+    published = tuples(
+        conn,
+        f"SELECT COUNT(*) FROM {SELECTION}"
+        " WHERE review_state = 'confirmed' AND NOT flagged AND NOT training",
+    ).fetchone()[0]
+    where, params = AssessmentFilter(year=year).where()
+    flagged = tuples(
+        conn,
+        # CROSS JOIN: the few held assessments drive, each found through its index.
+        "SELECT COUNT(*) FROM (SELECT assessment_id FROM flags WHERE closed_at IS NULL UNION"
+        "  SELECT other_assessment_id FROM flags WHERE closed_at IS NULL) h"
+        " CROSS JOIN documents d INDEXED BY documents_assessment ON d.assessment_id = h.assessment_id"
+        f" WHERE {where} AND NOT d.training",
+        params,
+    ).fetchone()[0]
+    return HeldBack(flagged=flagged, unconfirmed=training.get("0", 0) - published - flagged)
+
+
+def _open_flags(conn: sqlite3.Connection) -> OpenFlags:
+    assessments, centres = held_total(conn)
+    return OpenFlags(
+        assessments=assessments,
+        centres=centres,
+        by_kind=[
+            FlagCount(
+                kind=c.kind.value,
+                label=FLAG_KINDS[c.kind].label,
+                assessments=c.assessments,
+                centres=c.centres,
+            )
+            for c in open_counts(conn)
+        ],
+    )
 
 
 def _mean_totals(conn: sqlite3.Connection, by: Grouping) -> dict[str, tuple[Decimal | None, int]]:

@@ -64,7 +64,9 @@ GROUP_BY_LABELS = {
 class StatsFilter(Frozen):
     year: int | None = Field(default=None, ge=2000, le=2999, description="评估年份（评估日期）")
     by: GroupBy | None = None
-    confirmed_only: bool = Field(default=False, description="只统计审核状态为「已确认」的评估")
+    confirmed_only: bool = Field(
+        default=False, description="只统计审核状态为「已确认」且无待核实事项的评估"
+    )
 
     def describe(self) -> str:
         parts = [f"{self.year} 年" if self.year else "全部年份"]
@@ -156,6 +158,35 @@ class GroupStats(Counted):
     dimensions: list[DimensionStat]
 
 
+class HeldBack(Frozen):
+    """Assessments that would be in a published list but are held back, and why."""
+
+    flagged: int = Field(ge=0, description="有待核实事项（未处理的标记）的评估份数")
+    unconfirmed: int = Field(ge=0, description="无待核实事项但审核状态不是「已确认」的评估份数")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total(self) -> int:
+        return self.flagged + self.unconfirmed
+
+
+class FlagCount(Frozen):
+    """Open flags of one kind, counted as the assessments and centres they are about."""
+
+    kind: str
+    label: str
+    assessments: int = Field(ge=0, description="涉及的评估份数")
+    centres: int = Field(ge=0, description="涉及的机构家数")
+
+
+class OpenFlags(Frozen):
+    """The 待核实 work still open in the whole register (not only the filtered selection)."""
+
+    assessments: int = Field(ge=0, description="至少有一项待核实事项的当前评估份数")
+    centres: int = Field(ge=0, description="这些评估涉及的机构家数")
+    by_kind: list[FlagCount]
+
+
 STATISTICS_FORMAT = "assessor.statistics/1"
 
 
@@ -172,8 +203,15 @@ class Statistics(Counted):
     vetoes: list[VetoStat]
     candidates_count: int = Field(ge=0, description="示范候选家数")
     candidates: list[CentreEntry] = Field(description="按总分从高到低；可只含前若干家")
+    candidates_held: HeldBack = Field(
+        description="够示范条件但暂不列入的评估：只列已确认且无待核实事项的评估"
+    )
     red_list_count: int = Field(ge=0, description="警示名单家数")
     red_list: list[CentreEntry] = Field(description="按总分从高到低；可只含前若干家")
     reassessments: list[Reassessment]
     calibration: list[Calibration]
     groups: list[GroupStats]
+    held_back: HeldBack = Field(
+        description="所选年份中未纳入「仅已确认」统计与公示的非培训评估（待核实 / 未确认）"
+    )
+    open_flags: OpenFlags

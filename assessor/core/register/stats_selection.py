@@ -1,7 +1,8 @@
 """The assessments a statistics run counts, copied once into a temporary table.
 
 Current versions only (`documents.current`), optionally one year of visits and only
-assessments whose review state is 已确认. Totals are kept as integers of hundredths
+assessments whose review state is 已确认 and that no open flag holds back (`filters.py`). Each
+row keeps its review state and whether a flag holds it, for the 示范 list. Totals are kept as integers of hundredths
 (`total_h`), so SQL sums them exactly; the register stores them as decimal text with at most two
 decimals (rounded once by the scoring engine).
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from assessor.core.register.filters import OPEN_FLAG, STATE, AssessmentFilter
 from assessor.core.register.stats_model import StatsFilter
 
 SELECTION = "temp.selection"
@@ -23,9 +25,9 @@ HUNDREDTHS = "CAST(ROUND({} * 100) AS INTEGER)"
 _COLUMNS = (
     "d.sha256, d.assessment_id, d.version, d.centre_uscc, d.centre_name, d.division_code,"
     " COALESCE(d.operator, '') AS operator, d.care_types, d.visit_date, d.cycle,"
-    " d.assessor_ids, d.grade, d.vetoes_fired, d.signed_at, d.total, "
+    " d.assessor_ids, d.grade, d.vetoes_fired, d.signed_at, d.total, d.training, "
     + HUNDREDTHS.format("d.total")
-    + " AS total_h"
+    + f" AS total_h, {STATE} AS review_state, {OPEN_FLAG} AS flagged"
 )
 
 
@@ -37,20 +39,18 @@ def tuples(conn: sqlite3.Connection, sql: str, params: object = ()) -> sqlite3.C
     return cursor.execute(sql, params)
 
 
+def as_filter(chosen: StatsFilter) -> AssessmentFilter:
+    """The register's filter for what `chosen` counts."""
+    return AssessmentFilter(year=chosen.year, confirmed_only=chosen.confirmed_only)
+
+
 def selection_filter(chosen: StatsFilter) -> tuple[str, str, dict[str, object]]:
     """(join, where, parameters) over `documents d` for what `chosen` counts; exports use it too.
 
     The join makes the review row available as `r` (NULL when never reviewed: 待审核).
     """
-    where = ["d.current = 1"]
-    params: dict[str, object] = {}
-    join = "LEFT JOIN reviews r ON r.assessment_id = d.assessment_id"
-    if chosen.year is not None:
-        where.append("d.visit_date >= :start AND d.visit_date < :end")
-        params.update(start=f"{chosen.year:04d}-01-01", end=f"{chosen.year + 1:04d}-01-01")
-    if chosen.confirmed_only:
-        where.append("r.state = 'confirmed'")
-    return join, " AND ".join(where), params
+    where, params = as_filter(chosen).where()
+    return "LEFT JOIN reviews r ON r.assessment_id = d.assessment_id", where, params
 
 
 def select_assessments(conn: sqlite3.Connection, chosen: StatsFilter) -> int:

@@ -3,7 +3,7 @@
 A register of 100,000 assessments holds 13.2 million indicator scores; reading them all takes
 SQLite tens of seconds on a laptop. Scores take few distinct values (an indicator's levels; a
 dimension's sums), so the summary keeps, per bucket (visit year, current version or not,
-confirmed or not), how many times each indicator and each dimension took each value, in
+confirmed and held by no open flag or not), how many times each indicator and each dimension took each value, in
 integers of hundredths. Means, medians and minima follow exactly from these counts.
 
 Beside those counts (`stats_values`), `stats_sums` keeps per bucket the sums the
@@ -22,13 +22,12 @@ run pays for what came in since.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
-from assessor.core.problems import UserError
-from assessor.core.register.db import connect, transaction
+from assessor.core.register.db import transaction
+from assessor.core.register.filters import PUBLISHABLE
 from assessor.core.register.stats_selection import HUNDREDTHS, tuples
 
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
 """Raise when the summary's tables or meaning change: an older summary is then rebuilt."""
 
 INDICATOR = "i"
@@ -63,11 +62,14 @@ _FINGERPRINT = (
     "   WHERE current = 1)"  # read from the index on `current`, not the wide rows
     " || ':' || (SELECT COALESCE(MAX(id), 0) FROM review_log)"
     " || ':' || (SELECT COUNT(*) FROM reviews)"
+    # Opening an item adds an id; closing one lowers the open count.
+    " || ':' || (SELECT COALESCE(MAX(id), 0) FROM flags)"
+    " || ':' || (SELECT COUNT(*) FROM flags WHERE closed_at IS NULL)"
 )
 
 _BUCKET = (
     "COALESCE(substr(d.visit_date, 1, 4), '') AS year, d.current AS current, "
-    "COALESCE(r.state = 'confirmed', 0) AS confirmed"
+    f"COALESCE({PUBLISHABLE}, 0) AS confirmed"
 )
 _DOCUMENTS = "documents d LEFT JOIN reviews r ON r.assessment_id = d.assessment_id"
 
@@ -193,7 +195,7 @@ def _fold(conn: sqlite3.Connection) -> int:
             " f.current, f.confirmed FROM stats_folded f"
             " JOIN documents d ON d.sha256 = f.document_sha256"
             " LEFT JOIN reviews r ON r.assessment_id = d.assessment_id"
-            " WHERE f.current <> d.current OR f.confirmed <> COALESCE(r.state = 'confirmed', 0)",
+            f" WHERE f.current <> d.current OR f.confirmed <> COALESCE({PUBLISHABLE}, 0)",
         )
         tuples(
             conn,
@@ -213,18 +215,6 @@ def _fold(conn: sqlite3.Connection) -> int:
         tuples(conn, "DROP TABLE temp.fold_new")
         tuples(conn, "DROP TABLE temp.fold_old")
     return moved
-
-
-def refresh_summary(register: Path) -> int:
-    """`catch_up` on the register in folder `register`, for an importer that has just
-    committed its batch; a database error is the user's to read, in Chinese."""
-    conn = connect(register)
-    try:
-        return catch_up(conn)
-    except sqlite3.Error as exc:
-        raise UserError(f"登记库 {register} 的统计汇总未能更新：{exc}") from exc
-    finally:
-        conn.close()
 
 
 def drop_summary(conn: sqlite3.Connection) -> None:

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from assessor.core.register.flags import batch_counts
 from assessor.core.register.rows import Outcome, Reason
 
 REASON_LABELS: dict[Reason, str] = {
@@ -70,9 +71,11 @@ class Summary:
     conflicts: int = 0
     quarantined: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
-    """Files in folders and zips that are not inputs (PDF reports and the like)."""
+    """Entries of folders and zips that are not inputs (PDF reports, symlinks)."""
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    """How many were skipped for each reason (`sources.SKIP_LABELS`)."""
     flags: dict[str, int] = field(default_factory=dict)
-    """Flags raised on this batch's documents, by kind."""
+    """Assessments this batch's flag items are about, by kind (never items or rows)."""
     complete: bool = False
     resumed: bool = False
     dry_run: bool = False
@@ -105,6 +108,7 @@ class Summary:
             "quarantined": dict(sorted(self.quarantined.items())),
             "quarantined_total": self.quarantined_total,
             "skipped": self.skipped,
+            "skipped_reasons": dict(sorted(self.skipped_reasons.items())),
             "flags": dict(sorted(self.flags.items())),
         }
 
@@ -132,9 +136,6 @@ def batch_summary(conn: sqlite3.Connection, batch_id: int, **state: Any) -> Summ
         else:
             name = attribute[Outcome(outcome)]
             setattr(summary, name, getattr(summary, name) + count)
-    flags = conn.execute(
-        "SELECT kind, COUNT(*) FROM flags WHERE batch_id = ? GROUP BY kind", (batch_id,)
-    )
-    summary.flags = {kind: count for kind, count in flags}
+    summary.flags = batch_counts(conn, batch_id)
     summary.check_sum()
     return summary

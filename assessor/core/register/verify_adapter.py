@@ -52,5 +52,13 @@ def verdict(
     if found.ok:
         return Verdict(None, "", found, data, document)
     first = found.reasons[0]
-    messages = [first.message, *(r.message for r in found.reasons[1:] if r.code == first.code)]
-    return Verdict(reason_of(first.code), "；".join(messages), found, data, document)
+    details = [r.message for r in found.reasons[1:] if r.code == first.code]
+    return Verdict(reason_of(first.code), joined(first.message, details), found, data, document)
+
+
+def joined(head: str, details: Sequence[str]) -> str:
+    """「不符合评估文件格式：id：应为文字；rubric：缺少必填项」: a heading that ends in 「：」 is
+    followed by its details directly, never by a stray 「；」, and loses the 「：」 with none."""
+    if not details:
+        return head.rstrip("：")
+    return head + ("" if head.endswith("：") else "；") + "；".join(details)

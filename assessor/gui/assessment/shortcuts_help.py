@@ -65,6 +65,11 @@ SECTIONS: dict[str, dict[str, Binding]] = {
     "登记库": {
         "tabs": Binding(("Ctrl+1", "Ctrl+2", "Ctrl+3"), "导入 / 登记表 / 统计与导出"),
         "find": Binding(("Ctrl+F",), "在登记表中搜索机构名称或统一社会信用代码"),
+        "confirm": Binding(("Ctrl+Y",), "登记表：所选评估改为「已确认」（有待核实事项的会跳过）"),
+        "query": Binding(("Ctrl+J",), "登记表：所选评估改为「有疑问」"),
+        "return": Binding(("Ctrl+T",), "登记表：所选评估改为「退回」"),
+        "pending": Binding(("Ctrl+P",), "登记表：所选评估改回「待审核」"),
+        "undo": Binding(("Ctrl+Z",), "登记表：撤销所选评估的上一次审核状态更改"),
         "back": Binding(("Esc",), "返回评估列表"),
     },
     "通用": {

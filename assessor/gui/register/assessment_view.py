@@ -1,5 +1,6 @@
-"""One registered assessment, read-only: profile, result, scores, version history, flags and
-its verification (as found at import, and again on request against the trusted CA)."""
+"""One registered assessment, read-only: profile, result, scores (clause order, with names),
+version history, its flag items with a resolve action, and its verification (as found at
+import, and again on request against the trusted CA)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,8 +27,12 @@ from PySide6.QtWidgets import (
 
 from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError
-from assessor.core.register.browse import AssessmentDetail, detail, stored_file
-from assessor.core.register.db import connect
+from assessor.core.register.browse import AssessmentDetail
+from assessor.core.register.flags import FlagItem
+from assessor.core.register.register import Register
+from assessor.core.register.rows import FLAG_DECISION_LABELS, FLAG_KINDS
+from assessor.core.register.who import os_user
+from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.style import tone
 
 TrustRoots = Callable[[], tuple[list, bool]]  # (CA certificates, accept training files)
@@ -41,10 +46,21 @@ def _table(header: list[str], rows: list[list[str]], name: str) -> QTableWidget:
     table.setAccessibleName(name)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(value))
+            item = QTableWidgetItem(value)
+            item.setToolTip(value)  # a long text is cut in its cell, never in the tooltip
+            table.setItem(r, c, item)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def _flag_row(item: FlagItem) -> list[str]:
+    if item.closed_at is None:
+        state = "未处理"
+    else:
+        decision = FLAG_DECISION_LABELS[item.decision] if item.decision else "已处理"
+        state = f"{decision}（{item.closed_by}，{_moment(item.closed_at)}）{item.comment}"
+    return [str(item.id), FLAG_KINDS[item.kind].short, item.detail, state]
 
 
 def _moment(text: str) -> str:
@@ -52,18 +68,22 @@ def _moment(text: str) -> str:
 
 
 class AssessmentView(QDialog):
+    changed = Signal()  # a flag item was resolved
+
     def __init__(
-        self, register: Path, sha256: str, trust: TrustRoots, parent: QWidget | None = None
+        self,
+        register: Register,
+        sha256: str,
+        trust: TrustRoots,
+        dialogs: Dialogs,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.register = register
         self.sha256 = sha256
         self.trust = trust
-        conn = connect(register)
-        try:
-            self.detail: AssessmentDetail = detail(conn, sha256)
-        finally:
-            conn.close()
+        self.dialogs = dialogs
+        self.detail: AssessmentDetail = register.detail(sha256)
         doc = self.detail.document
         self.setWindowTitle(f"评估详情（只读）— {doc['centre_name']}")
         self.resize(900, 620)
@@ -89,10 +109,24 @@ class AssessmentView(QDialog):
         verify_row = QHBoxLayout()
         verify_row.addWidget(self.verification, 1)
         verify_row.addWidget(self.verify_button)
-        flags = QLabel("需人工核实：" + "；".join(self.detail.flags)) if self.detail.flags else None
-        if flags:
-            tone(flags, "fieldError")
-            flags.setWordWrap(True)
+        self.flags = _table(
+            ["编号", "类别", "说明", "状态"],
+            [_flag_row(item) for item in self.detail.flags],
+            "待核实事项",
+        )
+        self.resolve_button = QPushButton("核实所选事项(&H)…")
+        self.resolve_button.setToolTip("写明核实结论；核实后该评估可确认、公示（记入审核记录）")
+        self.resolve_button.clicked.connect(self.resolve_selected)
+        open_items = [i for i in self.detail.flags if i.closed_at is None]
+        self.flags_label = QLabel(
+            f"待核实事项 {len(open_items)} 项未处理：核实前不会被确认或公示。"
+            if open_items
+            else "没有未处理的待核实事项。"
+        )
+        if open_items:
+            tone(self.flags_label, "fieldError")
+            self.flags.selectRow(0)
+        self.resolve_button.setEnabled(bool(open_items))
 
         versions = [
             [
@@ -111,15 +145,26 @@ class AssessmentView(QDialog):
             "各维度得分",
         )
         self.scores = _table(
-            ["指标", "得分", "满分"],
-            [[i, "不适用" if na else (s if s is not None else "未评分"), m]
-             for i, s, m, na in self.detail.scores],
+            ["指标", "名称", "得分", "满分"],
+            [[i, name, "不适用" if na else (s if s is not None else "未评分"), m]
+             for i, name, s, m, na in self.detail.scores],
             "各指标得分",
         )  # fmt: skip
+        flags_page = QWidget()
+        flags_layout = QVBoxLayout(flags_page)
+        flags_top = QHBoxLayout()
+        flags_top.addStretch(1)
+        flags_top.addWidget(self.resolve_button)
+        flags_layout.addLayout(flags_top)
+        flags_layout.addWidget(self.flags, 1)
         tabs = QTabWidget()
+        self.tabs = tabs
         tabs.addTab(self.versions, "版本历史")
         tabs.addTab(self.dimensions, "各维度得分")
         tabs.addTab(self.scores, "各指标得分")
+        tabs.addTab(flags_page, f"待核实事项（{len(open_items)}）")
+        if open_items:
+            tabs.setCurrentWidget(flags_page)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
@@ -127,8 +172,7 @@ class AssessmentView(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(head)
         layout.addLayout(verify_row)
-        if flags:
-            layout.addWidget(flags)
+        layout.addWidget(self.flags_label)
         layout.addWidget(tabs, 1)
         layout.addWidget(buttons)
 
@@ -136,11 +180,7 @@ class AssessmentView(QDialog):
         """Check the stored bytes: their hash, then the signature against the trusted CA."""
         from assessor.core.register.verify_adapter import verdict
 
-        conn = connect(self.register)
-        try:
-            raw = stored_file(conn, self.sha256)
-        finally:
-            conn.close()
+        raw = self.register.stored_file(self.sha256)
         if hashlib.sha256(raw).hexdigest() != self.sha256:
             self.verification.setText("登记库中保存的文件与其哈希不符：文件已损坏。")
             return
@@ -157,3 +197,39 @@ class AssessmentView(QDialog):
             )
         else:
             self.verification.setText(f"重新验证未通过（{found.reason.value}）：{found.message}")
+
+    def resolve_selected(self) -> None:
+        """Resolve the chosen open item with a comment the person writes (logged)."""
+        row = self.flags.currentRow()
+        items = self.detail.flags
+        if not 0 <= row < len(items) or items[row].closed_at is not None:
+            self.dialogs.error("无法核实", "请先在列表中选择一项未处理的待核实事项。")
+            return
+        item = items[row]
+        comment = self.dialogs.ask_text(
+            "核实待核实事项", f"{FLAG_KINDS[item.kind].label}\n{item.detail}\n\n核实意见（必填）："
+        )
+        if comment is None:
+            return
+        try:
+            self.register.resolve_flag(item.id, who=os_user(), comment=comment)
+        except UserError as exc:
+            self.dialogs.error("无法核实", str(exc))
+            return
+        self.detail = self.register.detail(self.sha256)
+        self.flags.setRowCount(0)
+        rows = [_flag_row(i) for i in self.detail.flags]
+        self.flags.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(value)
+                self.flags.setItem(r, c, cell)
+        left = sum(1 for i in self.detail.flags if i.closed_at is None)
+        self.flags_label.setText(
+            f"待核实事项 {left} 项未处理：核实前不会被确认或公示。"
+            if left
+            else "没有未处理的待核实事项。"
+        )
+        self.resolve_button.setEnabled(bool(left))
+        self.changed.emit()

@@ -1,5 +1,6 @@
-"""Import: choose folders and zip files, import them in the background with live counts and a
-safe cancel, then the batch summary with every quarantined file and its reason."""
+"""Import: choose folders and zip files, the trusted CA, revocation lists and the cycle start,
+import them in the background with live counts and a safe cancel, then the batch summary with
+every quarantined file and its reason."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
@@ -22,9 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.core.register.browse import quarantined
-from assessor.core.register.db import connect
-from assessor.core.register.rows import Reason
+from assessor.core.register.register import ImportRequest, Register
+from assessor.core.register.rows import FLAG_KINDS, FlagKind, Reason
 from assessor.core.register.summary import REASON_LABELS, Summary
 from assessor.gui.widgets.background import BackgroundTask, Progress
 from assessor.gui.widgets.dialogs import Dialogs
@@ -41,14 +42,25 @@ def counts_text(summary: Summary) -> str:
     )
 
 
+def flags_text(summary: Summary) -> str:
+    """「；待核实：同机构同周期 3 份评估」: assessments, never flag rows."""
+    if not summary.flags:
+        return ""
+    kinds = "，".join(
+        f"{FLAG_KINDS[FlagKind(kind)].short} {n} 份评估" for kind, n in summary.flags.items()
+    )
+    return f"；待核实：{kinds}（核实前不会被确认或公示）"
+
+
 class ImportPanel(QWidget):
     imported = Signal(object)  # Summary, after every finished or cancelled import
 
-    def __init__(self, register: Path, dialogs: Dialogs, parent: QWidget | None = None) -> None:
+    def __init__(self, register: Register, dialogs: Dialogs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.register = register
         self.dialogs = dialogs
         self.ca_file: Path | None = None
+        self.crl_files: list[Path] = []
         self.task: BackgroundTask | None = None
         self._cancel = threading.Event()
         self.last: Summary | None = None
@@ -62,6 +74,15 @@ class ImportPanel(QWidget):
         self.ca_label = QLabel("未选择：只能导入培训/样例文件")
         tone(self.ca_label, "muted")
         self.allow_training = QCheckBox("接受培训/样例文件(&T)")
+        self.choose_crl = QPushButton("证书吊销列表(&L)…")
+        self.crl_label = QLabel("未选择吊销列表")
+        tone(self.crl_label, "muted")
+        self.cycle_start = QLineEdit("01-01")
+        self.cycle_start.setMaximumWidth(80)
+        self.cycle_start.setAccessibleName("评估周期起始日")
+        self.cycle_start.setToolTip(
+            "评估周期的起始日（月-日，如 01-01 或 07-01）；同一机构在同一周期内的多份评估会被标记待核实"
+        )
         self.start = QPushButton("开始导入(&I)")
         self.cancel = QPushButton("取消导入")
         self.cancel.setEnabled(False)
@@ -91,6 +112,13 @@ class ImportPanel(QWidget):
         trust.addWidget(self.choose_ca)
         trust.addWidget(self.ca_label, 1)
         trust.addWidget(self.allow_training)
+        revocation = QHBoxLayout()
+        revocation.addWidget(self.choose_crl)
+        revocation.addWidget(self.crl_label, 1)
+        cycle_label = QLabel("评估周期起始日(&Y)")
+        cycle_label.setBuddy(self.cycle_start)
+        revocation.addWidget(cycle_label)
+        revocation.addWidget(self.cycle_start)
         run = QHBoxLayout()
         run.addWidget(self.start)
         run.addWidget(self.cancel)
@@ -105,6 +133,7 @@ class ImportPanel(QWidget):
         layout.addLayout(choose)
         layout.addWidget(self.sources, 1)
         layout.addLayout(trust)
+        layout.addLayout(revocation)
         layout.addLayout(run)
         layout.addWidget(self.status)
         layout.addWidget(self.summary)
@@ -115,6 +144,7 @@ class ImportPanel(QWidget):
         self.add_zip.clicked.connect(self.choose_zips)
         self.remove.clicked.connect(self.remove_selected)
         self.choose_ca.clicked.connect(self.choose_trust)
+        self.choose_crl.clicked.connect(self.choose_crls)
         self.start.clicked.connect(self.start_import)
         self.cancel.clicked.connect(self.cancel_import)
         self.open_folder.clicked.connect(self.open_selected_folder)
@@ -152,16 +182,35 @@ class ImportPanel(QWidget):
         self.ca_file = path
         self.ca_label.setText(f"信任：{path}")
 
-    def trust_roots(self) -> list:
-        """The chosen CA, and the training CA when training files are accepted (or nothing
-        else is trusted). Raises UserError with Chinese text for a bad certificate file."""
-        from assessor.core.signing.training import training_ca
-        from assessor.core.signing.verification import load_trust_roots
+    def choose_crls(self) -> None:
+        paths = self.dialogs.choose_crl_files("选择证书吊销列表（CRL）")
+        if paths:
+            self.set_crls(paths)
 
-        roots = load_trust_roots([self.ca_file]) if self.ca_file else []
-        if self.allow_training.isChecked() or not roots:
-            roots.append(training_ca())
-        return roots
+    def set_crls(self, paths: list[Path]) -> None:
+        self.crl_files = list(paths)
+        self.crl_label.setText("吊销列表：" + "、".join(p.name for p in paths))
+        self.crl_label.setToolTip("\n".join(str(p) for p in paths))
+
+    def trust(self) -> tuple[list, bool]:
+        """(CA certificates, accept training files) by the register's one trust policy.
+        Raises UserError with Chinese text for a bad certificate file."""
+        from assessor.core.register.trust import trust_roots
+
+        training = self.allow_training.isChecked()
+        return trust_roots([self.ca_file] if self.ca_file else [], training), training
+
+    def request(self) -> ImportRequest:
+        from assessor.core.register.who import os_user
+
+        return ImportRequest(
+            trust=[self.ca_file] if self.ca_file else [],
+            allow_training=self.allow_training.isChecked(),
+            crls=self.crl_files,
+            cycle_start=self.cycle_start.text(),
+            who=os_user(),
+            chunk_size=GUI_CHUNK,
+        )
 
     # ---- importing -------------------------------------------------------------------------
 
@@ -177,17 +226,9 @@ class ImportPanel(QWidget):
             self.dialogs.error("无法导入", "请先添加要导入的文件夹或 zip 文件。")
             return
         from assessor.core.problems import UserError
-        from assessor.core.register.check import trust_pems
-        from assessor.core.register.importer import ImportOptions
-        from assessor.core.register.who import os_user
 
         try:
-            options = ImportOptions(
-                trust_pems=trust_pems(self.trust_roots()),
-                allow_training=self.allow_training.isChecked(),
-                who=os_user(),
-                chunk_size=GUI_CHUNK,
-            )
+            options = self.request().options()
         except UserError as exc:
             self.dialogs.error("无法导入", str(exc))
             return
@@ -195,18 +236,13 @@ class ImportPanel(QWidget):
         register, cancelled = self.register, self._cancel.is_set
 
         def work(progress: Progress) -> Summary:
-            from assessor.core.register.importer import run_import
-            from assessor.core.register.stats_summary import refresh_summary
-
-            summary = run_import(
-                register, paths, options,
+            # The statistics summary is brought up to date at the end, while the person reads
+            # the batch summary, rather than when they first open the statistics.
+            return register.import_files(
+                paths, options,
                 progress=lambda s: progress(0, counts_text(s)), cancelled=cancelled,
+                refreshing=lambda s: progress(0, counts_text(s) + "；正在更新统计汇总…"),
             )  # fmt: skip
-            # Counted into the statistics summary now, while the person reads the batch
-            # summary, rather than when they first open the statistics.
-            progress(0, counts_text(summary) + "；正在更新统计汇总…")
-            refresh_summary(register)
-            return summary
 
         self.task = BackgroundTask(work)
         self.task.signals.progressed.connect(self._progressed)
@@ -233,6 +269,8 @@ class ImportPanel(QWidget):
             self.remove,
             self.choose_ca,
             self.allow_training,
+            self.choose_crl,
+            self.cycle_start,
         ):
             widget.setEnabled(not running)
 
@@ -268,20 +306,21 @@ class ImportPanel(QWidget):
         self.summary.setText(
             f"批次 {summary.batch_id}：输入 {summary.inputs} 个 = 新登记 {summary.registered} + "
             f"修订 {summary.amendments} + 重复 {summary.duplicates} + 冲突 {summary.conflicts} + "
-            f"隔离 {summary.quarantined_total}" + (f"（{reasons}）" if reasons else "")
+            f"隔离 {summary.quarantined_total}"
+            + (f"（{reasons}）" if reasons else "")
+            + flags_text(summary)
         )
-        conn = connect(self.register)
-        try:
-            rows = quarantined(conn, summary.batch_id)
-        finally:
-            conn.close()
+        rows = self.register.quarantined(summary.batch_id)
         self.quarantine.setCurrentCell(-1, -1)  # a new batch: nothing chosen yet
         self.quarantine.setRowCount(len(rows))
         for n, (original, copy, code, reason) in enumerate(rows):
             item = QTableWidgetItem(original)
             item.setData(Qt.ItemDataRole.UserRole, copy or "")
+            item.setToolTip(original)
             self.quarantine.setItem(n, 0, item)
-            self.quarantine.setItem(n, 1, QTableWidgetItem(reason))
+            whole = QTableWidgetItem(reason)
+            whole.setToolTip(reason)  # a long reason is cut in the cell, never in the tooltip
+            self.quarantine.setItem(n, 1, whole)
             self.quarantine.setItem(n, 2, QTableWidgetItem(code))
 
     def _quarantine_row_changed(self, row: int, *_: int) -> None:
@@ -293,6 +332,6 @@ class ImportPanel(QWidget):
             return
         item = self.quarantine.item(row, 0)
         copy = item.data(Qt.ItemDataRole.UserRole)
-        folder = (self.register / copy).parent if copy else Path(item.text()).parent
+        folder = (self.register.folder / copy).parent if copy else Path(item.text()).parent
         if not self.dialogs.open_folder(folder):
             self.dialogs.error("无法打开文件夹", str(folder))

@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from assessor.core.problems import UserError
-from assessor.core.register.db import connect
+from assessor.core.register.register import Register
 from assessor.core.register.summary import Summary
 from assessor.gui.register.assessment_view import AssessmentView
 from assessor.gui.register.import_panel import ImportPanel
@@ -25,9 +25,8 @@ class RegisterScreen(QWidget):
 
     def __init__(self, register: Path, dialogs: Dialogs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.register = register
+        self.register = Register.open(register, create=True)  # a first visit makes an empty one
         self.dialogs = dialogs
-        connect(register, create=True).close()  # a first visit makes an empty register
         self.views: list[AssessmentView] = []
 
         title = QLabel("卫健委登记库")
@@ -44,9 +43,9 @@ class RegisterScreen(QWidget):
         heading.addWidget(where, 1)
         heading.addWidget(self.back)
 
-        self.importer = ImportPanel(register, dialogs)
-        self.table = RegisterTable(register)
-        self.stats = StatsPanel(register, dialogs)
+        self.importer = ImportPanel(self.register, dialogs)
+        self.table = RegisterTable(self.register, dialogs)
+        self.stats = StatsPanel(self.register, dialogs)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.importer, "导入(&1)")
         self.tabs.addTab(self.table, "登记表(&2)")
@@ -64,6 +63,8 @@ class RegisterScreen(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, self._find)
         self.importer.imported.connect(self._imported)
         self.table.openRequested.connect(self.open_assessment)
+        self.table.notice.connect(self.notice)
+        self.table.reviewed.connect(self.stats.show_open_flags)
         self.stats.notice.connect(self.notice)
 
     @property
@@ -88,18 +89,18 @@ class RegisterScreen(QWidget):
 
     def _imported(self, summary: Summary) -> None:
         self.table.reload()
+        self.stats.show_open_flags()
         self.notice.emit(f"导入批次 {summary.batch_id}：新登记 {summary.registered} 份")
-
-    def _trust(self) -> tuple[list, bool]:
-        return self.importer.trust_roots(), self.importer.allow_training.isChecked()
 
     def open_assessment(self, sha256: str) -> None:
         try:
-            view = AssessmentView(self.register, sha256, self._trust, self)
+            view = AssessmentView(self.register, sha256, self.importer.trust, self.dialogs, self)
         except (KeyError, UserError) as exc:
             self.dialogs.error("无法打开评估", str(exc))
             return
         self.views.append(view)
+        view.changed.connect(self.table.reload)
+        view.changed.connect(self.stats.show_open_flags)
         view.finished.connect(lambda _=0, v=view: self._closed(v))
         self.dialogs.present(view)
 

@@ -1,11 +1,12 @@
-"""Statistics with charts drawn in the app, and the export buttons. Both run off the GUI
-thread: a full register's XLSX takes minutes."""
+"""Statistics with charts drawn in the app, the 「待核实」 panel of open flag items, and the
+export buttons. Statistics and exports run off the GUI thread (a full register's XLSX takes
+minutes) and show a busy state until they end; an export that would be empty is refused."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,12 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.core.register.exports.run import (
-    EXPORT_LABELS,
-    ExportRequest,
-    register_statistics,
-    run_exports,
-)
+from assessor.core.register.exports.run import EXPORT_LABELS, ExportRequest
+from assessor.core.register.register import Register
+from assessor.core.register.rows import FLAG_KINDS
 from assessor.core.register.stats_model import (
     GROUP_BY_LABELS,
     INSUFFICIENT,
@@ -37,7 +35,7 @@ from assessor.core.register.stats_model import (
     Statistics,
     StatsFilter,
 )
-from assessor.core.register.texts import CANDIDATES_TITLE, RED_LIST_TITLE
+from assessor.core.register.texts import CANDIDATES_TITLE, RED_LIST_TITLE, held_text
 from assessor.gui.register.bar_chart import Bar, BarChart
 from assessor.gui.widgets.background import BackgroundTask, Progress
 from assessor.gui.widgets.dialogs import Dialogs
@@ -59,7 +57,7 @@ def _caption(value: object, count: int, unit: str = "") -> str:
 class StatsPanel(QWidget):
     notice = Signal(str)
 
-    def __init__(self, register: Path, dialogs: Dialogs, parent: QWidget | None = None) -> None:
+    def __init__(self, register: Register, dialogs: Dialogs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.register = register
         self.dialogs = dialogs
@@ -72,6 +70,7 @@ class StatsPanel(QWidget):
         self.year.setSpecialValueText("全部年份")
         self.year.setAccessibleName("评估年份")
         self.confirmed = QCheckBox("只统计已确认的评估(&K)")
+        self.confirmed.setToolTip("已确认且没有未处理的待核实事项的评估")
         self.group_by = QComboBox()
         self.group_by.addItem("不分组", "")
         for by, label in GROUP_BY_LABELS.items():
@@ -104,6 +103,15 @@ class StatsPanel(QWidget):
         self.weakest.setMinimumHeight(self.weakest.verticalHeader().defaultSectionSize() * 11)
         self.lists = QLabel()
         self.lists.setWordWrap(True)
+        self.flags_title = QLabel()
+        tone(self.flags_title, "sectionTitle")
+        self.flags = QTableWidget(0, 5)
+        self.flags.setHorizontalHeaderLabels(["编号", "类别", "评估编号", "机构", "说明"])
+        self.flags.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.flags.verticalHeader().hide()
+        self.flags.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.flags.setAccessibleName("待核实事项")
+        self.flags.setMinimumHeight(self.flags.verticalHeader().defaultSectionSize() * 6)
         self.export_buttons = {}
         for kind, text, _, _ in EXPORTS:
             button = QPushButton(text)
@@ -134,11 +142,13 @@ class StatsPanel(QWidget):
         grid.addWidget(self.lists, 1, 0, 1, 2)
         weakest_title = QLabel("平均得分率最低的 20 项指标")
         tone(weakest_title, "sectionTitle")
-        grid.addWidget(self.groups_title, 2, 0, 1, 2)
-        grid.addWidget(self.groups, 3, 0, 1, 2)
-        grid.addWidget(weakest_title, 4, 0, 1, 2)
-        grid.addWidget(self.weakest, 5, 0, 1, 2)
-        grid.setRowStretch(5, 1)
+        grid.addWidget(self.flags_title, 2, 0, 1, 2)
+        grid.addWidget(self.flags, 3, 0, 1, 2)
+        grid.addWidget(self.groups_title, 4, 0, 1, 2)
+        grid.addWidget(self.groups, 5, 0, 1, 2)
+        grid.addWidget(weakest_title, 6, 0, 1, 2)
+        grid.addWidget(self.weakest, 7, 0, 1, 2)
+        grid.setRowStretch(7, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -149,6 +159,7 @@ class StatsPanel(QWidget):
         layout.addWidget(scroll, 1)
         layout.addLayout(exports)
         self.compute.clicked.connect(self.refresh)
+        self.show_open_flags()
 
     def chosen(self) -> StatsFilter:
         year = self.year.value()
@@ -172,20 +183,25 @@ class StatsPanel(QWidget):
         self.task.start()
 
     def _set_busy(self, busy: bool) -> None:
+        # Indeterminate until the work reports a percentage: a CSV says nothing until done.
+        self.progress.setRange(0, 0 if busy else 100)
         self.progress.setValue(0)
         self.progress.setVisible(busy)
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
         self.compute.setEnabled(not busy)
         for button in self.export_buttons.values():
             button.setEnabled(not busy)
 
     def _progressed(self, percent: int, text: str) -> None:
+        if percent > 0:
+            self.progress.setRange(0, 100)
         self.progress.setValue(percent)
         self.status.setText(text)
 
     def _failed(self, message: str) -> None:
         self.task = None
         self._set_busy(False)
-        self.status.setText("未完成。")
+        self.status.setText(f"未完成：{message}")
         self.dialogs.error("操作失败", message)
 
     # ---- statistics ------------------------------------------------------------------------
@@ -195,12 +211,13 @@ class StatsPanel(QWidget):
             return
         register, chosen = self.register, self.chosen()
         self.status.setText("正在统计…")
-        self._run(lambda _progress: register_statistics(register, chosen, list_limit=0), self._show)
+        self._run(lambda _progress: register.statistics(chosen, list_limit=0), self._show)
 
     def _show(self, stats: Statistics) -> None:
         self.task = None
         self._set_busy(False)
         self.stats = stats
+        self.show_open_flags()
         self.status.setText(
             f"{stats.filter.describe()}：当前版本评估 {stats.count} 份，平均总分 "
             f"{stats.mean_total if stats.mean_total is not None else '—'}"
@@ -231,6 +248,8 @@ class StatsPanel(QWidget):
         self.lists.setText(
             f"{CANDIDATES_TITLE}：{stats.candidates_count} 家（评估周期 {stats.cycle}）；"
             f"{RED_LIST_TITLE}：{stats.red_list_count} 家；复评机构 {len(stats.reassessments)} 家。\n"
+            + held_text(f"{CANDIDATES_TITLE}只列已确认且无待核实事项的评估", stats.candidates_held)
+            + "\n"
             "基础指标未达标最多："
             + ("；".join(f"{v.indicator} {v.short} {v.fired} 份" for v in fired) or "无")
             + "\n完整名单和评估员校准见「导出 XLSX」或「导出统计报告 PDF」。"
@@ -274,9 +293,10 @@ class StatsPanel(QWidget):
         request = ExportRequest(**{kind: path})
 
         def work(progress: Progress) -> dict[str, int]:
-            return run_exports(register, chosen, request, step=progress)
+            return register.export(chosen, request, step=progress)
 
         self.pending_export = (kind, path)
+        self.status.setText(f"正在导出{EXPORT_LABELS[kind]}…")
         self._run(work, self._exported)
 
     def _exported(self, written: dict[str, int]) -> None:
@@ -286,3 +306,31 @@ class StatsPanel(QWidget):
         self.written = written
         self.status.setText(f"已导出{EXPORT_LABELS[kind]}：{path}")
         self.notice.emit(f"已导出：{path}")
+
+    # ---- 待核实 ---------------------------------------------------------------------------
+
+    def show_open_flags(self) -> None:
+        """The open flag items of the whole register, counted as assessments and centres."""
+        (held, centres), counts = self.register.open_flags()
+        items = self.register.flags(open_only=True)
+        kinds = "，".join(f"{FLAG_KINDS[c.kind].short} {c.assessments} 份" for c in counts)
+        self.flags_title.setText(
+            f"待核实：{held} 份评估（{centres} 家机构）有未处理的事项（{kinds}）；"
+            "核实前不计入「已确认」、不公示。在登记表中打开评估即可核实。"
+            if held
+            else "待核实：没有未处理的事项。"
+        )
+        self.flags.setRowCount(len(items))
+        for n, item in enumerate(items):
+            values = (
+                str(item.id),
+                FLAG_KINDS[item.kind].short,
+                "、".join(item.assessments),
+                item.centre_name,
+                item.detail,
+            )
+            for c, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(value)
+                self.flags.setItem(n, c, cell)
+        self.flags.setVisible(bool(items))

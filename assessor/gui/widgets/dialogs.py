@@ -20,6 +20,7 @@ CA_FILTER = "CA 证书 (*.pem *.crt *.cer *.der);;所有文件 (*)"
 # Under this group, the folder each file dialog was last left in, keyed by the dialog's title:
 # every purpose (evidence photos, backups, imports, a CA certificate) has a title of its own.
 LAST_FOLDERS = "last_folder/"
+CRL_FILTER = "证书吊销列表 (*.crl *.pem *.der);;所有文件 (*)"
 
 
 class Dialogs:
@@ -87,6 +88,11 @@ class Dialogs:
         start = str(self._start(title, Path.home()))
         name, _ = QFileDialog.getOpenFileName(self.parent, title, start, CA_FILTER)
         return self._remembered_file(title, name)
+
+    def choose_crl_files(self, title: str) -> list[Path]:
+        start = str(self._start(title, Path.home()))
+        names, _ = QFileDialog.getOpenFileNames(self.parent, title, start, CRL_FILTER)
+        return self._remembered_files(title, names)
 
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
         start = self._start(title, suggested.parent) / suggested.name

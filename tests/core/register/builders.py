@@ -4,10 +4,13 @@ with `assessor keys`, assessments signed through the export pipeline (`sign_json
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from assessor.cli.main import run_cli
 from assessor.core.amendment import next_version
@@ -21,12 +24,12 @@ from assessor.core.assessment.model import (
     Visit,
 )
 from assessor.core.assessment.uscc import check_character
-from assessor.core.clock import now_utc
+from assessor.core.clock import BEIJING, now_utc
 from assessor.core.document.new import new_assessment
 from assessor.core.document.signed import document_bytes
 from assessor.core.export.signed_export import sign_json
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.signing.keys import SigningKey
+from assessor.core.signing.keys import SigningKey, load_signer
 
 CA_PASSPHRASE = "commission-ca-口令-1"
 KEY_PASSPHRASE = "assessor-key-口令-2"
@@ -142,7 +145,8 @@ def table_dump(register: Path, *, with_batches: bool = False) -> dict[str, Any]:
             "dimensions": "SELECT * FROM dimensions ORDER BY 1, 2",
             "scores": "SELECT * FROM scores ORDER BY 1, 2",
             "conflicts": "SELECT * FROM conflicts ORDER BY other_sha256",
-            "flags": "SELECT * FROM flags ORDER BY 1, 2, 3",
+            "flags": "SELECT kind, assessment_id, document_sha256, other, other_assessment_id,"
+            " detail, batch_id, closed_at IS NULL, decision FROM flags ORDER BY 3, 1, 4",
             "quarantine": "SELECT batch_id, seq, original_path, stored_copy, reason_code "
             "FROM quarantine ORDER BY 1, 2",
             "batch_inputs": "SELECT * FROM batch_inputs ORDER BY 1, 2",
@@ -153,3 +157,24 @@ def table_dump(register: Path, *, with_batches: bool = False) -> dict[str, Any]:
         return {name: conn.execute(sql).fetchall() for name, sql in tables.items()}
     finally:
         conn.close()
+
+
+def revoked_key_file(
+    tmp_path: Path, commission: Commission, rubric: LoadedRubric, n: int
+) -> tuple[bytes, Path]:
+    """A file signed by a key revoked a minute later, and the CRL that says so."""
+    lost = load_signer(
+        commission.issue("赵六", "T-066", f"lost-{tmp_path.name}.p12"), KEY_PASSPHRASE
+    )
+    raw = signed(rubric, assessment(rubric, n), lost)
+    signed_at = json.loads(raw)["signature"]["signed_at"]
+    moment = dt.datetime.fromisoformat(signed_at.replace("Z", "+00:00")) + dt.timedelta(minutes=1)
+    cert = tmp_path / "lost.pem"
+    cert.write_bytes(lost.certificate.public_bytes(Encoding.PEM))
+    at = moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    revoke = ["keys", "revoke", "--ca", str(commission.ca_dir), "--cert", str(cert)]
+    assert run_cli([*revoke, "--reason", "key_compromise", "--at", at]) == 0
+    crl = tmp_path / "crl.pem"
+    ca_pass = ["--ca-passphrase-file", str(commission.ca_passphrase)]
+    assert run_cli(["keys", "crl", "--ca", str(commission.ca_dir), "-o", str(crl), *ca_pass]) == 0
+    return raw, crl

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from decimal import Decimal
@@ -48,7 +49,8 @@ def test_signed_files_are_registered_with_their_columns(
     assert summary.to_json() | {"batch": 0} == {
         "batch": 0, "complete": True, "resumed": False, "dry_run": False, "inputs": 3,
         "registered": 3, "amendments": 0, "duplicates": 0, "conflicts": 0,
-        "quarantined": {}, "quarantined_total": 0, "skipped": 1, "flags": {},
+        "quarantined": {}, "quarantined_total": 0, "skipped": 1,
+        "skipped_reasons": {"not_input": 1}, "flags": {},
     }  # fmt: skip
     data = json.loads(raws[1])
     (row,) = _rows(
@@ -137,7 +139,8 @@ def test_missing_predecessor_is_flagged_until_it_arrives(
     late = run_import(tmp_path / "reg", [_write(tmp_path / "a", {"2.json": v2_raw})], options)
     assert (late.amendments, late.flags) == (1, {"chain_gap": 1})
     run_import(tmp_path / "reg", [_write(tmp_path / "b", {"1.json": v1_raw})], options)
-    assert _rows(tmp_path / "reg", "SELECT * FROM flags") == []
+    assert _rows(tmp_path / "reg", "SELECT * FROM flags WHERE closed_at IS NULL") == []
+    assert _rows(tmp_path / "reg", "SELECT kind, decision FROM flags") == [("chain_gap", "cleared")]
     rows = _rows(tmp_path / "reg", "SELECT version, current FROM documents ORDER BY version")
     assert rows == [(1, 0), (2, 1)]  # the late-coming older version does not take over
 
@@ -167,10 +170,10 @@ def test_same_centre_twice_in_a_cycle_is_flagged(
     run_import(tmp_path / "reg2", [inbox], july)
     flagged = _rows(
         tmp_path / "reg2",
-        "SELECT d.visit_date FROM flags f JOIN documents d ON d.sha256 = f.document_sha256 "
-        "ORDER BY 1",
+        "SELECT d.visit_date FROM flags f JOIN documents d"
+        " ON d.assessment_id IN (f.assessment_id, f.other_assessment_id) ORDER BY 1",
     )
-    assert flagged == [("2026-09-01",), ("2027-03-01",)]
+    assert flagged == [("2026-09-01",), ("2027-03-01",)]  # one item names both
 
 
 def test_dry_run_writes_nothing(
@@ -226,13 +229,15 @@ def test_quarantined_files_are_copied_with_their_reason(
 ) -> None:
     inbox = _write(tmp_path / "inbox", {"dup.json": b'{"a": 1, "a": 2}'})
     summary = run_import(tmp_path / "reg", [inbox], options)
-    folder = quarantine_dir(tmp_path / "reg", summary.batch_id)
-    assert (folder / "000000-dup.json").read_bytes() == b'{"a": 1, "a": 2}'
-    reason = (folder / "000000-dup.json.reason.txt").read_text(encoding="utf-8")
+    assert summary.quarantined == {"duplicate_key": 1}
+    folder = quarantine_dir(tmp_path / "reg")
+    name = hashlib.sha256(b'{"a": 1, "a": 2}').hexdigest()[:24] + "-dup.json"
+    assert (folder / name).read_bytes() == b'{"a": 1, "a": 2}'
+    reason = (folder / (name + ".reason.txt")).read_text(encoding="utf-8")
     assert "原因代码：duplicate_key" in reason and "出现了不止一次" in reason
     assert str(inbox / "dup.json") in reason
     ((stored, code),) = _rows(tmp_path / "reg", "SELECT stored_copy, reason_code FROM quarantine")
-    assert (stored, code) == (f"quarantine/{summary.batch_id}/000000-dup.json", "duplicate_key")
+    assert (stored, code) == (f"quarantine/{name}", "duplicate_key")
 
 
 def test_an_unfinished_batch_says_so_in_the_log(

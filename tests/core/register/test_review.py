@@ -40,15 +40,19 @@ def register(
 def test_filters_select_current_assessments(register: tuple[Path, list[str]]) -> None:
     folder, ids = register
     conn = connect(folder)
-    assert set_state(conn, Selection(division_code="350102"), ReviewState.query, who="甲") == 2
-    assert set_state(conn, Selection(cycle="2026"), ReviewState.confirmed, who="乙") == 2
+    assert (
+        set_state(conn, Selection(division_code="350102"), ReviewState.query, who="甲").changed == 2
+    )
+    assert set_state(conn, Selection(cycle="2026"), ReviewState.confirmed, who="乙").changed == 2
     assert [state_of(conn, i) for i in ids] == [
         ReviewState.query,
         ReviewState.confirmed,
         ReviewState.confirmed,
     ]
     only_queried = Selection(state=ReviewState.query)
-    assert set_state(conn, only_queried, ReviewState.returned, who="丙", comment="补材料") == 1
+    assert (
+        set_state(conn, only_queried, ReviewState.returned, who="丙", comment="补材料").changed == 1
+    )
     assert state_of(conn, ids[0]) is ReviewState.returned
     # The amended assessment is one assessment: one state for both versions.
     assert len([e for e in review_log(conn, [ids[2]])]) == 1
@@ -58,8 +62,8 @@ def test_setting_the_same_state_again_changes_nothing(register: tuple[Path, list
     folder, ids = register
     conn = connect(folder)
     selection = Selection(assessment_ids=[ids[0]])
-    assert set_state(conn, selection, ReviewState.confirmed, who="甲") == 1
-    assert set_state(conn, selection, ReviewState.confirmed, who="甲") == 0
+    assert set_state(conn, selection, ReviewState.confirmed, who="甲").changed == 1
+    assert set_state(conn, selection, ReviewState.confirmed, who="甲").changed == 0
     assert len(review_log(conn, [ids[0]])) == 1
 
 

@@ -15,7 +15,7 @@ def test_folders_are_walked_in_name_order_and_other_files_skipped(tmp_path: Path
     walked = walk([tmp_path], Limits())
     names = [Path(s.name).relative_to(tmp_path).as_posix() for s in walked.sources]
     assert names == ["a.json", "b/1.JSON", "b/2.json", "c/d/3.json"]
-    assert walked.skipped == [str(tmp_path / "c" / "report.pdf")]
+    assert walked.skipped == [(str(tmp_path / "c" / "report.pdf"), "not_input")]
 
 
 def test_symlinked_folders_inside_are_not_followed_but_a_named_one_is(tmp_path: Path) -> None:
@@ -27,7 +27,16 @@ def test_symlinked_folders_inside_are_not_followed_but_a_named_one_is(tmp_path: 
     (inbox / "loop").symlink_to(inbox)
     (inbox / "escape").symlink_to(outside)
     (inbox / "x.json").write_bytes(b"{}")
-    assert [s.name for s in walk([inbox], Limits()).sources] == [str(inbox / "x.json")]
+    (inbox / "y.json").symlink_to(outside / "secret.json")
+    walked = walk([inbox], Limits())
+    assert [s.name for s in walked.sources] == [str(inbox / "x.json")]
+    # Passed over, but counted with why: nothing vanishes silently.
+    assert sorted(walked.skipped) == [
+        (str(inbox / "escape"), "symlink"),
+        (str(inbox / "loop"), "symlink"),
+        (str(inbox / "y.json"), "symlink"),
+    ]
+    assert walked.skipped_counts() == {"symlink": 3}
     link = tmp_path / "named"
     link.symlink_to(outside)
     assert [s.name for s in walk([link], Limits()).sources] == [str(link / "secret.json")]

@@ -5,7 +5,6 @@ previous rubric version still loads and scores on that version."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 

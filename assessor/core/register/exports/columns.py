@@ -16,7 +16,7 @@ from typing import Any
 
 from assessor.core.assessment.model import CARE_TYPE_LABELS, CENTRE_KIND_LABELS, OPERATOR_LABELS
 from assessor.core.clock import beijing_text
-from assessor.core.register.rows import REVIEW_LABELS, DocumentRow
+from assessor.core.register.rows import FLAG_KINDS, REVIEW_LABELS, DocumentRow, FlagKind
 
 LIST_SEPARATOR = "、"
 
@@ -73,7 +73,14 @@ def _document(key: str, cell: Callable[[Any], str] = _text) -> Column:
     return Column(key, title, cell)
 
 
+def _flag_kinds(value: Any) -> str:
+    """The open flag kinds of an assessment (`filters.OPEN_KINDS`) as short Chinese names."""
+    kinds = sorted(set(str(value).split(","))) if value else []
+    return LIST_SEPARATOR.join(FLAG_KINDS[FlagKind(k)].short for k in kinds)
+
+
 REVIEW_STATE = Column("review_state", "审核状态", _label(_REVIEWS))
+OPEN_FLAGS = Column("open_flags", "待核实事项", _flag_kinds)
 
 REGISTER_COLUMNS: tuple[Column, ...] = (
     _document("centre_name"),
@@ -91,6 +98,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     _document("grade"),
     _document("vetoes_fired", _joined()),
     REVIEW_STATE,
+    OPEN_FLAGS,
     _document("assessor_names", _joined()),
     _document("assessor_ids", _joined()),
     _document("assessment_id"),

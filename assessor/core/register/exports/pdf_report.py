@@ -27,6 +27,7 @@ from assessor.core.register.texts import (
     CANDIDATES_TITLE,
     RED_LIST_RULE,
     RED_LIST_TITLE,
+    held_text,
 )
 from assessor.core.report.fonts import register_fonts
 from assessor.core.report.pages import PageDecor, build_pdf
@@ -86,6 +87,10 @@ def _overview(stats: Statistics) -> list[Flowable]:
         f"平均总分：{stats.mean_total if stats.mean_total is not None else '—'}；{grades}。",
         f"{CANDIDATES_TITLE} {stats.candidates_count} 家（{CANDIDATES_RULE}，评估周期 {stats.cycle}）；"
         f"{RED_LIST_TITLE} {stats.red_list_count} 家（{RED_LIST_RULE}）。",
+        held_text("本报告只统计已确认且无待核实事项的评估", stats.held_back)
+        if stats.filter.confirmed_only
+        else "本报告统计全部审核状态的评估，未经确认，不宜公开发布。",
+        held_text(f"{CANDIDATES_TITLE}只列已确认且无待核实事项的评估", stats.candidates_held),
         f"每项数字均注明所依据的评估份数；不足 {MIN_SAMPLE} 份的标注「{INSUFFICIENT}」，仅供参考。",
     ]
     return [

@@ -106,3 +106,12 @@ def calibration(docs: list[Doc]) -> dict[str, tuple[int, int, Decimal | None]]:
         mean = two_places(sum(differences) / len(differences)) if differences else None
         out[assessor] = (len(own), len(differences), mean)
     return out
+
+
+def held_by_same_centre(docs: list[Doc]) -> set[str]:
+    """Ids of current assessments that share their centre and calendar year with another:
+    the register flags them, and a bulk confirm leaves them alone."""
+    per_cycle: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for doc in docs:
+        per_cycle[(doc["centre"]["uscc"], doc["visit"]["date"][:4])].append(doc["id"])
+    return {i for ids in per_cycle.values() if len(ids) > 1 for i in ids}

@@ -44,16 +44,28 @@ def test_stats_text_marks_small_samples(corpus: Corpus, capsys: pytest.CaptureFi
 
 
 def test_export_all_four(
-    corpus: Corpus, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    corpus: Corpus, register_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["register", "export", "--db", str(corpus.register), "--csv", str(tmp_path / "a.csv"),
+    args = ["register", "export", "--db", str(register_copy), "--csv", str(tmp_path / "a.csv"),
             "--xlsx", str(tmp_path / "a.xlsx"), "--public", str(tmp_path / "p.csv"),
             "--report", str(tmp_path / "r.pdf")]  # fmt: skip
+    # Nothing confirmed yet: the public list and the report would be empty; nothing is written.
+    assert run_cli(args) == 1
+    assert "未写入文件" in capsys.readouterr().err
+    assert not any((tmp_path / n).exists() for n in ("a.csv", "a.xlsx", "p.csv", "r.pdf"))
+
+    docs = current_documents(corpus.files)
+    held = expected.held_by_same_centre(docs)
+    review = ["register", "review", "--db", str(register_copy), "--all", "--set", "已确认"]
+    assert run_cli(review) == 0
+    said = capsys.readouterr().out
+    assert f"已将 {len(docs) - len(held)} 份评估的审核状态改为「已确认」" in said
+    if held:
+        assert f"另有 {len(held)} 份评估有待核实事项" in said and "同一机构" in said
     assert run_cli(args) == 0
     out = capsys.readouterr().out
-    assert (
-        f"登记表 CSV：{tmp_path / 'a.csv'}（{len(current_documents(corpus.files))} 份评估）" in out
-    )
+    assert f"登记表 CSV：{tmp_path / 'a.csv'}（{len(docs)} 份评估）" in out
+    assert "公示名单与统计报告只列已确认且无待核实事项的评估" in out
     assert all((tmp_path / n).stat().st_size > 0 for n in ("a.csv", "a.xlsx", "p.csv", "r.pdf"))
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from openpyxl.chart import BarChart
 
 from assessor.core.problems import UserError
 from assessor.core.register.db import connect
-from assessor.core.register.exports.run import ExportRequest, run_exports
+from assessor.core.register.exports.run import ExportRequest
+from assessor.core.register.register import Register
 from assessor.core.register.review import Selection, set_state
 from assessor.core.register.rows import ReviewState
 from assessor.core.register.stats_model import GroupBy, StatsFilter
@@ -35,7 +37,7 @@ def _read_csv(path: Path) -> list[list[str]]:
 
 def test_register_csv(corpus: Corpus, tmp_path: Path) -> None:
     out = tmp_path / "登记表.csv"
-    written = run_exports(corpus.register, StatsFilter(), ExportRequest(csv=out))
+    written = Register(corpus.register).export(StatsFilter(), ExportRequest(csv=out))
     rows = _read_csv(out)
     header, body = rows[0], rows[1:]
     docs = {d["id"]: d for d in current_documents(corpus.files)}
@@ -59,7 +61,7 @@ def test_register_csv(corpus: Corpus, tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_register_csv_opens_in_libreoffice(corpus: Corpus, tmp_path: Path) -> None:
     out = tmp_path / "register.csv"
-    run_exports(corpus.register, StatsFilter(), ExportRequest(csv=out))
+    Register(corpus.register).export(StatsFilter(), ExportRequest(csv=out))
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(out)],
         check=True, timeout=120, capture_output=True,
@@ -82,12 +84,16 @@ def test_public_list_has_confirmed_centres_and_nothing_personal(
     )
     conn.close()
     out = tmp_path / "公示.csv"
-    run_exports(register_copy, StatsFilter(), ExportRequest(public=out))
+    Register(register_copy).export(StatsFilter(), ExportRequest(public=out))
     rows = _read_csv(out)
     assert rows[0] == ["机构名称", "地址", "等级", "评估日期", "有效期至"]
     got = sorted(tuple(r) for r in rows[1:])
+    # Two current assessments of one centre in one calendar year are flagged: held back.
+    per_cycle = Counter((d["centre"]["uscc"], d["visit"]["date"][:4]) for d in docs)
     wanted = []
     for d in chosen:
+        if per_cycle[(d["centre"]["uscc"], d["visit"]["date"][:4])] > 1:
+            continue
         visit = dt.date.fromisoformat(d["visit"]["date"])
         until = visit.replace(year=visit.year + 3) - dt.timedelta(days=1)
         wanted.append((d["centre"]["name"], d["centre"]["address"], d["result"]["grade"],
@@ -102,7 +108,7 @@ def test_public_list_has_confirmed_centres_and_nothing_personal(
 
 def test_workbook_sheets_scores_and_native_charts(corpus: Corpus, tmp_path: Path) -> None:
     out = tmp_path / "登记表.xlsx"
-    run_exports(corpus.register, StatsFilter(by=GroupBy.district), ExportRequest(xlsx=out))
+    Register(corpus.register).export(StatsFilter(by=GroupBy.district), ExportRequest(xlsx=out))
     book = load_workbook(out)
     docs = {d["id"]: d for d in current_documents(corpus.files)}
     assert book.sheetnames[:8] == [
@@ -151,19 +157,35 @@ def _cells(sheet, ref: str) -> list:
     return [row[0].value for row in sheet[area]]
 
 
-def test_statistics_pdf(corpus: Corpus, tmp_path: Path) -> None:
+def test_statistics_pdf_counts_only_what_may_be_published(
+    corpus: Corpus, register_copy: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "统计报告.pdf"
-    run_exports(corpus.register, StatsFilter(by=GroupBy.operator), ExportRequest(report=out))
+    reg = Register(register_copy)
+    # Nothing confirmed: the report would be empty, so nothing is written.
+    with pytest.raises(UserError, match="未写入文件") as refused:
+        reg.export(StatsFilter(), ExportRequest(report=out, public=tmp_path / "公示.csv"))
+    assert "尚未确认" in str(refused.value)
+    assert not out.exists() and not (tmp_path / "公示.csv").exists()
+
+    docs = current_documents(corpus.files)
+    held = expected.held_by_same_centre(docs)
+    result = reg.set_review(Selection(), ReviewState.confirmed, who="审核员")
+    assert (result.changed, result.skipped_total) == (len(docs) - len(held), len(held))
+    kept = [d for d in docs if d["id"] not in held]
+    reg.export(StatsFilter(by=GroupBy.operator), ExportRequest(report=out))
     text = subprocess.run(
         ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True
     ).stdout
-    docs = current_documents(corpus.files)
+    flat = "".join(text.split())
     assert "托育机构质量评估统计报告" in text
-    assert f"当前版本的评估 {len(docs)} 份" in text
+    assert f"当前版本的评估{len(kept)}份" in flat
+    if held:
+        assert f"另有{len(held)}份暂不列入：有待核实事项{len(held)}份" in flat
     for heading in ("各维度得分率", "基础指标", "示范候选", "警示名单", "复评机构的变化",
                     "评估员尺度校准", "按机构性质分组"):  # fmt: skip
         assert heading in text
-    assert str(expected.mean_total(docs)) in text
+    assert str(expected.mean_total(kept)) in text
     assert "样本不足" in text  # some operator groups have fewer than five assessments
     assert "培训/样例" not in text
     subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "2", str(out),
@@ -175,9 +197,9 @@ def test_failed_export_leaves_no_file_and_says_why(corpus: Corpus, tmp_path: Pat
     blocker = tmp_path / "不是文件夹"
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(UserError, match="无法写入"):
-        run_exports(corpus.register, StatsFilter(), ExportRequest(csv=blocker / "a.csv"))
+        Register(corpus.register).export(StatsFilter(), ExportRequest(csv=blocker / "a.csv"))
     target = tmp_path / "a.csv"
     target.write_text("旧内容", encoding="utf-8")
     with pytest.raises(UserError):
-        run_exports(tmp_path / "没有登记库", StatsFilter(), ExportRequest(csv=target))
+        Register(tmp_path / "没有登记库").export(StatsFilter(), ExportRequest(csv=target))
     assert target.read_text(encoding="utf-8") == "旧内容"

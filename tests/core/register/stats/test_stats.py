@@ -103,22 +103,50 @@ def test_vetoes_by_frequency(corpus: Corpus, whole: Statistics) -> None:
     assert [v.fired for v in whole.vetoes] == sorted((v.fired for v in whole.vetoes), reverse=True)
 
 
-def test_candidates_and_red_list(corpus: Corpus, whole: Statistics) -> None:
-    docs = current_documents(corpus.files)
-    candidates = {
+def _candidates(docs: list[dict]) -> set[str]:
+    return {
         d["id"]
         for d in docs
         if d["result"]["grade"] == "A"
         and not expected.fired(d)
         and d["visit"]["date"][:4] == "2026"
     }
+
+
+def test_candidates_and_red_list(corpus: Corpus, whole: Statistics) -> None:
+    docs = current_documents(corpus.files)
+    candidates = _candidates(docs)
+    held = expected.held_by_same_centre(docs)
     red = {d["id"] for d in docs if d["result"]["grade"] == "D" or expected.fired(d)}
     assert whole.cycle == "2026"
-    assert {e.assessment_id for e in whole.candidates} == candidates
+    # Nothing confirmed yet: no centre is named as 示范, and the statistics say why.
+    assert (whole.candidates, whole.candidates_count) == ([], 0)
+    assert whole.candidates_held.flagged == len(candidates & held)
+    assert whole.candidates_held.unconfirmed == len(candidates - held)
     assert {e.assessment_id for e in whole.red_list} == red
-    assert (whole.candidates_count, whole.red_list_count) == (len(candidates), len(red))
-    totals = [e.total for e in whole.candidates]
+    assert whole.red_list_count == len(red)
+
+
+def test_candidates_are_the_confirmed_with_no_open_flag(
+    corpus: Corpus, register_copy: Path
+) -> None:
+    docs = current_documents(corpus.files)
+    conn = connect(register_copy)
+    result = set_state(conn, Selection(), ReviewState.confirmed, who="审核员")
+    conn.close()
+    held = expected.held_by_same_centre(docs)
+    assert result.skipped_total == len(held)
+    stats = _stats(register_copy)
+    listed = _candidates(docs) - held
+    assert {e.assessment_id for e in stats.candidates} == listed
+    assert stats.candidates_count == len(listed)
+    assert stats.candidates_held.model_dump() == {
+        "flagged": len(_candidates(docs) & held), "unconfirmed": 0,
+        "total": len(_candidates(docs) & held),
+    }  # fmt: skip
+    totals = [e.total for e in stats.candidates]
     assert totals == sorted(totals, reverse=True)
+    assert stats.open_flags.assessments == len(held)
 
 
 def test_lists_can_be_cut_short_and_keep_their_counts(corpus: Corpus, whole: Statistics) -> None:
@@ -202,7 +230,8 @@ def test_confirmed_only_follows_review_changes(corpus: Corpus, register_copy: Pa
     )  # fmt: skip
     set_state(conn, Selection(assessment_ids=[docs[0]["id"]]), ReviewState.query, who="审核员")
     conn.close()
-    kept = confirmed[1:]
+    held = expected.held_by_same_centre(docs)
+    kept = [d for d in confirmed[1:] if d["id"] not in held]
     stats = _stats(register_copy, StatsFilter(confirmed_only=True))
     assert stats.count == len(kept)
     assert {g.grade: g.count for g in stats.grades.grades if g.count} == expected.grade_counts(kept)
