@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from assessor.core.cycle import schema as cycle_schema
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.register.rows import TABLES, Row, sqlite_type
 
@@ -167,6 +168,7 @@ def connect(register: Path, *, create: bool = False) -> sqlite3.Connection:
         # from it. 64 MB holds the hot index pages of a register of 100,000 files.
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         _migrate(conn)
+        cycle_schema.apply(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise UserError(f"无法打开登记库 {register}：文件不是登记库或已损坏（{exc}）") from exc
