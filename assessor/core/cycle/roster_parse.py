@@ -6,7 +6,7 @@ cell in the form 「工作表「名册」第 12 行「统一社会信用代码�
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +15,11 @@ from pydantic import ValidationError
 from assessor.core.assessment.uscc import uscc_problem
 from assessor.core.cycle.cell_values import CellProblem, date, text, whole_number
 from assessor.core.cycle.roster_model import COLUMNS, OPERATOR_BY_LABEL, Column, RosterCentre
-from assessor.core.cycle.table_read import Table, read_tables
+from assessor.core.cycle.table_read import Table, TableProblems, read_tables
 from assessor.core.problems import UserError, translate_error
 
-# Messages beyond this many are summarised: a wrong file can have 10,000 bad rows.
-MAX_SHOWN = 50
 # Title lines above the header row that clerks add (「XX市托育机构备案名册」).
 HEADER_SEARCH_ROWS = 5
-
-
-class RosterProblems(UserError):
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        shown = self.problems[:MAX_SHOWN]
-        more = len(self.problems) - len(shown)
-        lines = [f"名册 {source} 有 {len(self.problems)} 处错误，未导入任何内容：", *shown]
-        if more:
-            lines.append(f"……另有 {more} 处错误未列出")
-        super().__init__("\n".join(lines))
 
 
 def _names(column: Column) -> set[str]:
@@ -137,8 +124,10 @@ def parse_roster(path: Path) -> list[RosterCentre]:
     table, header, where = _roster_table(read_tables(path), path.name)
     missing = [c.title for c in COLUMNS if c.required and c.field not in where]
     if missing:
-        raise RosterProblems(
-            path.name, [f"{table.place(header + 1)}：缺少必需的列「{'」「'.join(missing)}」"]
+        raise TableProblems(
+            "名册",
+            path.name,
+            [f"{table.place(header + 1)}：缺少必需的列「{'」「'.join(missing)}」"],
         )
     problems: list[str] = []
     centres: list[RosterCentre] = []
@@ -158,7 +147,7 @@ def parse_roster(path: Path) -> list[RosterCentre]:
         first_row[centre.uscc] = offset
         centres.append(centre)
     if problems:
-        raise RosterProblems(path.name, problems)
+        raise TableProblems("名册", path.name, problems)
     if not centres:
         raise UserError(f"名册 {path.name} 中没有任何机构")
     return centres

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from assessor.core.rubric.xlsx_open import MAX_COLUMNS, MAX_ROWS, SafeWorkbook
 from assessor.core.safe_input import read_regular_file
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
+# Messages beyond this many are summarised: a wrong file can have 10,000 bad rows.
+MAX_SHOWN = 50
 # csv's own field limit is 128 KiB; no cell of a roster comes near 4 KiB.
 MAX_CSV_FIELD = 4096
 
@@ -35,6 +38,18 @@ class Table:
     def place(self, row_number: int) -> str:
         where = f"工作表「{self.name}」" if self.is_sheet else f"文件「{self.name}」"
         return f"{where}第 {row_number} 行"
+
+
+class TableProblems(UserError):
+    """Every bad cell of a table the commission sent; nothing of it was taken."""
+
+    def __init__(self, what: str, source: str, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        shown = self.problems[:MAX_SHOWN]
+        lines = [f"{what} {source} 有 {len(self.problems)} 处错误，未导入任何内容：", *shown]
+        if len(self.problems) > len(shown):
+            lines.append(f"……另有 {len(self.problems) - len(shown)} 处错误未列出")
+        super().__init__("\n".join(lines))
 
 
 def _workbook_sheets(path: Path) -> list[Table]:

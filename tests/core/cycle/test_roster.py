@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from assessor.core.cycle.roster_parse import RosterProblems, parse_roster
+from assessor.core.cycle.roster_parse import parse_roster
 from assessor.core.cycle.roster_store import (
     history,
     import_roster_file,
@@ -16,6 +16,7 @@ from assessor.core.cycle.roster_store import (
     roster,
 )
 from assessor.core.cycle.roster_template import ROSTER_SHEET, write_roster_template
+from assessor.core.cycle.table_read import TableProblems
 from assessor.core.problems import ProblemsError, UserError
 from assessor.core.register.db import connect
 from tests.roster_builders import HEADER, roster_rows, uscc, write_csv, write_xlsx
@@ -72,7 +73,7 @@ def test_every_bad_cell_is_named_by_sheet_row_and_column(tmp_path: Path) -> None
     rows[4][1] = rows[0][1]  # duplicate
     path = write_xlsx(tmp_path / "bad.xlsx", rows, sheet="一区")
 
-    with pytest.raises(RosterProblems) as caught:
+    with pytest.raises(TableProblems) as caught:
         parse_roster(path)
 
     problems = caught.value.problems
@@ -92,7 +93,7 @@ def test_a_csv_row_is_named_by_file_and_line(tmp_path: Path) -> None:
     rows = roster_rows(3)
     rows[2][2] = "32010"
     path = write_csv(tmp_path / "名册.csv", rows, encoding="gbk")
-    with pytest.raises(RosterProblems) as caught:
+    with pytest.raises(TableProblems) as caught:
         parse_roster(path)
     assert caught.value.problems == [
         "文件「名册.csv」第 4 行「行政区划代码」列：应为 6 位、9 位或 12 位数字，实际为「32010」"
@@ -102,7 +103,7 @@ def test_a_csv_row_is_named_by_file_and_line(tmp_path: Path) -> None:
 def test_missing_required_column_is_refused(tmp_path: Path) -> None:
     header = ("统一社会信用代码", "地址")
     path = write_csv(tmp_path / "r.csv", [[uscc("320102", 1), "路"]], header=header)
-    with pytest.raises(RosterProblems, match="缺少必需的列「机构名称」「行政区划代码」"):
+    with pytest.raises(TableProblems, match="缺少必需的列「机构名称」「行政区划代码」"):
         parse_roster(path)
 
 
@@ -115,7 +116,7 @@ def test_a_bad_file_changes_nothing_already_imported(
     rows[10][3] = "新地址"
     rows[49][1] = "91320102MA1234567"  # 17 characters
     with pytest.raises(
-        RosterProblems, match="第 51 行「统一社会信用代码」列：统一社会信用代码应为 18 位"
+        TableProblems, match="第 51 行「统一社会信用代码」列：统一社会信用代码应为 18 位"
     ):
         import_roster_file(conn, write_xlsx(tmp_path / "bad.xlsx", rows), who="clerk")
     assert _table_state(conn) == before
