@@ -41,7 +41,6 @@ class Sampling:
 class PlanRequest:
     cycle: str
     due_on: dt.date
-    commission: str
     teams: Sequence[Team]
     created_at: dt.datetime
     sampling: Sampling | None = None
@@ -77,8 +76,8 @@ def _listed(centres: Sequence[RosterCentre], listed: Sequence[str]) -> list[Sele
     return [Selected(by_uscc[code], LISTED) for code in dict.fromkeys(listed)]
 
 
-def draw_plan(conn: sqlite3.Connection, request: PlanRequest) -> Plan:
-    """The plan (unsigned) for the roster as the register holds it now."""
+def draw_plan(conn: sqlite3.Connection, request: PlanRequest, commission: str) -> Plan:
+    """The plan (unsigned) of `commission` for the roster as the register holds it now."""
     centres = roster(conn)
     if not centres:
         raise UserError("名册为空：请先用 register roster import 导入托育机构名册")
@@ -98,7 +97,7 @@ def draw_plan(conn: sqlite3.Connection, request: PlanRequest) -> Plan:
     return Plan(
         plan_id=request.plan_id or f"{request.cycle}-{secrets.token_hex(4)}",
         cycle=request.cycle,
-        commission=request.commission,
+        commission=commission,
         created_at=request.created_at,
         due_on=request.due_on,
         sample=None
