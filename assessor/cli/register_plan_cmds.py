@@ -168,3 +168,60 @@ def status_command(register: Path, plan_id: str, as_json: bool) -> None:
         click.echo(f"{s.uscc}  {s.district}  {s.team_id}  {STATE_LABELS[s.state]}  {s.name}")
     counts = {label: sum(s.state == state for s in states) for state, label in STATE_LABELS.items()}
     click.echo("；".join(f"{label} {n}" for label, n in counts.items()))
+
+
+@plan_group.command("package")
+@db_option
+@click.option("--plan", "plan_id", required=True, help="计划编号")
+@click.option("--team", required=True, help="评估组名称")
+@click.option("-o", "--out", required=True, type=FILE, help="写入的任务包（.assessor-plan）")
+@click.option(
+    "--trust", "trust", type=FILE, multiple=True, required=True, help="卫生健康委根证书（CA 证书）"
+)
+@click.option("--crl", type=FILE, default=None, help="当前证书吊销列表（keys crl 生成）")
+@click.option(
+    "--rubric", "rubric_path", type=FILE, default=None, help="现行评估标准（默认：内置标准）"
+)
+@click.option("--key", "key_path", type=FILE, required=True, help="卫生健康委的签名密钥（.p12）")
+@click.option("--passphrase-file", type=FILE, help=PASSPHRASE_HELP.format("签名密钥口令"))
+def package_command(
+    register: Path,
+    plan_id: str,
+    team: str,
+    out: Path,
+    trust: tuple[Path, ...],
+    crl: Path | None,
+    rubric_path: Path | None,
+    key_path: Path,
+    passphrase_file: Path | None,
+) -> None:
+    """为一个评估组生成签名的评估任务包，拷到评估员电脑上「导入评估任务」。"""
+    from assessor.core.clock import now_utc
+    from assessor.core.cycle.package_build import build_package
+    from assessor.core.paths import default_rubric_path
+    from assessor.core.register.db import connect
+    from assessor.core.signing.keys import load_signer
+    from assessor.core.signing.verification import load_trust_roots
+    from assessor.core.storage.atomic import atomic_write_bytes
+
+    roots = load_trust_roots(trust)
+    signer = load_signer(key_path, read_passphrase(passphrase_file, "签名密钥口令", new=False))
+    conn = connect(register)
+    try:
+        signed = build_package(
+            conn,
+            plan_id,
+            team,
+            rubric=rubric_path or default_rubric_path(),
+            trust_roots=roots,
+            crl=crl,
+            signer=signer,
+            at=now_utc(),
+        )
+    finally:
+        conn.close()
+    try:
+        atomic_write_bytes(out, signed)
+    except OSError as exc:
+        raise UserError(f"无法写入 {out}：{exc.strerror}") from exc
+    click.echo(f"已生成评估组「{team}」的任务包：{out}")

@@ -9,6 +9,7 @@ import pytest
 
 from assessor.cli.main import run_cli
 from assessor.core.cycle.plan_issue import read_plan_file
+from assessor.core.signing.training import fingerprint
 from assessor.core.signing.verification import load_trust_roots
 from tests.core.cycle.plan_fixtures import write_teams
 from tests.core.register.builders import Commission
@@ -86,3 +87,54 @@ def test_bad_plan_options_are_chinese_errors(
     assert message in capsys.readouterr().err
     assert run_cli(["register", "plan", "list", "--db", str(register)]) == 0
     assert "共 0 份评估计划。" in capsys.readouterr().out
+
+
+def test_package_install_list_and_start_on_a_laptop(
+    tmp_path: Path, commission: Commission, key: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    register = tmp_path / "register"
+    roster = write_csv(tmp_path / "roster.csv", roster_rows(100))
+    assert run_cli(["register", "roster", "import", str(roster), "--db", str(register)]) == 0
+    assert (
+        run_cli(
+            [*_plan_new(register, commission, key, "--sample", "10%", "--seed", "3"), "--id", "P9"]
+        )
+        == 0
+    )
+    crl = tmp_path / "crl.pem"
+    assert run_cli(["keys", "crl", "--ca", str(commission.ca_dir), "-o", str(crl),
+                    "--ca-passphrase-file", str(commission.ca_passphrase)]) == 0  # fmt: skip
+    package = tmp_path / "第1组.assessor-plan"
+    assert run_cli([
+        "register", "plan", "package", "--db", str(register), "--plan", "P9", "--team", "第1组",
+        "-o", str(package), "--trust", str(commission.ca_cert), "--crl", str(crl),
+        "--key", str(key), "--passphrase-file", str(commission.key_passphrase),
+    ]) == 0  # fmt: skip
+    capsys.readouterr()
+
+    laptop = tmp_path / "laptop"
+    install = ["plan", "install", str(package), "--data-dir", str(laptop)]
+    assert run_cli(install) == 1
+    err = capsys.readouterr().err
+    root = fingerprint(load_trust_roots([commission.ca_cert])[0])
+    assert "本机尚未信任该任务包的卫生健康委根证书" in err and root in err
+    assert run_cli([*install, "--accept-root", root.upper()]) == 0
+    assert "评估组「第1组」" in capsys.readouterr().out
+
+    assert run_cli(["plan", "list", "--data-dir", str(laptop)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("计划 P9  评估组「第1组」  期限 2027-06-30")
+    first = lines[1].split()[0]
+    assert (
+        run_cli(["plan", "start", "--plan", "P9", "--centre", first, "--data-dir", str(laptop)])
+        == 0
+    )
+    assert "已新建评估" in capsys.readouterr().out
+    assert run_cli(["list", "--data-dir", str(laptop)]) == 0
+    name = next(r[0] for r in roster_rows(100) if r[1] == first)
+    assert name in capsys.readouterr().out
+
+    tampered = tmp_path / "tampered.assessor-plan"
+    tampered.write_bytes(package.read_bytes().replace("第1组".encode(), "第2组".encode(), 1))
+    assert run_cli(["plan", "install", str(tampered), "--data-dir", str(laptop)]) == 1
+    assert "签名无效" in capsys.readouterr().err
