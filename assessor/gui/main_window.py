@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from assessor.core.session import EditingSession, FinaliseHook
     from assessor.gui.assessment.controller import AssessmentController
     from assessor.gui.assessment.workspace import Workspace
+    from assessor.gui.plans.plans_screen import PlansScreen
     from assessor.gui.register.register_screen import RegisterScreen
     from assessor.gui.signing.keys_dialog import KeysDialog
     from assessor.gui.signing.sign_dialog import SignDialog
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.register_screen: RegisterScreen | None = None
         self.register_dir = store.root / "register"
         self.training: TrainingScreen | None = None
+        self.plans: PlansScreen | None = None
 
         self.setWindowTitle("托育机构质量评估")
         # Small enough for a 1366×768 screen at 150% scaling (911×512 logical pixels); every
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
         self.home.aboutRequested.connect(self.show_about)
         self.home.registerRequested.connect(self.show_register)
         self.home.trainingRequested.connect(self.show_training)
+        self.home.plansRequested.connect(self.show_plans)
         self.home.notice.connect(self.show_notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
@@ -179,13 +182,32 @@ class MainWindow(QMainWindow):
         )
 
     def open_assessment(self, key: str) -> None:
+        from assessor.core.cycle.laptop_plans import installed_rubric_paths
+        from assessor.core.rubric.registry import load_rubric_cached
         from assessor.core.session import EditingSession
 
-        self._start(
-            lambda: EditingSession.open(
-                self.store, key, [self.rubric], on_finalised=self.finalise_hooks
+        def session() -> EditingSession:
+            # Rubrics that came with the commission's plan packages are known too.
+            installed = [load_rubric_cached(p) for p in installed_rubric_paths(self.store.root)]
+            return EditingSession.open(
+                self.store, key, [self.rubric, *installed], on_finalised=self.finalise_hooks
             )
-        )
+
+        self._start(session)
+
+    def start_planned(self, draft: Assessment) -> None:
+        """A visit of the commission's plan: its profile prefilled from the roster."""
+        from assessor.core.cycle.laptop_plans import installed_rubric_paths
+        from assessor.core.rubric.registry import load_rubric_cached, rubric_for
+        from assessor.core.session import EditingSession
+
+        def session() -> EditingSession:
+            installed = [load_rubric_cached(p) for p in installed_rubric_paths(self.store.root)]
+            rubric = rubric_for(draft.rubric, [self.rubric, *installed])
+            self.store.create(draft)
+            return EditingSession(self.store, rubric, draft, [], on_finalised=self.finalise_hooks)
+
+        self._start(session)
 
     def _start(self, make: Callable[[], EditingSession]) -> None:
         try:
@@ -376,6 +398,27 @@ class MainWindow(QMainWindow):
             self.register_screen = screen
         self.stack.setCurrentWidget(self.register_screen)
         self.register_screen.show_tab(self.register_screen.tabs.currentIndex())
+
+    def show_plans(self) -> None:
+        """「导入评估任务」: the commission's plan packages and their visits."""
+        if self.plans is None:
+            from assessor.gui.plans.plans_screen import PlansScreen
+
+            self.plans = PlansScreen(self.store, self.dialogs)
+            self.plans.homeRequested.connect(self._leave_plans)
+            self.plans.startRequested.connect(self.start_planned)
+            self.plans.openRequested.connect(self.open_assessment)
+            self.plans.notice.connect(self.show_notice)
+            self.stack.addWidget(self.plans)
+        self.plans.reload()
+        self.show_screen(self.plans)
+        self.plans.focus_list()
+        if not self.plans.rows:
+            self.plans.import_package()
+
+    def _leave_plans(self) -> None:
+        self.stack.setCurrentWidget(self.home)
+        self.home.focus_list()
 
     def _leave_register(self) -> None:
         self.stack.setCurrentWidget(self.home)

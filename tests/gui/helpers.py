@@ -43,6 +43,7 @@ class FakeDialogs(Dialogs):
         self.zips: list[Path] = []
         self.ca_file: Path | None = None
         self.save_path: Path | None = None
+        self.plan_package: Path | None = None
 
     def confirm(self, title: str, text: str, accept: str = "确定", reject: str = "取消") -> bool:
         self.asked.append((title, text))
@@ -71,6 +72,9 @@ class FakeDialogs(Dialogs):
 
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
         return self.save_path
+
+    def choose_plan_package(self, title: str) -> Path | None:
+        return self.plan_package
 
     def ask_secret(self, title: str, label: str) -> str | None:
         self.asked.append((title, label))
