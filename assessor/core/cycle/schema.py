@@ -59,6 +59,44 @@ STATEMENTS: tuple[str, ...] = (
   reason TEXT NOT NULL,
   PRIMARY KEY (plan_id, uscc)
 )""",
+    # Days a centre has to rectify, per item kind (basic indicators get less time).
+    """CREATE TABLE IF NOT EXISTS rect_deadlines (
+  kind TEXT PRIMARY KEY,
+  days INTEGER NOT NULL
+)""",
+    # One finding to rectify: an indicator below full marks (or an unmet basic indicator) in
+    # the current version of a registered assessment. `state` is open or closed; `outcome`
+    # what the last follow-up visit found (rectified, partly, not_rectified).
+    """CREATE TABLE IF NOT EXISTS rect_items (
+  id INTEGER PRIMARY KEY,
+  assessment_id TEXT NOT NULL,
+  document_sha256 TEXT NOT NULL,
+  uscc TEXT NOT NULL,
+  centre_name TEXT NOT NULL,
+  district TEXT NOT NULL,
+  indicator_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  score TEXT NOT NULL,
+  max TEXT NOT NULL,
+  finding TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  opened_on TEXT NOT NULL,
+  due_on TEXT NOT NULL,
+  state TEXT NOT NULL,
+  outcome TEXT,
+  closed_at TEXT,
+  followup_sha256 TEXT,
+  UNIQUE (assessment_id, indicator_id)
+)""",
+    # A signed follow-up visit file, kept byte for byte.
+    """CREATE TABLE IF NOT EXISTS followups (
+  sha256 TEXT PRIMARY KEY,
+  assessment_id TEXT NOT NULL,
+  visited_on TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  content BLOB NOT NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS rect_items_centre ON rect_items (uscc, state)",
     "CREATE INDEX IF NOT EXISTS plan_visits_team ON plan_visits (plan_id, team_id)",
     "CREATE INDEX IF NOT EXISTS roster_centres_division ON roster_centres (division_code)",
 )
