@@ -29,6 +29,7 @@ _COMMAND_MODULES = (
     "assessor.cli.register_stats_cmds",
     "assessor.cli.register_roster_cmds",
     "assessor.cli.register_plan_cmds",
+    "assessor.cli.register_rectify_cmds",
     "assessor.cli.plan_cmds",
     "assessor.cli.train_cmds",
     # Adds list/report/trainees to the `train` group above.

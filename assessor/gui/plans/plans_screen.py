@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.core.cycle.laptop_plans import (
-    UnconfirmedRoots,
     install_package,
     installed_plans,
     planned_assessment,
 )
+from assessor.core.cycle.laptop_trust import UnconfirmedRoots
 from assessor.core.cycle.package_model import PlanPackage
 from assessor.core.problems import UserError
 from assessor.core.storage.store import Store

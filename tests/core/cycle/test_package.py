@@ -15,13 +15,12 @@ from assessor.core.assessment.model import AssessorRef, Status, Visit
 from assessor.core.canonical import canonical_bytes
 from assessor.core.clock import now_utc
 from assessor.core.cycle.laptop_plans import (
-    UnconfirmedRoots,
     install_package,
     installed_plans,
-    installed_roots,
     installed_rubric_paths,
     planned_assessment,
 )
+from assessor.core.cycle.laptop_trust import UnconfirmedRoots, installed_roots
 from assessor.core.cycle.package_build import build_package
 from assessor.core.cycle.plan_build import PlanRequest, Sampling
 from assessor.core.cycle.plan_issue import issue_plan

@@ -8,7 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from assessor.core.cycle.laptop_plans import installed_plans, installed_roots
+from assessor.core.cycle.laptop_plans import installed_plans
+from assessor.core.cycle.laptop_trust import installed_roots
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.signing.training import fingerprint
 from assessor.core.signing.verification import load_trust_roots
