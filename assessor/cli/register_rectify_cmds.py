@@ -131,3 +131,78 @@ def rates_command(register: Path, by: str) -> None:
         click.echo(
             f"{group}：事项 {rate.items}，已整改 {rate.closed}（{rate.percent}%），逾期 {rate.overdue}"
         )
+
+
+@rectify_group.command("followup")
+@db_option
+@click.option("--centre", "uscc", required=True, help="机构的统一社会信用代码")
+@click.option("-o", "--out", required=True, type=FILE, help="写入的复查任务（.assessor-followup）")
+@click.option(
+    "--trust", "trust", type=FILE, multiple=True, required=True, help="卫生健康委根证书（CA 证书）"
+)
+@click.option("--crl", type=FILE, default=None, help="当前证书吊销列表（keys crl 生成）")
+@click.option("--key", "key_path", type=FILE, required=True, help="卫生健康委的签名密钥（.p12）")
+@click.option("--passphrase-file", type=FILE, help=PASSPHRASE_HELP.format("签名密钥口令"))
+def followup_command(
+    register: Path,
+    uscc: str,
+    out: Path,
+    trust: tuple[Path, ...],
+    crl: Path | None,
+    key_path: Path,
+    passphrase_file: Path | None,
+) -> None:
+    """为一家机构生成签名的复查任务：只含待整改事项及原评估发现。"""
+    from assessor.core.clock import now_utc
+    from assessor.core.cycle.followup_register import followup_task
+    from assessor.core.cycle.plan_issue import commission_name
+    from assessor.core.register.db import connect
+    from assessor.core.signing.keys import load_signer
+    from assessor.core.signing.verification import load_trust_roots
+    from assessor.core.storage.atomic import atomic_write_bytes
+
+    roots = load_trust_roots(trust)
+    signer = load_signer(key_path, read_passphrase(passphrase_file, "签名密钥口令", new=False))
+    conn = connect(register)
+    try:
+        task = followup_task(
+            conn,
+            uscc.strip().upper(),
+            commission=commission_name(signer),
+            trust_roots=roots,
+            crl=crl,
+            signer=signer,
+            at=now_utc(),
+        )
+    finally:
+        conn.close()
+    try:
+        atomic_write_bytes(out, task)
+    except OSError as exc:
+        raise UserError(f"无法写入 {out}：{exc.strerror}") from exc
+    click.echo(f"已生成复查任务：{out}")
+
+
+@rectify_group.command("import")
+@click.argument("followup_file", type=FILE)
+@db_option
+@click.option(
+    "--trust", "trust", type=FILE, multiple=True, required=True, help="卫生健康委根证书（CA 证书）"
+)
+def import_command(followup_file: Path, register: Path, trust: tuple[Path, ...]) -> None:
+    """导入签名的复查记录：已整改的事项关闭，其余（含逾期的）保持待整改。"""
+    from assessor.core.clock import now_utc
+    from assessor.core.cycle.followup_register import import_followup
+    from assessor.core.register.db import connect
+    from assessor.core.signing.verification import load_trust_roots
+
+    roots = load_trust_roots(trust)
+    conn = connect(register)
+    try:
+        result = import_followup(conn, followup_file, roots, now_utc())
+    finally:
+        conn.close()
+    if result.already:
+        click.echo(f"复查记录 {followup_file.name} 已导入过，未作改动。")
+        return
+    click.echo(f"已导入复查记录：关闭 {result.closed} 项，仍待整改 {result.still_open} 项。")
