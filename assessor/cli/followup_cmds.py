@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assessor.cli.common import FILE, FOLDER, data_dir_option, key_options, signing_key
+from assessor.cli.common import FILE, FOLDER, data_dir_option, key_options, open_store, signing_key
 from assessor.core.problems import UserError
 
 
@@ -107,3 +107,17 @@ def sign_command(
     _, signed = sign_followup(_root(data_dir), task_id, signer, day)
     path = export_followup(_root(data_dir), task_id, signed, out_dir)
     click.echo(f"已导出复查记录：{path}")
+
+
+@command.command("amend")
+@click.argument("task_id")
+@data_dir_option
+def amend_command(task_id: str, data_dir: Path | None) -> None:
+    """复查改变评分时：为原评估新建修订版本（已整改的条款改为满分），再定稿、签名导出。"""
+    from assessor.core.cycle.laptop_followups import amend_after_followup
+    from assessor.core.rubric.registry import default_rubric
+
+    key, changed = amend_after_followup(open_store(data_dir), task_id, [default_rubric()])
+    click.echo(
+        f"已新建修订版本 {key}：条款 {'、'.join(changed)} 改为满分。请核对后定稿并签名导出。"
+    )

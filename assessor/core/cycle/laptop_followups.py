@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from assessor.core.amendment import amend
 from assessor.core.canonical import canonical_bytes, sha256_hex
 from assessor.core.clock import now_utc
 from assessor.core.cycle.followup_model import EvidenceFile, FollowUp, FollowUpTask, Outcome
+from assessor.core.cycle.laptop_plans import installed_rubric_paths
 from assessor.core.cycle.laptop_trust import install_trust, installed_roots, verified, write_file
 from assessor.core.cycle.rectification import OUTCOME_LABELS
 from assessor.core.cycle.signed_json import read_signed, sign_document
 from assessor.core.problems import UserError, os_error_text
+from assessor.core.rubric.registry import load_rubric_cached
+from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.safe_input import parse_json_strict, read_regular_file
+from assessor.core.session import EditingSession
 from assessor.core.signing.keys import SigningKey
+from assessor.core.storage.store import Store, record_key
 
 FOLLOWUPS_DIR = "followups"
 TASK_FILE = "task.assessor-followup"
@@ -139,3 +145,39 @@ def export_followup(data_dir: Path, task_id: str, signed: bytes, out_dir: Path) 
     except OSError as exc:
         raise UserError(f"无法写入 {out_dir}：{os_error_text(exc)}") from exc
     return target
+
+
+def amend_after_followup(
+    store: Store, task_id: str, known: Sequence[LoadedRubric] = ()
+) -> tuple[str, list[str]]:
+    """Version n+1 of the original assessment, with every rectified item at full marks.
+
+    Only the laptop that holds the original record can amend it (the amendment cites its signed
+    file). Returns the new draft's key and the indicators changed; the assessor reviews,
+    finalises and signs it as any amendment, so the register regrades the centre.
+    """
+    data_dir = store.root
+    task = load_task(data_dir, task_id)
+    key = f"{task.assessment_id}-v{task.version}"
+    if not store.exists(key):
+        raise UserError(
+            f"本机没有原评估记录（评估编号 {task.assessment_id} 第 {task.version} 版）："
+            "只能在保存原评估的电脑上修订评分"
+        )
+    recorded = outcomes(data_dir, task_id)
+    rectified = [i.indicator_id for i in task.items if _rectified(recorded.get(i.indicator_id))]
+    if not rectified:
+        raise UserError("复查中没有已整改的事项，评分不变，不需要修订")
+    reason = f"复查（任务 {task_id}）：条款 {'、'.join(rectified)} 已整改，按复查结果改为满分"
+    amended = amend(store, key, reason)
+    installed = [load_rubric_cached(p) for p in installed_rubric_paths(data_dir)]
+    session = EditingSession.open(store, record_key(amended), [*known, *installed])
+    for indicator_id in rectified:
+        note = recorded[indicator_id].note
+        session.set_score(indicator_id, session.indicator(indicator_id).max)
+        session.set_note(indicator_id, f"复查 {task_id}：已整改。{note}".strip())
+    return record_key(amended), rectified
+
+
+def _rectified(outcome: Outcome | None) -> bool:
+    return outcome is not None and outcome.outcome == "rectified"

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,36 @@ def test_roster_to_follow_up(
     assert lowered[2] in listed and "共 1 项。" in listed
     rates = _run(["register", "rectify", "rates", "--db", str(register), "--by", "kind"], capsys)
     assert "基础指标未达标：事项 1，已整改 1（100.0%），逾期 0" in rates
+
+    # The follow-up changed scores: version 2 of the assessment, finalised and registered.
+    before = _current(register, record.id)
+    out = _run(["followup", "amend", task_id, "--data-dir", str(laptop)], capsys)
+    amended_key = out.split("已新建修订版本 ")[1].split("：")[0]
+    assert amended_key == f"{record.id}-v2"
+    session = EditingSession.open(Store(laptop), amended_key, [default_rubric()])
+    assert session.assessment.amendment_reason.startswith(f"复查（任务 {task_id}）")
+    session.finalise()
+    amended = tmp_path / "amended"
+    _run([
+        "export", amended_key, "-o", str(amended), "--key", str(assessor_key),
+        "--passphrase-file", str(commission.key_passphrase), "--data-dir", str(laptop),
+    ], capsys)  # fmt: skip
+    [amended_json] = amended.glob("*.json")
+    _run(["register", "import", "--db", str(register), *trust, str(amended_json)], capsys)
+    after = _current(register, record.id)
+    assert (before[0], after[0]) == (1, 2)
+    assert Decimal(after[1]) > Decimal(before[1])
+    assert lowered[0] in json.loads(before[2]) and lowered[0] not in json.loads(after[2])
+    assert after[3] != before[3]  # the unmet basic indicator no longer caps the grade
+
+
+def _current(register: Path, assessment_id: str) -> tuple:
+    conn = sqlite3.connect(register / "register.sqlite3")
+    try:
+        return conn.execute(
+            "SELECT version, total, vetoes_fired, grade FROM documents "
+            "WHERE assessment_id = ? AND current = 1",
+            (assessment_id,),
+        ).fetchone()
+    finally:
+        conn.close()
