@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from assessor.core.clock import beijing_today
+from assessor.core.cycle.stats_pages import cycle_pages
 from assessor.core.problems import UserError
 from assessor.core.register.db import connect
 from assessor.core.register.exports.csv_files import export_public_csv, export_register_csv
@@ -114,7 +116,7 @@ def run_exports(
                 )
             else:
                 assert stats is not None
-                export_statistics_pdf(stats, path)
+                export_statistics_pdf(stats, path, cycle_pages(conn, beijing_today()))
                 written[kind] = stats.count
     if step:
         step(100, "导出完成")

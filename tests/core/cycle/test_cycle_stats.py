@@ -1,0 +1,87 @@
+"""Plan completion, overdue visits and rectification in figures and in the leadership PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from collections import Counter
+from fractions import Fraction
+from pathlib import Path
+
+from assessor.core.clock import beijing_today, now_utc
+from assessor.core.cycle.cycle_stats import completion, overdue_items, overdue_visits
+from assessor.core.cycle.plan_build import PlanRequest, Sampling
+from assessor.core.cycle.plan_issue import issue_plan
+from assessor.core.cycle.rectification import items, open_items
+from assessor.core.cycle.teams import read_teams
+from assessor.core.register.exports.run import ExportRequest, run_exports
+from assessor.core.register.importer import ImportOptions, run_import
+from assessor.core.register.stats_model import StatsFilter
+from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.signing.keys import SigningKey
+from tests.core.cycle.plan_fixtures import register_with_roster, write_teams
+from tests.core.register.builders import assessment, signed, uscc
+
+
+def test_completion_overdue_and_the_leadership_pages(
+    tmp_path: Path,
+    rubric: LoadedRubric,
+    signer: SigningKey,
+    plan_key: SigningKey,
+    options: ImportOptions,
+) -> None:
+    rows = [
+        [f"第{n}托育中心", uscc(n, d), d, "路", "公办", 60, None]
+        for n in range(1, 21)
+        for d in ("350102", "350103")
+    ]
+    conn = register_with_roster(tmp_path, rows)
+    teams = write_teams(
+        tmp_path / "teams.csv",
+        [["甲组", "甲", "", "350102", "卫健委", ""], ["乙组", "乙", "", "350103", "卫健委", ""]],
+    )
+    request = PlanRequest(
+        cycle="2026",
+        due_on=dt.date(2026, 9, 30),  # already past: every visit without a result is overdue
+        teams=read_teams(teams),
+        created_at=now_utc(),
+        sampling=Sampling(Fraction(1, 4), seed=3),
+        plan_id="2026-S",
+    )
+    plan, _ = issue_plan(conn, request, plan_key)
+    visited = plan.visits[0]
+    number = int(visited.centre.uscc[10:17])
+    record = assessment(rubric, number, division=visited.centre.division_code)
+    file = tmp_path / "a.json"
+    file.write_bytes(signed(rubric, record, signer))
+    run_import(tmp_path / "register", [file], options)
+    open_items(conn)
+    today = beijing_today()
+
+    by_district = {c.group: c for c in completion(conn, today, "district")}
+    planned = Counter(v.centre.district for v in plan.visits)
+    assert {d: c.planned for d, c in by_district.items()} == dict(planned)
+    done_district = visited.centre.district
+    assert by_district[done_district].done == 1
+    assert all(c.overdue == c.planned - c.done and c.pending == 0 for c in by_district.values())
+    by_team = {c.group: c for c in completion(conn, today, "team")}
+    assert by_team[visited.team_id].done == 1
+    assert sum(c.planned for c in by_team.values()) == len(plan.visits) == 10
+    late = overdue_visits(conn, today)
+    assert len(late) == 9 and visited.centre.uscc not in {s.uscc for _, s in late}
+    assert overdue_items(conn, today) == items(conn)  # visit in May, deadlines 30/90 days
+
+    report = tmp_path / "report.pdf"
+    run_exports(tmp_path / "register", StatsFilter(), ExportRequest(report=report))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(report), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "评估计划完成情况（按区县）" in text and "评估计划完成情况（按评估组）" in text
+    row = by_district[done_district]
+    pattern = rf"2026-S\s+{done_district}\s+{row.planned}\s+1\s+0\s+{row.overdue}\s+"
+    assert re.search(pattern, text), text
+    assert "逾期未完成的计划访视" in text and late[0][1].uscc in text
+    assert "整改情况" in text and "逾期未整改的事项" in text
+    assert items(conn)[0].indicator_id in text
+    conn.close()
