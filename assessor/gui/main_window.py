@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from assessor.core.session import EditingSession, FinaliseHook
     from assessor.gui.assessment.controller import AssessmentController
     from assessor.gui.assessment.workspace import Workspace
+    from assessor.gui.followup.followup_screen import FollowUpScreen
     from assessor.gui.plans.plans_screen import PlansScreen
     from assessor.gui.register.register_screen import RegisterScreen
     from assessor.gui.signing.keys_dialog import KeysDialog
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.register_dir = store.root / "register"
         self.training: TrainingScreen | None = None
         self.plans: PlansScreen | None = None
+        self.followup: FollowUpScreen | None = None
 
         self.setWindowTitle("托育机构质量评估")
         # Small enough for a 1366×768 screen at 150% scaling (911×512 logical pixels); every
@@ -119,7 +121,7 @@ class MainWindow(QMainWindow):
         self.home.aboutRequested.connect(self.show_about)
         self.home.registerRequested.connect(self.show_register)
         self.home.trainingRequested.connect(self.show_training)
-        self.home.plansRequested.connect(self.show_plans)
+        self.home.plansRequested.connect(lambda: self.show_plans())
         self.home.notice.connect(self.show_notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
@@ -399,8 +401,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.register_screen)
         self.register_screen.show_tab(self.register_screen.tabs.currentIndex())
 
-    def show_plans(self) -> None:
-        """「导入评估任务」: the commission's plan packages and their visits."""
+    def show_plans(self, *, offer_import: bool = True) -> None:
+        """「导入评估任务」: the commission's plan packages and their visits; with none
+        installed yet, the file dialog opens at once (`offer_import`)."""
         if self.plans is None:
             from assessor.gui.plans.plans_screen import PlansScreen
 
@@ -408,13 +411,36 @@ class MainWindow(QMainWindow):
             self.plans.homeRequested.connect(self._leave_plans)
             self.plans.startRequested.connect(self.start_planned)
             self.plans.openRequested.connect(self.open_assessment)
+            self.plans.followupRequested.connect(self.show_followup)
             self.plans.notice.connect(self.show_notice)
             self.stack.addWidget(self.plans)
         self.plans.reload()
         self.show_screen(self.plans)
         self.plans.focus_list()
-        if not self.plans.rows:
+        if offer_import and not self.plans.rows:
             self.plans.import_package()
+
+    def show_followup(self, task_id: str) -> None:
+        """A follow-up visit (复查) of an installed task; back to the task list when done."""
+        from assessor.gui.followup.followup_screen import FollowUpScreen
+
+        try:
+            screen = FollowUpScreen(self.store.root, self.keys_dir, task_id, self.dialogs)
+        except UserError as exc:
+            self.dialogs.error("无法打开复查任务", str(exc))
+            return
+        screen.homeRequested.connect(lambda: self._leave_followup(screen))
+        screen.notice.connect(self.show_notice)
+        self.stack.addWidget(screen)
+        self.followup = screen
+        self.show_screen(screen)
+        screen.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _leave_followup(self, screen: QWidget) -> None:
+        self.show_plans(offer_import=False)
+        self.stack.removeWidget(screen)
+        screen.deleteLater()
+        self.followup = None
 
     def _leave_plans(self) -> None:
         self.stack.setCurrentWidget(self.home)

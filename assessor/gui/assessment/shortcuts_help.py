@@ -62,6 +62,7 @@ SECTIONS: dict[str, dict[str, Binding]] = {
     },
     "评估任务": {
         "import": Binding(("Ctrl+O",), "导入评估任务包（核验卫健委签名）"),
+        "followup": Binding(("Ctrl+Shift+O",), "导入复查任务，逐项记录整改情况"),
         "start": Binding(("Return",), "开始选中的计划访视（已开始的则打开）"),
         "back": Binding(("Esc",), "返回评估列表"),
     },

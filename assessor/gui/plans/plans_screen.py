@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.core.cycle.laptop_followups import install_task
 from assessor.core.cycle.laptop_plans import (
     install_package,
     installed_plans,
@@ -51,6 +52,7 @@ class PlansScreen(QWidget):
     homeRequested = Signal()
     startRequested = Signal(object)  # a new planned draft (Assessment), not yet stored
     openRequested = Signal(str)  # the key of the visit's record already on this laptop
+    followupRequested = Signal(str)  # the id of a follow-up task just installed
     notice = Signal(str)
 
     def __init__(self, store: Store, dialogs: Dialogs, parent: QWidget | None = None) -> None:
@@ -67,12 +69,14 @@ class PlansScreen(QWidget):
         self.summary = QLabel()
         tone(self.summary, "muted")
         self.import_button = self._button("导入评估任务…", "import", self.import_package)
+        self.followup_button = self._button("导入复查任务…", "followup", self.import_followup)
         self.start_button = self._button("开始评估", "start", self.start_selected)
         self.back = self._button("返回评估列表", "back", self.homeRequested.emit)
         heading = QHBoxLayout()
         heading.addWidget(title)
         heading.addWidget(self.summary, 1)
         heading.addWidget(self.import_button)
+        heading.addWidget(self.followup_button)
         heading.addWidget(self.start_button)
         heading.addWidget(self.back)
 
@@ -171,21 +175,34 @@ class PlansScreen(QWidget):
             f"{package.team.team_id}」，{len(package.visits)} 家机构"
         )
 
-    def _install(self, path: Path):
+    def import_followup(self) -> None:
+        path = self.dialogs.choose_followup_task("导入复查任务")
+        if path is None:
+            return
         try:
-            return install_package(self.store.root, path)
+            task = self._install(path, install_task)
+        except UserError as exc:
+            self.dialogs.error("无法导入复查任务", str(exc))
+            return
+        if task is not None:
+            self.followupRequested.emit(task.task_id)
+
+    def _install(self, path: Path, install=install_package):
+        """`install` (a plan package or a follow-up task), asking to confirm unknown roots."""
+        try:
+            return install(self.store.root, path)
         except UnconfirmedRoots as unknown:
             prints = "\n".join(_grouped(f) for f in unknown.fingerprints)
             trusted = self.dialogs.confirm(
                 "确认卫生健康委根证书",
-                "本机第一次导入该卫生健康委的评估任务。请把下面的根证书 SHA-256 指纹与卫生健康委"
+                "本机第一次导入该卫生健康委的文件。请把下面的根证书 SHA-256 指纹与卫生健康委"
                 f"公布的指纹逐组核对，一致才能信任：\n\n{prints}",
                 accept="指纹一致，信任并导入",
                 reject="取消",
             )
             if not trusted:
                 return None
-            return install_package(self.store.root, path, accepted_roots=unknown.fingerprints)
+            return install(self.store.root, path, accepted_roots=unknown.fingerprints)
 
     def start_selected(self) -> None:
         number = self.table.currentRow()

@@ -16,6 +16,7 @@ KEY_FILTER = "签名密钥文件 (*.p12 *.pfx);;所有文件 (*)"
 ZIP_FILTER = "zip 压缩包 (*.zip);;所有文件 (*)"
 CA_FILTER = "CA 证书 (*.pem *.crt *.cer *.der);;所有文件 (*)"
 PLAN_FILTER = "评估任务包 (*.assessor-plan);;所有文件 (*)"
+FOLLOWUP_FILTER = "复查任务 (*.assessor-followup);;所有文件 (*)"
 
 
 class Dialogs:
@@ -67,6 +68,10 @@ class Dialogs:
 
     def choose_plan_package(self, title: str) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self.parent, title, str(Path.home()), PLAN_FILTER)
+        return Path(name) if name else None
+
+    def choose_followup_task(self, title: str) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, str(Path.home()), FOLLOWUP_FILTER)
         return Path(name) if name else None
 
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
