@@ -225,3 +225,31 @@ def package_command(
     except OSError as exc:
         raise UserError(f"无法写入 {out}：{exc.strerror}") from exc
     click.echo(f"已生成评估组「{team}」的任务包：{out}")
+
+
+@plan_group.command("stats")
+@db_option
+@click.option(
+    "--by", type=click.Choice(["district", "team"]), default="district", show_default=True
+)
+def stats_command(register: Path, by: str) -> None:
+    """计划完成情况（按区县或评估组），以及逾期未完成的访视。"""
+    from assessor.core.clock import beijing_today
+    from assessor.core.cycle.cycle_stats import completion, overdue_visits
+    from assessor.core.register.db import connect
+
+    today = beijing_today()
+    conn = connect(register)
+    try:
+        rows = completion(conn, today, by)
+        late = overdue_visits(conn, today)
+    finally:
+        conn.close()
+    for row in rows:
+        click.echo(
+            f"{row.plan_id}  {row.group}：计划 {row.planned}，已完成 {row.done}，"
+            f"待访视 {row.pending}，逾期 {row.overdue}"
+        )
+    click.echo(f"逾期未完成的计划访视：{len(late)} 家")
+    for plan_id, state in late:
+        click.echo(f"  {plan_id}  {state.uscc}  {state.name}  {state.district}  {state.team_id}")

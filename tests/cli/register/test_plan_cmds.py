@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,13 @@ def test_plan_new_list_and_status(
     assert run_cli(status) == 0
     states = json.loads(capsys.readouterr().out)
     assert {s["uscc"] for s in states} == {v.centre.uscc for v in plan.visits}
+
+    assert run_cli(["register", "plan", "stats", "--db", str(register), "--by", "team"]) == 0
+    out = capsys.readouterr().out
+    per_team = Counter(v.team_id for v in plan.visits)
+    for team, count in per_team.items():
+        assert f"P1  {team}：计划 {count}，已完成 0，待访视 {count}，逾期 0" in out
+    assert "逾期未完成的计划访视：0 家" in out
 
 
 @pytest.mark.parametrize(
