@@ -64,6 +64,7 @@ def _score_and_finalise(laptop: Path, key: str) -> list[str]:
     return [basic.id, *(i.id for i in others)]
 
 
+@pytest.mark.slow  # about 17 s: two signed exports, three imports, a notice and a follow-up
 def test_roster_to_follow_up(
     tmp_path: Path,
     commission: Commission,
