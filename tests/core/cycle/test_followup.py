@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from assessor.core.clock import now_utc
@@ -22,6 +23,7 @@ from assessor.core.problems import UserError
 from assessor.core.register.db import connect
 from assessor.core.register.importer import ImportOptions, run_import
 from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.schemas import schema_json
 from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.training import fingerprint
 from assessor.core.signing.verification import load_trust_roots
@@ -79,6 +81,10 @@ def test_a_follow_up_closes_what_was_rectified_and_keeps_the_rest_open(
         ).fetchone()[0]
     )
     out = export_followup(laptop, task.task_id, raw, tmp_path / "out")
+    jsonschema.validate(json.loads(raw), json.loads(schema_json("followup")))
+    jsonschema.validate(
+        json.loads(task_file.read_bytes()), json.loads(schema_json("followup-task"))
+    )
     [evidence] = json.loads(out.read_bytes())["outcomes"][0]["evidence"]
     assert (tmp_path / "out" / evidence["file"]).read_bytes() == photo.read_bytes()
 

@@ -8,6 +8,7 @@ import sqlite3
 from fractions import Fraction
 from pathlib import Path
 
+import jsonschema
 import pytest
 from cryptography import x509
 
@@ -32,6 +33,7 @@ from assessor.core.export.signed_export import sign_json
 from assessor.core.problems import UserError
 from assessor.core.register.importer import ImportOptions, run_import
 from assessor.core.rubric.validate import load_rubric
+from assessor.core.schemas import schema_json
 from assessor.core.signing.keys import SigningKey, load_ca, load_signer
 from assessor.core.signing.revocation import (
     RevocationReason,
@@ -129,6 +131,9 @@ def test_a_package_installs_after_the_roots_are_confirmed(
     installed = install_package(laptop, package_path, accepted_roots=[root_print])
 
     package = installed.package
+    jsonschema.validate(
+        json.loads(package_path.read_bytes()), json.loads(schema_json("plan-package"))
+    )
     assert package.team.team_id == "甲组"
     assert {v.team_id for v in package.visits} == {"甲组"}
     assert all(v.centre.district == "350103" for v in package.visits)  # cross-inspection

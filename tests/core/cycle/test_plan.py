@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from assessor.core.assessment.uscc import check_character
@@ -19,6 +21,7 @@ from assessor.core.cycle.teams import read_teams
 from assessor.core.problems import UserError
 from assessor.core.register.importer import ImportOptions, run_import
 from assessor.core.rubric.validate import LoadedRubric
+from assessor.core.schemas import schema_json
 from assessor.core.signing.keys import SigningKey, training_signer
 from assessor.core.signing.verification import load_trust_roots
 from tests.core.cycle.plan_fixtures import register_with_roster, team_rows, write_teams
@@ -85,6 +88,16 @@ def test_the_same_seed_draws_the_same_plan_in_another_register(
     assert [(v.centre.uscc, v.team_id) for v in again.visits] == [
         (v.centre.uscc, v.team_id) for v in first.visits
     ]
+
+
+def test_the_signed_plan_validates_against_its_published_schema(
+    issued: tuple[Path, sqlite3.Connection, bytes],
+) -> None:
+    _, _, signed_plan = issued
+    schema = json.loads(schema_json("plan"))
+    jsonschema.validate(json.loads(signed_plan), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(json.loads(signed_plan) | {"cycle": "二〇二七"}, schema)
 
 
 def test_a_tampered_or_foreign_plan_is_refused(
