@@ -183,29 +183,30 @@ class MainWindow(QMainWindow):
             )
         )
 
-    def open_assessment(self, key: str) -> None:
+    def known_rubrics(self) -> list[LoadedRubric]:
+        """The current rubric and those that came with the commission's plan packages."""
         from assessor.core.cycle.laptop_plans import installed_rubric_paths
         from assessor.core.rubric.registry import load_rubric_cached
+
+        installed = [load_rubric_cached(p) for p in installed_rubric_paths(self.store.root)]
+        return [self.rubric, *installed]
+
+    def open_assessment(self, key: str) -> None:
         from assessor.core.session import EditingSession
 
-        def session() -> EditingSession:
-            # Rubrics that came with the commission's plan packages are known too.
-            installed = [load_rubric_cached(p) for p in installed_rubric_paths(self.store.root)]
-            return EditingSession.open(
-                self.store, key, [self.rubric, *installed], on_finalised=self.finalise_hooks
+        self._start(
+            lambda: EditingSession.open(
+                self.store, key, self.known_rubrics(), on_finalised=self.finalise_hooks
             )
-
-        self._start(session)
+        )
 
     def start_planned(self, draft: Assessment) -> None:
         """A visit of the commission's plan: its profile prefilled from the roster."""
-        from assessor.core.cycle.laptop_plans import installed_rubric_paths
-        from assessor.core.rubric.registry import load_rubric_cached, rubric_for
+        from assessor.core.rubric.registry import rubric_for
         from assessor.core.session import EditingSession
 
         def session() -> EditingSession:
-            installed = [load_rubric_cached(p) for p in installed_rubric_paths(self.store.root)]
-            rubric = rubric_for(draft.rubric, [self.rubric, *installed])
+            rubric = rubric_for(draft.rubric, self.known_rubrics())
             self.store.create(draft)
             return EditingSession(self.store, rubric, draft, [], on_finalised=self.finalise_hooks)
 
@@ -326,7 +327,7 @@ class MainWindow(QMainWindow):
 
         try:
             assessment = self.store.load(key)
-            rubric = rubric_for(assessment.rubric, [self.rubric])
+            rubric = rubric_for(assessment.rubric, self.known_rubrics())
         except UserError as exc:
             self.dialogs.error("无法签名导出", str(exc))
             return

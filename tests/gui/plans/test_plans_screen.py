@@ -100,3 +100,29 @@ def test_a_tampered_package_is_refused_with_a_message(
     assert window.plans.table.rowCount() == count
     press(qtbot, Qt.Key.Key_Escape)
     assert window.stack.currentWidget() is window.home
+
+
+def test_a_visit_under_a_rubric_only_the_package_brought_starts_and_reopens(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    full_rubric: LoadedRubric,
+    store: Store,
+    dialogs: FakeDialogs,
+    package_with_own_rubric: Path,
+) -> None:
+    window = make_window(full_rubric)
+    dialogs.plan_package = package_with_own_rubric
+    press(qtbot, Qt.Key.Key_P, Ctrl)
+    window.plans.table.setFocus()
+    press(qtbot, Qt.Key.Key_Return)
+    assert dialogs.errors == []
+    session = window.controller.session
+    assert session.rubric.sha256 != full_rubric.sha256
+    assert session.rubric.sha256 == session.assessment.rubric.sha256
+    key = session.key
+    press(qtbot, Qt.Key.Key_W, Ctrl)
+    press(qtbot, Qt.Key.Key_P, Ctrl)
+    window.plans.table.setFocus()
+    press(qtbot, Qt.Key.Key_Return)  # reopens: the installed rubric is found again
+    assert dialogs.errors == []
+    assert window.controller.session.key == key
