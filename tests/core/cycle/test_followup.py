@@ -118,3 +118,41 @@ def test_a_centre_without_open_items_gets_no_task(
             crl=None, signer=plan_key, at=now_utc(),
         )  # fmt: skip
     conn.close()
+
+
+def test_a_follow_up_of_an_assessment_the_register_lacks_is_refused(
+    tmp_path: Path,
+    rubric: LoadedRubric,
+    signer: SigningKey,
+    plan_key: SigningKey,
+    options: ImportOptions,
+    commission: Commission,
+) -> None:
+    record = assessment(rubric, 5, division="350102", day=dt.date(2026, 5, 4))
+    original = tmp_path / "a.json"
+    original.write_bytes(signed(rubric, record, signer))
+    run_import(tmp_path / "register", [original], options)
+    conn = connect(tmp_path / "register")
+    open_items(conn)
+    roots = load_trust_roots([commission.ca_cert])
+    task_file = tmp_path / "task.assessor-followup"
+    task_file.write_bytes(
+        followup_task(
+            conn, uscc(5, "350102"), commission="委", trust_roots=roots, crl=None,
+            signer=plan_key, at=now_utc(),
+        )
+    )  # fmt: skip
+    conn.close()
+    laptop = tmp_path / "laptop"
+    task = install_task(laptop, task_file, accepted_roots=[fingerprint(roots[0])])
+    for item in task.items:
+        record_outcome(laptop, task.task_id, item.indicator_id, "rectified")
+    _, raw = sign_followup(laptop, task.task_id, signer, dt.date(2026, 7, 1))
+    path = tmp_path / "fu.json"
+    path.write_bytes(raw)
+
+    other = connect(tmp_path / "other", create=True)
+    with pytest.raises(UserError, match=f"所复查的评估（编号 {record.id}）不在登记库中"):
+        import_followup(other, path, roots, now_utc())
+    assert other.execute("SELECT COUNT(*) FROM followups").fetchone()[0] == 0
+    other.close()
