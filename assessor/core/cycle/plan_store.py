@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import sqlite3
 from dataclasses import dataclass
 
+from assessor.core.clock import in_beijing
 from assessor.core.cycle.plan_model import Plan
 from assessor.core.cycle.sql import writing
 from assessor.core.problems import UserError
@@ -75,26 +77,36 @@ class VisitState:
     assessment_id: str | None
 
 
+def _done_by(conn: sqlite3.Connection, plan: Plan, uscc: str) -> str | None:
+    """The assessment that carries out the planned visit to `uscc`, if one is registered: a
+    current official assessment of the plan's cycle that names this plan, or names no plan and
+    was made on or after the day the plan was issued (an earlier visit was not planned)."""
+    issued = in_beijing(plan.created_at).date().isoformat()  # visit dates are Beijing dates
+    rows = conn.execute(
+        "SELECT d.assessment_id, d.visit_date, f.content FROM current_documents d"
+        " JOIN files f ON f.sha256 = d.sha256 WHERE d.centre_uscc = ? AND d.cycle = ?"
+        " AND d.training = 0 ORDER BY d.signed_at",
+        (uscc, plan.cycle),
+    )
+    for assessment_id, visit_date, content in rows:
+        named = (json.loads(content).get("plan") or {}).get("plan_id")
+        if named == plan.plan_id or (named is None and (visit_date or "") >= issued):
+            return assessment_id
+    return None
+
+
 def visit_states(conn: sqlite3.Connection, plan_id: str, today: dt.date) -> list[VisitState]:
-    """Each planned visit: done when an official assessment of the centre in the plan's cycle
-    is registered, overdue when not and the due date has passed, pending otherwise."""
+    """Each planned visit: done when its assessment is registered (see `_done_by`), overdue
+    when not and the due date has passed, pending otherwise."""
     plan, _ = load_plan(conn, plan_id)
     overdue = today > plan.due_on
-    rows = conn.execute(
-        "SELECT v.uscc, v.district, v.team_id, (SELECT d.assessment_id FROM current_documents d"
-        " WHERE d.centre_uscc = v.uscc AND d.cycle = ? AND d.training = 0"
-        " ORDER BY d.signed_at LIMIT 1) FROM plan_visits v WHERE v.plan_id = ? ORDER BY v.uscc",
-        (plan.cycle, plan_id),
-    )
     names = {v.centre.uscc: v.centre.name for v in plan.visits}
-    return [
-        VisitState(
-            uscc,
-            names[uscc],
-            district,
-            team,
-            DONE if done else (OVERDUE if overdue else PENDING),
-            done,
-        )
-        for uscc, district, team, done in rows
-    ]
+    states = []
+    for uscc, district, team in conn.execute(
+        "SELECT uscc, district, team_id FROM plan_visits WHERE plan_id = ? ORDER BY uscc",
+        (plan_id,),
+    ).fetchall():
+        done = _done_by(conn, plan, uscc)
+        state = DONE if done else (OVERDUE if overdue else PENDING)
+        states.append(VisitState(uscc, names[uscc], district, team, state, done))
+    return states

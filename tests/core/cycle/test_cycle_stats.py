@@ -42,8 +42,8 @@ def test_completion_overdue_and_the_leadership_pages(
         [["甲组", "甲", "", "350102", "卫健委", ""], ["乙组", "乙", "", "350103", "卫健委", ""]],
     )
     request = PlanRequest(
-        cycle="2026",
-        due_on=dt.date(2026, 9, 30),  # already past: every visit without a result is overdue
+        cycle=str(beijing_today().year),
+        due_on=beijing_today() - dt.timedelta(days=1),  # past: visits without a result are late
         teams=read_teams(teams),
         created_at=now_utc(),
         sampling=Sampling(Fraction(1, 4), seed=3),
@@ -52,10 +52,14 @@ def test_completion_overdue_and_the_leadership_pages(
     plan, _ = issue_plan(conn, request, plan_key)
     visited = plan.visits[0]
     number = int(visited.centre.uscc[10:17])
-    record = assessment(rubric, number, division=visited.centre.division_code)
-    file = tmp_path / "a.json"
-    file.write_bytes(signed(rubric, record, signer))
-    run_import(tmp_path / "register", [file], options)
+    record = assessment(rubric, number, division=visited.centre.division_code, day=beijing_today())
+    # A visit of the year before: its items' deadlines have passed; it does not count for the plan.
+    old = assessment(rubric, 19, division="350103", day=dt.date(beijing_today().year - 1, 5, 4))
+    files = []
+    for n, made in enumerate((record, old)):
+        files.append(tmp_path / f"a{n}.json")
+        files[-1].write_bytes(signed(rubric, made, signer))
+    run_import(tmp_path / "register", files, options)
     open_items(conn)
     today = beijing_today()
 
@@ -70,7 +74,8 @@ def test_completion_overdue_and_the_leadership_pages(
     assert sum(c.planned for c in by_team.values()) == len(plan.visits) == 10
     late = overdue_visits(conn, today)
     assert len(late) == 9 and visited.centre.uscc not in {s.uscc for _, s in late}
-    assert overdue_items(conn, today) == items(conn)  # visit in May, deadlines 30/90 days
+    late_items = overdue_items(conn, today)
+    assert late_items == [i for i in items(conn) if i.assessment_id == old.id] != []
 
     report = tmp_path / "report.pdf"
     run_exports(tmp_path / "register", StatsFilter(), ExportRequest(report=report))
@@ -83,5 +88,5 @@ def test_completion_overdue_and_the_leadership_pages(
     assert re.search(pattern, text), text
     assert "逾期未完成的计划访视" in text and late[0][1].uscc in text
     assert "整改情况" in text and "逾期未整改的事项" in text
-    assert items(conn)[0].indicator_id in text
+    assert late_items[0].uscc in text and late_items[0].indicator_id in text
     conn.close()

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from assessor.core.assessment.uscc import check_character
-from assessor.core.clock import now_utc
+from assessor.core.clock import beijing_today, now_utc
 from assessor.core.cycle.plan_build import PlanRequest, Sampling, read_uscc_list
 from assessor.core.cycle.plan_issue import issue_plan, read_plan_file
 from assessor.core.cycle.plan_store import DONE, OVERDUE, PENDING, visit_states
@@ -180,7 +180,9 @@ def test_planned_visits_are_pending_done_or_overdue(
     rubric: LoadedRubric,
     options: ImportOptions,
 ) -> None:
-    """A real signed assessment of a planned centre, imported, marks its visit done."""
+    """A real signed assessment of a planned centre, visited once the plan was issued, marks
+    its visit done; one visited before the plan existed does not."""
+    today = beijing_today()
     rows = [
         [f"第{n}托育中心", uscc(n, division), division, "路", "公办", 60, "2025-01-01"]
         for n in range(1, 21)
@@ -192,20 +194,26 @@ def test_planned_visits_are_pending_done_or_overdue(
         [["甲组", "甲", "", "350102", "卫健委", ""], ["乙组", "乙", "", "350103", "卫健委", ""]],
     )
     plan, _ = issue_plan(
-        conn, _request(teams, sampling=Sampling(Fraction(1, 4), seed=1), cycle="2026"), plan_key
+        conn,
+        _request(teams, sampling=Sampling(Fraction(1, 4), seed=1), cycle=str(today.year)),
+        plan_key,
     )
     assert len(plan.visits) == 10
-    visited = plan.visits[0].centre
-    number = int(visited.uscc[10:17])
-    record = assessment(rubric, number, division=visited.division_code, day=dt.date(2026, 5, 4))
-    file = tmp_path / "a.json"
-    file.write_bytes(signed(rubric, record, signer))
-    run_import(tmp_path / "register", [file], options)
+    visited, earlier = plan.visits[0].centre, plan.visits[1].centre
+    files = []
+    for n, (centre, day) in enumerate([(visited, today), (earlier, today - dt.timedelta(days=1))]):
+        record = assessment(rubric, int(centre.uscc[10:17]), division=centre.division_code, day=day)
+        files.append(tmp_path / f"a{n}.json")
+        files[-1].write_bytes(signed(rubric, record, signer))
+        if n == 0:
+            done_id = record.id
+    run_import(tmp_path / "register", files, options)
 
-    states = {s.uscc: s for s in visit_states(conn, plan.plan_id, dt.date(2027, 6, 30))}
+    states = {s.uscc: s for s in visit_states(conn, plan.plan_id, plan.due_on)}
     assert states[visited.uscc].state == DONE
-    assert states[visited.uscc].assessment_id == record.id
+    assert states[visited.uscc].assessment_id == done_id
+    assert states[earlier.uscc].state == PENDING
     assert Counter(s.state for s in states.values()) == {DONE: 1, PENDING: 9}
-    late = visit_states(conn, plan.plan_id, dt.date(2027, 7, 1))
+    late = visit_states(conn, plan.plan_id, plan.due_on + dt.timedelta(days=1))
     assert Counter(s.state for s in late) == {DONE: 1, OVERDUE: 9}
     conn.close()
