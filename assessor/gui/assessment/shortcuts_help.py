@@ -70,7 +70,9 @@ SECTIONS: dict[str, dict[str, Binding]] = {
         "submit": Binding(("Ctrl+Shift+Return",), "提交评分，与参考评分比较（须全部评完）"),
     },
     "登记库": {
-        "tabs": Binding(("Ctrl+1", "Ctrl+2", "Ctrl+3"), "导入 / 登记表 / 统计与导出"),
+        "tabs": Binding(
+            ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"), "导入 / 登记表 / 统计与导出 / 评估计划"
+        ),
         "find": Binding(("Ctrl+F",), "在登记表中搜索机构名称或统一社会信用代码"),
         "back": Binding(("Esc",), "返回评估列表"),
     },

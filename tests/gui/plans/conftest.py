@@ -19,12 +19,18 @@ from assessor.core.signing.verification import load_trust_roots
 from tests.core.cycle.conftest import plan_key  # noqa: F401
 from tests.core.cycle.plan_fixtures import register_with_roster, write_teams
 from tests.core.register.builders import Commission
-from tests.core.register.conftest import commission  # noqa: F401
+from tests.core.register.conftest import (  # noqa: F401
+    commission,
+    options,
+    rubric,
+    rubric_path,
+    signer,
+)
 from tests.core.signing.pki import write_rubric
 from tests.roster_builders import roster_rows
 
 
-def _package(folder: Path, ca: Commission, key: SigningKey, rubric: Path) -> Path:
+def _package(folder: Path, ca: Commission, key: SigningKey, rubric_file: Path) -> Path:
     conn = register_with_roster(folder, roster_rows(60))
     request = PlanRequest(
         cycle="2027",
@@ -41,7 +47,7 @@ def _package(folder: Path, ca: Commission, key: SigningKey, rubric: Path) -> Pat
             conn,
             "2027-GUI",
             "第1组",
-            rubric=rubric,
+            rubric=rubric_file,
             trust_roots=load_trust_roots([ca.ca_cert]),
             crl=None,
             signer=key,

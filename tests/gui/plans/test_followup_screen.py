@@ -22,7 +22,6 @@ from assessor.core.signing.verification import load_trust_roots
 from assessor.core.storage.store import Store
 from assessor.gui.main_window import MainWindow
 from tests.core.register.builders import KEY_PASSPHRASE, Commission, assessment, signed, uscc
-from tests.core.register.conftest import options, rubric, rubric_path, signer  # noqa: F401
 from tests.gui.helpers import FakeDialogs, press
 
 Ctrl = Qt.KeyboardModifier.ControlModifier
@@ -32,9 +31,9 @@ CtrlShift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModif
 @pytest.fixture
 def register_with_items(
     tmp_path: Path,
-    rubric: LoadedRubric,  # noqa: F811
-    signer: SigningKey,  # noqa: F811
-    options: ImportOptions,  # noqa: F811
+    rubric: LoadedRubric,
+    signer: SigningKey,
+    options: ImportOptions,
 ) -> Path:
     record = assessment(rubric, 6, division="350102", day=dt.date(2026, 5, 4))
     maxima = {ind.id: ind.max for ind in rubric.indicators}
