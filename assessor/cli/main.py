@@ -27,6 +27,11 @@ _COMMAND_MODULES = (
     "assessor.cli.register_import_cmd",
     "assessor.cli.register_review_cmds",
     "assessor.cli.register_stats_cmds",
+    "assessor.cli.register_roster_cmds",
+    "assessor.cli.register_plan_cmds",
+    "assessor.cli.register_rectify_cmds",
+    "assessor.cli.plan_cmds",
+    "assessor.cli.followup_cmds",
     "assessor.cli.train_cmds",
     # Adds list/report/trainees to the `train` group above.
     "assessor.cli.train_report_cmds",

@@ -6,6 +6,14 @@ import json
 
 from pydantic import BaseModel
 
+from assessor.core.cycle.followup_model import (
+    FOLLOWUP_FORMAT,
+    TASK_FORMAT,
+    FollowUp,
+    FollowUpTask,
+)
+from assessor.core.cycle.package_model import PACKAGE_FORMAT, PlanPackage
+from assessor.core.cycle.plan_model import PLAN_FORMAT, Plan
 from assessor.core.document.model import AssessmentDocument
 from assessor.core.export.evidence_package import EvidenceManifest
 from assessor.core.register.stats_model import Statistics
@@ -17,6 +25,10 @@ from assessor.core.training.sealed import SEALED_FORMAT, SealedSample
 SCHEMAS: dict[str, type[BaseModel]] = {
     "assessment": AssessmentDocument,
     "evidence": EvidenceManifest,
+    "followup": FollowUp,
+    "followup-task": FollowUpTask,
+    "plan": Plan,
+    "plan-package": PlanPackage,
     "rubric": Rubric,
     "sample": SampleCentre,
     "sealed-sample": SealedSample,
@@ -27,6 +39,10 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 _IDS = {
     "assessment": "assessor.assessment/1",
     "evidence": "assessor.evidence/1",
+    "followup": FOLLOWUP_FORMAT,
+    "followup-task": TASK_FORMAT,
+    "plan": PLAN_FORMAT,
+    "plan-package": PACKAGE_FORMAT,
     "rubric": "assessor.rubric/2",
     "sample": SAMPLE_FORMAT,
     "sealed-sample": SEALED_FORMAT,

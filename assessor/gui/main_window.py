@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from assessor.core.session import EditingSession, FinaliseHook
     from assessor.gui.assessment.controller import AssessmentController
     from assessor.gui.assessment.workspace import Workspace
+    from assessor.gui.followup.followup_screen import FollowUpScreen
+    from assessor.gui.plans.plans_screen import PlansScreen
     from assessor.gui.register.register_screen import RegisterScreen
     from assessor.gui.signing.keys_dialog import KeysDialog
     from assessor.gui.signing.sign_dialog import SignDialog
@@ -105,6 +107,8 @@ class MainWindow(QMainWindow):
         self.register_screen: RegisterScreen | None = None
         self.register_dir = store.root / "register"
         self.training: TrainingScreen | None = None
+        self.plans: PlansScreen | None = None
+        self.followup: FollowUpScreen | None = None
 
         self.setWindowTitle("托育机构质量评估")
         # Small enough for a 1366×768 screen at 150% scaling (911×512 logical pixels); every
@@ -126,6 +130,7 @@ class MainWindow(QMainWindow):
         self.home.aboutRequested.connect(self.show_about)
         self.home.registerRequested.connect(self.show_register)
         self.home.trainingRequested.connect(self.show_training)
+        self.home.plansRequested.connect(lambda: self.show_plans())
         self.home.notice.connect(self.show_notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
@@ -187,14 +192,34 @@ class MainWindow(QMainWindow):
             )
         )
 
+    def known_rubrics(self) -> list[LoadedRubric]:
+        """The current rubric and those that came with the commission's plan packages."""
+        from assessor.core.cycle.laptop_plans import installed_rubric_paths
+        from assessor.core.rubric.registry import load_rubric_cached
+
+        installed = [load_rubric_cached(p) for p in installed_rubric_paths(self.store.root)]
+        return [self.rubric, *installed]
+
     def open_assessment(self, key: str) -> None:
         from assessor.core.session import EditingSession
 
         self._start(
             lambda: EditingSession.open(
-                self.store, key, [self.rubric], on_finalised=self.finalise_hooks
+                self.store, key, self.known_rubrics(), on_finalised=self.finalise_hooks
             )
         )
+
+    def start_planned(self, draft: Assessment) -> None:
+        """A visit of the commission's plan: its profile prefilled from the roster."""
+        from assessor.core.rubric.registry import rubric_for
+        from assessor.core.session import EditingSession
+
+        def session() -> EditingSession:
+            rubric = rubric_for(draft.rubric, self.known_rubrics())
+            self.store.create(draft)
+            return EditingSession(self.store, rubric, draft, [], on_finalised=self.finalise_hooks)
+
+        self._start(session)
 
     def _start(self, make: Callable[[], EditingSession]) -> None:
         try:
@@ -336,7 +361,7 @@ class MainWindow(QMainWindow):
 
         try:
             assessment = self.store.load(key)
-            rubric = rubric_for(assessment.rubric, [self.rubric])
+            rubric = rubric_for(assessment.rubric, self.known_rubrics())
         except UserError as exc:
             self.dialogs.error("无法签名导出", str(exc))
             return
@@ -411,6 +436,51 @@ class MainWindow(QMainWindow):
             self.register_screen = screen
         self.stack.setCurrentWidget(self.register_screen)
         self.register_screen.show_tab(self.register_screen.tabs.currentIndex())
+
+    def show_plans(self, *, offer_import: bool = True) -> None:
+        """「导入评估任务」: the commission's plan packages and their visits; with none
+        installed yet, the file dialog opens at once (`offer_import`)."""
+        if self.plans is None:
+            from assessor.gui.plans.plans_screen import PlansScreen
+
+            self.plans = PlansScreen(self.store, self.dialogs)
+            self.plans.homeRequested.connect(self._leave_plans)
+            self.plans.startRequested.connect(self.start_planned)
+            self.plans.openRequested.connect(self.open_assessment)
+            self.plans.followupRequested.connect(self.show_followup)
+            self.plans.notice.connect(self.show_notice)
+            self.stack.addWidget(self.plans)
+        self.plans.reload()
+        self.show_screen(self.plans)
+        self.plans.focus_list()
+        if offer_import and not self.plans.rows:
+            self.plans.import_package()
+
+    def show_followup(self, task_id: str) -> None:
+        """A follow-up visit (复查) of an installed task; back to the task list when done."""
+        from assessor.gui.followup.followup_screen import FollowUpScreen
+
+        try:
+            screen = FollowUpScreen(self.store.root, self.keys_dir, task_id, self.dialogs)
+        except UserError as exc:
+            self.dialogs.error("无法打开复查任务", str(exc))
+            return
+        screen.homeRequested.connect(lambda: self._leave_followup(screen))
+        screen.notice.connect(self.show_notice)
+        self.stack.addWidget(screen)
+        self.followup = screen
+        self.show_screen(screen)
+        screen.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _leave_followup(self, screen: QWidget) -> None:
+        self.show_plans(offer_import=False)
+        self.stack.removeWidget(screen)
+        screen.deleteLater()
+        self.followup = None
+
+    def _leave_plans(self) -> None:
+        self.stack.setCurrentWidget(self.home)
+        self.home.focus_list()
 
     def _leave_register(self) -> None:
         self.stack.setCurrentWidget(self.home)

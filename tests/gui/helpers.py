@@ -44,6 +44,8 @@ class FakeDialogs(Dialogs):
         self.ca_file: Path | None = None
         self.crl_files: list[Path] = []
         self.save_path: Path | None = None
+        self.plan_package: Path | None = None
+        self.followup_task: Path | None = None
 
     def confirm(self, title: str, text: str, accept: str = "确定", reject: str = "取消") -> bool:
         self.asked.append((title, text))
@@ -75,6 +77,12 @@ class FakeDialogs(Dialogs):
 
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
         return self.save_path
+
+    def choose_plan_package(self, title: str) -> Path | None:
+        return self.plan_package
+
+    def choose_followup_task(self, title: str) -> Path | None:
+        return self.followup_task
 
     def ask_secret(self, title: str, label: str) -> str | None:
         self.asked.append((title, label))

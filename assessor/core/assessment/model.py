@@ -19,6 +19,10 @@ from assessor.core.clock import now_utc
 from assessor.core.vocabulary import ClassKind
 
 ASSESSMENT_FORMAT = "assessor.assessment/1"
+# Format 2 adds `plan`: only a record made from a commission's plan declares it, so every other
+# file stays format 1 and readable by earlier releases.
+PLANNED_ASSESSMENT_FORMAT = "assessor.assessment/2"
+ASSESSMENT_FORMATS = (ASSESSMENT_FORMAT, PLANNED_ASSESSMENT_FORMAT)
 
 
 class Strict(BaseModel):
@@ -193,8 +197,15 @@ class Supersedes(Strict):
     sha256: str = Field(description="被替代版本签名文件的规范化内容哈希")
 
 
+class PlanRef(Strict):
+    """The commission's plan a visit was made for (格式 2)."""
+
+    plan_id: str = Field(pattern=r"^[A-Za-z0-9-]{1,40}$", description="评估计划编号")
+    team_id: str = Field(min_length=1, max_length=40, description="评估组")
+
+
 class Assessment(Strict):
-    format: Literal["assessor.assessment/1"] = ASSESSMENT_FORMAT
+    format: Literal["assessor.assessment/1", "assessor.assessment/2"] = ASSESSMENT_FORMAT
     id: str = Field(default_factory=new_id, pattern=r"^[0-9a-f]{32}$", description="评估编号")
     version: int = Field(default=1, ge=1)
     supersedes: Supersedes | None = None
@@ -208,6 +219,17 @@ class Assessment(Strict):
     created_at: AwareDatetime = Field(default_factory=now_utc)
     updated_at: AwareDatetime = Field(default_factory=now_utc)
     finalised_at: AwareDatetime | None = None
+    plan: PlanRef | None = Field(
+        default=None,
+        exclude_if=lambda plan: plan is None,
+        description="按卫生健康委评估计划进行的评估所属的计划（仅格式 2；无计划时不写出）",
+    )
+
+    @model_validator(mode="after")
+    def _plan_needs_format_2(self) -> Assessment:
+        if (self.plan is not None) != (self.format == PLANNED_ASSESSMENT_FORMAT):
+            raise ValueError("注明评估计划的评估格式为 assessor.assessment/2，其余为 /1")
+        return self
 
     @model_validator(mode="after")
     def _versions(self) -> Assessment:

@@ -20,7 +20,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from assessor.core.assessment.model import ASSESSMENT_FORMAT
+from assessor.core.assessment.model import ASSESSMENT_FORMATS
 from assessor.core.document.model import AssessmentDocument
 from assessor.core.register.rows import Reason, decimal_text
 from assessor.core.register.sources import Rejection
@@ -103,11 +103,11 @@ def check(raw: bytes, context: CheckContext) -> Candidate | Rejection:
     if data is None:  # not JSON: the parser's reason
         assert found.reason is not None
         return Rejection(found.reason, found.message)
-    if "format" in data and data["format"] != ASSESSMENT_FORMAT:
+    if "format" in data and data["format"] not in ASSESSMENT_FORMATS:
         shown = str(data["format"])[:60]
         return Rejection(
             Reason.unknown_format,
-            f"不认识的文件格式版本：{shown}（本程序读取 {ASSESSMENT_FORMAT}），请升级本程序",
+            f"不认识的文件格式版本：{shown}（本程序读取 {'、'.join(ASSESSMENT_FORMATS)}），请升级本程序",
         )
     if found.reason is not None and found.reason not in _AFTER_REVOCATION:
         return Rejection(found.reason, found.message)

@@ -58,12 +58,21 @@ SECTIONS: dict[str, dict[str, Binding]] = {
         "about": Binding(("Ctrl+I",), "关于本程序与评估标准数据（哪些内容为拟定、未经核实）"),
         "register": Binding(("Ctrl+L",), "卫健委登记库：导入评估文件、登记表、统计与导出"),
         "training": Binding(("Ctrl+T",), "培训练习：用样例机构练习评分，查看一致性结果"),
+        "plans": Binding(("Ctrl+P",), "评估任务：导入卫健委下发的任务包，按计划开始评估"),
+    },
+    "评估任务": {
+        "import": Binding(("Ctrl+O",), "导入评估任务包（核验卫健委签名）"),
+        "followup": Binding(("Ctrl+Shift+O",), "导入复查任务，逐项记录整改情况"),
+        "start": Binding(("Return",), "开始选中的计划访视（已开始的则打开）"),
+        "back": Binding(("Esc",), "返回评估列表"),
     },
     "培训练习": {
         "submit": Binding(("Ctrl+Shift+Return",), "提交评分，与参考评分比较（须全部评完）"),
     },
     "登记库": {
-        "tabs": Binding(("Ctrl+1", "Ctrl+2", "Ctrl+3"), "导入 / 登记表 / 统计与导出"),
+        "tabs": Binding(
+            ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"), "导入 / 登记表 / 统计与导出 / 评估计划"
+        ),
         "find": Binding(("Ctrl+F",), "在登记表中搜索机构名称或统一社会信用代码"),
         "confirm": Binding(("Ctrl+Y",), "登记表：所选评估改为「已确认」（有待核实事项的会跳过）"),
         "query": Binding(("Ctrl+J",), "登记表：所选评估改为「有疑问」"),

@@ -135,6 +135,7 @@ class HomeView(QWidget):
     aboutRequested = Signal()
     registerRequested = Signal()
     trainingRequested = Signal()
+    plansRequested = Signal()
     notice = Signal(str)
 
     def __init__(
@@ -198,6 +199,9 @@ class HomeView(QWidget):
         )
         self.training_button = self._button(
             heading, "培训练习", "training", self.trainingRequested.emit
+        )
+        self.plans_button = self._button(
+            heading, "导入评估任务…", "plans", self.plansRequested.emit
         )
         self.keys_button = self._button(heading, "签名密钥…", "keys", self.keysRequested.emit)
         self.about_button = self._button(heading, "关于", "about", self.aboutRequested.emit)

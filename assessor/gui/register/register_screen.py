@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from assessor.core.problems import UserError
 from assessor.core.register.register import Register
 from assessor.core.register.summary import Summary
+from assessor.gui.plans.plan_status_panel import PlanStatusPanel
 from assessor.gui.register.assessment_view import AssessmentView
 from assessor.gui.register.import_panel import ImportPanel
 from assessor.gui.register.register_table import RegisterTable
@@ -50,6 +51,8 @@ class RegisterScreen(QWidget):
         self.tabs.addTab(self.importer, "导入(&1)")
         self.tabs.addTab(self.table, "登记表(&2)")
         self.tabs.addTab(self.stats, "统计与导出(&3)")
+        self.plans = PlanStatusPanel(register)
+        self.tabs.addTab(self.plans, "评估计划(&4)")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -58,7 +61,7 @@ class RegisterScreen(QWidget):
 
         self.back.clicked.connect(self.leave)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.leave)
-        for n in range(3):
+        for n in range(4):
             QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self, lambda n=n: self.show_tab(n))
         QShortcut(QKeySequence.StandardKey.Find, self, self._find)
         self.importer.imported.connect(self._imported)
@@ -80,7 +83,7 @@ class RegisterScreen(QWidget):
     def show_tab(self, n: int) -> None:
         """Show a tab with the keyboard on its main control."""
         self.tabs.setCurrentIndex(n)
-        target = (self.importer.sources, self.table.view, self.stats.compute)[n]
+        target = (self.importer.sources, self.table.view, self.stats.compute, self.plans.plans)[n]
         target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _find(self) -> None:

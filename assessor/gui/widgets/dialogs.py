@@ -21,6 +21,8 @@ CA_FILTER = "CA 证书 (*.pem *.crt *.cer *.der);;所有文件 (*)"
 # every purpose (evidence photos, backups, imports, a CA certificate) has a title of its own.
 LAST_FOLDERS = "last_folder/"
 CRL_FILTER = "证书吊销列表 (*.crl *.pem *.der);;所有文件 (*)"
+PLAN_FILTER = "评估任务包 (*.assessor-plan);;所有文件 (*)"
+FOLLOWUP_FILTER = "复查任务 (*.assessor-followup);;所有文件 (*)"
 
 
 class Dialogs:
@@ -93,6 +95,16 @@ class Dialogs:
         start = str(self._start(title, Path.home()))
         names, _ = QFileDialog.getOpenFileNames(self.parent, title, start, CRL_FILTER)
         return self._remembered_files(title, names)
+
+    def choose_plan_package(self, title: str) -> Path | None:
+        start = str(self._start(title, Path.home()))
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, start, PLAN_FILTER)
+        return self._remembered_file(title, name)
+
+    def choose_followup_task(self, title: str) -> Path | None:
+        start = str(self._start(title, Path.home()))
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, start, FOLLOWUP_FILTER)
+        return self._remembered_file(title, name)
 
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
         start = self._start(title, suggested.parent) / suggested.name

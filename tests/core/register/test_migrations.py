@@ -40,7 +40,18 @@ def test_migrated_schema_is_what_the_row_models_describe(tmp_path: Path) -> None
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
         }
-        assert tables == {m.table for m in TABLES}
+        # The cycle's tables (step 3) have no row models; they are defined by their SQL alone.
+        cycle = {
+            "roster_imports",
+            "roster_centres",
+            "roster_history",
+            "plans",
+            "plan_visits",
+            "rect_deadlines",
+            "rect_items",
+            "followups",
+        }
+        assert tables == {m.table for m in TABLES} | cycle
         for model in TABLES:
             assert _shape(migrated, model.table) == _shape(described, model.table), model.table
         assert migrated.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

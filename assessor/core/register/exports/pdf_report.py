@@ -314,7 +314,8 @@ def _groups(stats: Statistics) -> list[Flowable]:
     ]
 
 
-def render_statistics_report(stats: Statistics) -> bytes:
+def render_statistics_report(stats: Statistics, extra: Sequence[Flowable] = ()) -> bytes:
+    """The report; `extra` are further pages (the assessment cycle's) at its end."""
     register_fonts()  # the story's styles name the font
     story: list[Flowable] = [
         *_overview(stats),
@@ -332,6 +333,7 @@ def render_statistics_report(stats: Statistics) -> bytes:
         ),
         *_comparisons(stats),
         *_groups(stats),
+        *extra,
     ]
     decor = PageDecor(
         header=f"{TITLE} · {stats.filter.describe()}",
@@ -342,7 +344,7 @@ def render_statistics_report(stats: Statistics) -> bytes:
     return build_pdf(story, decor, title=TITLE, author="assessor", subject=stats.filter.describe())
 
 
-def export_statistics_pdf(stats: Statistics, path: Path) -> None:
-    pdf = render_statistics_report(stats)
+def export_statistics_pdf(stats: Statistics, path: Path, extra: Sequence[Flowable] = ()) -> None:
+    pdf = render_statistics_report(stats, extra)
     with replacing(path) as temp:
         temp.write_bytes(pdf)

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assessor.core.clock import beijing_today
+from assessor.core.cycle.stats_pages import cycle_pages
 from assessor.core.problems import UserError
 from assessor.core.register.exports.csv_files import export_public_csv, export_register_csv
 from assessor.core.register.exports.pdf_report import export_statistics_pdf
@@ -112,7 +114,7 @@ def run_exports(
             )
         else:
             assert report is not None
-            export_statistics_pdf(report, path)
+            export_statistics_pdf(report, path, cycle_pages(conn, beijing_today()))
             written[kind] = report.count
     if step:
         step(100, "导出完成")

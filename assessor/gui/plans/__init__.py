@@ -1,0 +1,1 @@
+"""The assessor's planned visits: plan packages from the commission, and starting a visit."""

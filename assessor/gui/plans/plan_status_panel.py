@@ -1,0 +1,98 @@
+"""The register's 「评估计划」 tab: each planned visit of a plan, pending, done or overdue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor.core.clock import beijing_today
+from assessor.core.cycle.plan_store import STATE_LABELS, plan_ids, visit_states
+from assessor.core.problems import UserError
+from assessor.core.register.db import connect
+from assessor.gui.widgets.style import ems, tone
+
+COLUMNS = ("机构名称", "统一社会信用代码", "区县", "评估组", "状态", "评估编号")
+
+
+class PlanStatusPanel(QWidget):
+    def __init__(self, register: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.plans = QComboBox()
+        self.plans.currentIndexChanged.connect(lambda _: self.show_plan())
+        self.summary = QLabel()
+        tone(self.summary, "muted")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 13), (2, 6), (3, 6), (4, 5), (5, 18)):
+            self.table.setColumnWidth(column, ems(self.table, width))
+        top = QHBoxLayout()
+        top.addWidget(QLabel("评估计划："))
+        top.addWidget(self.plans)
+        top.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Plans and imports arrive from the command line and the import tab meanwhile.
+        self.reload()
+        super().showEvent(event)
+
+    def reload(self) -> None:
+        """Plans newest last, the newest shown (commands add plans while the screen is open)."""
+        try:
+            conn = connect(self.register)
+            try:
+                found = plan_ids(conn)
+            finally:
+                conn.close()
+        except UserError as exc:
+            self.summary.setText(str(exc))
+            return
+        self.plans.blockSignals(True)
+        self.plans.clear()
+        for plan_id, cycle, due_on, visits in found:
+            self.plans.addItem(f"{plan_id}（{cycle} 年度，期限 {due_on}，{visits} 家）", plan_id)
+        self.plans.setCurrentIndex(len(found) - 1)
+        self.plans.blockSignals(False)
+        self.show_plan()
+
+    def show_plan(self) -> None:
+        plan_id = self.plans.currentData()
+        if plan_id is None:
+            self.table.setRowCount(0)
+            self.summary.setText("登记库中还没有评估计划（用 register plan new 签发）")
+            return
+        conn = connect(self.register)
+        try:
+            states = visit_states(conn, plan_id, beijing_today())
+        finally:
+            conn.close()
+        self.table.setRowCount(len(states))
+        for row, s in enumerate(states):
+            cells = (s.name, s.uscc, s.district, s.team_id, STATE_LABELS[s.state], s.assessment_id)
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text or ""))
+        self.summary.setText(
+            "；".join(
+                f"{label} {sum(s.state == state for s in states)}"
+                for state, label in STATE_LABELS.items()
+            )
+        )
