@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from assessor.core.assessment.model import ASSESSMENT_FORMAT
 from assessor.core.document.model import AssessmentDocument
+from assessor.core.register.row_values import document_values
 from assessor.core.register.rows import Reason, decimal_text
 from assessor.core.register.sources import Rejection
 from assessor.core.register.verify_adapter import verdict
@@ -80,11 +81,14 @@ class Candidate:
     content: bytes
     document: dict[str, Any]
     """DocumentRow fields without `batch_id` and `current`."""
-    dimensions: list[dict[str, Any]]
-    """DimensionRow columns, as sqlite3 parameters."""
-    scores: list[dict[str, Any]]
-    """ScoreRow columns, as sqlite3 parameters (a hundred and more per file: built here, in the
-    worker process, straight from the validated document rather than through a model each)."""
+    document_values: tuple[Any, ...]
+    """The same as DocumentRow column values (`row_values.document_values`)."""
+    dimensions: list[tuple[Any, ...]]
+    """DimensionRow column values, in column order."""
+    scores: list[tuple[Any, ...]]
+    """ScoreRow column values, in column order (a hundred and more per file: built here, in
+    the worker process, straight from the validated document rather than through a model
+    each)."""
     revoked_at: datetime | None = None
     """Set when the certificate was revoked after the signing time the file declares: it is
     registered, flagged for review (an offline signing time is only the signer's claim)."""
@@ -171,27 +175,21 @@ def _candidate(
         "training": document.training,
     }
     dimensions = [
-        {
-            "document_sha256": sha,
-            "dimension_id": d.id,
-            "name": d.name,
-            "score": str(decimal_text(d.score)),
-            "max": str(decimal_text(d.max)),
-        }
+        (sha, d.id, d.name, str(decimal_text(d.score)), str(decimal_text(d.max)))
         for d in result.dimensions
     ]
     scores = [
-        {
-            "document_sha256": sha,
-            "indicator_id": s.indicator,
-            "dimension_id": rubric.dimension_of(s.indicator).id,
-            "score": None if s.score is None else str(decimal_text(s.score)),
-            "max": str(decimal_text(rubric.by_id[s.indicator].max)),
-            "na": s.na,
-        }
+        (
+            sha,
+            s.indicator,
+            rubric.dimension_of(s.indicator).id,
+            None if s.score is None else str(decimal_text(s.score)),
+            str(decimal_text(rubric.by_id[s.indicator].max)),
+            s.na,
+        )
         for s in document.scores
     ]
-    return Candidate(sha, raw, row, dimensions, scores, revoked_at)
+    return Candidate(sha, raw, row, document_values(row), dimensions, scores, revoked_at)
 
 
 def trust_pems(roots: Sequence[x509.Certificate]) -> tuple[bytes, ...]:
