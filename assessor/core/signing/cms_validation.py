@@ -30,10 +30,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from assessor.core.signing.signer_info_check import KnownSigner, check_signer_info
-from assessor.core.signing.verification import validation_context
+from assessor.core.signing.verification import der, validation_context
 
 if TYPE_CHECKING:
     from asn1crypto import cms
@@ -91,7 +90,7 @@ def _key(
     signed_at: datetime,
 ) -> tuple[Any, ...]:
     certificates = [c.chosen for c in signed_data["certificates"]]
-    roots = [r.public_bytes(Encoding.DER) for r in trust_roots]
+    roots = [der(r) for r in trust_roots]
     attributes = tuple(
         a.dump()
         for a in signer_info["signed_attrs"]
