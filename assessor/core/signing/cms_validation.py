@@ -27,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
@@ -83,13 +84,22 @@ def _side(moment: datetime, edge: datetime) -> int:
     return (moment > edge) - (moment < edge)
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
+def _validity(certificate: bytes) -> tuple[datetime, datetime]:
+    """A DER certificate's validity period, read once per certificate."""
+    from asn1crypto import x509 as asn1_x509
+
+    cert = asn1_x509.Certificate.load(certificate)
+    return cert.not_valid_before, cert.not_valid_after
+
+
 def _key(
     signed_data: cms.SignedData,
     signer_info: cms.SignerInfo,
     trust_roots: Sequence[x509.Certificate],
     signed_at: datetime,
 ) -> tuple[Any, ...]:
-    certificates = [c.chosen for c in signed_data["certificates"]]
+    certificates = [c.chosen.dump() for c in signed_data["certificates"]]
     roots = [der(r) for r in trust_roots]
     attributes = tuple(
         a.dump()
@@ -98,11 +108,11 @@ def _key(
     )
     # Where the signing time falls against every validity period (before, on, inside or after
     # an edge): the one way the moment enters path validation.
-    periods = [(c.not_valid_before, c.not_valid_after) for c in certificates]
+    periods = [_validity(c) for c in certificates]
     periods += [(r.not_valid_before_utc, r.not_valid_after_utc) for r in trust_roots]
     sides = tuple((_side(signed_at, start), _side(signed_at, end)) for start, end in periods)
     return (
-        tuple(c.dump() for c in certificates),
+        tuple(certificates),
         tuple(roots),
         signer_info["sid"].dump(),
         signer_info["digest_algorithm"].dump(),

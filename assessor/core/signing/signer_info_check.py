@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
@@ -75,22 +76,28 @@ def _single_values(signer_info: cms.SignerInfo) -> dict[str, Any] | None:
 
 
 def _names_signer(ess_value: Any, signer: KnownSigner) -> bool:
+    return _names(ess_value.dump(), signer.certificate_sha256, signer.issuer_der, signer.serial)
+
+
+@lru_cache(maxsize=256)
+def _names(ess_value: bytes, certificate_sha256: bytes, issuer_der: bytes, serial: int) -> bool:
     """The signing-certificate-v2 value names exactly this certificate (SHA-256 hash and, when
-    given, issuer and serial)."""
+    given, issuer and serial); every file of a signer carries the same value, so it is read
+    once per value and certificate."""
     from asn1crypto import tsp
 
-    attribute = tsp.SigningCertificateV2.load(ess_value.dump())
+    attribute = tsp.SigningCertificateV2.load(ess_value)
     first = attribute["certs"][0]
     if first["hash_algorithm"]["algorithm"].native != "sha256":
         return False
-    if first["cert_hash"].native != signer.certificate_sha256:
+    if first["cert_hash"].native != certificate_sha256:
         return False
     issuer_serial = first["issuer_serial"]
     if issuer_serial.native is None:
         return True
     # The directory name is [4] EXPLICIT in a GeneralName: its Name is the untagged value.
     names = [n.chosen.untag().dump() for n in issuer_serial["issuer"] if n.name == "directory_name"]
-    return issuer_serial["serial_number"].native == signer.serial and signer.issuer_der in names
+    return issuer_serial["serial_number"].native == serial and issuer_der in names
 
 
 def _protects(protection: Any, signer_info: cms.SignerInfo) -> bool:
