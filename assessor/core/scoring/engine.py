@@ -68,8 +68,20 @@ def level_problem(ind: Indicator, entry: IndicatorScore) -> str | None:
     return None
 
 
+# Allowed points by indicator object, kept with the object so a reused id never finds
+# another indicator's ladder: an import checks some 130 scores of every file against them.
+_ladders: dict[int, tuple[Indicator, frozenset[Fraction]]] = {}
+_LADDERS = 4096
+
+
 def _allowed(ind: Indicator) -> frozenset[Fraction]:
-    return _allowed_points(tuple(lv.points for lv in ind.levels))
+    known = _ladders.get(id(ind))
+    if known is None or known[0] is not ind:
+        if len(_ladders) >= _LADDERS:
+            _ladders.clear()
+        known = (ind, _allowed_points(tuple(lv.points for lv in ind.levels)))
+        _ladders[id(ind)] = known
+    return known[1]
 
 
 @lru_cache(maxsize=256)
