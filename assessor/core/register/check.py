@@ -94,6 +94,14 @@ class Candidate:
     registered, flagged for review (an offline signing time is only the signer's claim)."""
 
 
+@lru_cache(maxsize=256)
+def _issuer_and_serial(pem: str) -> tuple[str, str]:
+    """The signer certificate's issuer (RFC 4514) and serial: the few dozen certificates of an
+    import are each read once, not once per file."""
+    signer = x509.load_pem_x509_certificate(pem.encode("ascii"))
+    return signer.issuer.rfc4514_string(), str(signer.serial_number)
+
+
 def cycle_of(day: Any, start: tuple[int, int]) -> str:
     """The cycle a visit date falls in, named by the year the cycle starts."""
     if day is None:
@@ -117,8 +125,7 @@ def check(raw: bytes, context: CheckContext) -> Candidate | Rejection:
         return Rejection(found.reason, found.message)
     # Reasons that let a file this far come after the schema and the signature checks.
     assert document is not None and document.signature is not None
-    signer = x509.load_pem_x509_certificate(document.signature.chain[0].encode("ascii"))
-    issuer, serial = signer.issuer.rfc4514_string(), str(signer.serial_number)
+    issuer, serial = _issuer_and_serial(document.signature.chain[0])
     revoked_at = context.revoked_by_cert.get((issuer, serial))
     signed_at = document.signature.signed_at
     if revoked_at is not None and signed_at > revoked_at:
