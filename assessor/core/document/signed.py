@@ -11,10 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import rfc8785
-
 from assessor.core.assessment.model import Status
-from assessor.core.canonical import canonical_bytes
+from assessor.core.canonical import canonical_bytes, canonical_json
 from assessor.core.clock import now_utc
 from assessor.core.document.model import AssessmentDocument
 from assessor.core.problems import UserError
@@ -29,30 +27,38 @@ def document_bytes(document: AssessmentDocument) -> bytes:
 
 def signed_payload(data: dict[str, Any]) -> bytes:
     """The signed bytes: canonical JSON of the document data without its `signature` key."""
-    return rfc8785.dumps({k: v for k, v in data.items() if k != "signature"})
+    return canonical_json({k: v for k, v in data.items() if k != "signature"})
 
 
 def payload_of_canonical(canonical: bytes, data: dict[str, Any]) -> bytes:
-    """`signed_payload(data)`, cut out of `canonical` (= rfc8785.dumps(data)) instead of
-    serialising the whole document a second time, which is a third of verifying a file.
+    """`signed_payload(data)`, cut out of `canonical` (= its RFC 8785 bytes)."""
+    return cut_signature(canonical, data)[0]
+
+
+def cut_signature(canonical: bytes, data: dict[str, Any]) -> tuple[bytes, bytes | None]:
+    """`signed_payload(data)` and the canonical bytes of `data["signature"]` (None when there
+    is none), cut out of `canonical` (= its RFC 8785 bytes) instead of serialising the whole
+    document a second time.
 
     RFC 8785 writes an object as its members `"key":value` in key order joined by commas, so
     removing a member from the object removes exactly its text and one adjacent comma. The
-    member's text comes from rfc8785 itself; when it is not found exactly once (it always is
-    in a document this app wrote), the payload is serialised the slow way instead of guessing.
+    member's text is the signature block serialised on its own; when it is not found exactly
+    once (it always is in a document this app wrote), the payload is serialised the slow way
+    instead of guessing.
     """
     if "signature" not in data:
-        return canonical
-    member = b'"signature":' + rfc8785.dumps(data["signature"])
+        return canonical, None
+    block = canonical_json(data["signature"])
+    member = b'"signature":' + block
     if canonical.count(member) != 1:
-        return signed_payload(data)
+        return signed_payload(data), block
     start = canonical.index(member)
     end = start + len(member)
     if canonical[start - 1 : start] == b",":  # a later member: drop the comma before it
-        return canonical[: start - 1] + canonical[end:]
+        return canonical[: start - 1] + canonical[end:], block
     if canonical[end : end + 1] == b",":  # the first member: drop the comma after it
-        return canonical[:start] + canonical[end + 1 :]
-    return canonical[:start] + canonical[end:]  # the only member
+        return canonical[:start] + canonical[end + 1 :], block
+    return canonical[:start] + canonical[end:], block  # the only member
 
 
 def sign_document(

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import rfc8785
 from cryptography import x509
 from pydantic import ValidationError
+from rfc8785 import CanonicalizationError
 
 from assessor.core.assessment.model import Status
-from assessor.core.canonical import NOT_CANONICAL_DATA
+from assessor.core.canonical import NOT_CANONICAL_DATA, canonical_json
 from assessor.core.document.model import MAX_DOCUMENT_BYTES, AssessmentDocument
 from assessor.core.document.normative import ENGINES, differences
-from assessor.core.document.signed import payload_of_canonical, signed_payload
+from assessor.core.document.signed import cut_signature, signed_payload
 from assessor.core.problems import UserError, problems_from_validation
 from assessor.core.safe_input import InputRejected, parse_json_object
 from assessor.core.signing.json_envelope import check_envelope
@@ -48,8 +48,8 @@ def _parse(raw: bytes) -> tuple[dict[str, Any] | None, Reason | None]:
 
 def _canonical(data: dict[str, Any]) -> bytes | None:
     try:
-        return rfc8785.dumps(data)
-    except rfc8785.CanonicalizationError:
+        return canonical_json(data)
+    except CanonicalizationError:
         return None
 
 
@@ -160,11 +160,17 @@ def _verify_signed(
     canonical = _canonical(data)
     if canonical is None:  # no canonical form, so no signed bytes to check the signature over
         return Verification("json", (Reason("not_canonical", NO_CANONICAL_FORM),), **ident)
-    if canonical == raw:
-        reasons, payload = [], payload_of_canonical(raw, data)
+    if canonical == raw:  # the file's own bytes give the payload and the block's bytes
+        reasons, (payload, block) = [], cut_signature(raw, data)
     else:
-        reasons, payload = [Reason("not_canonical", NOT_CANONICAL)], signed_payload(data)
-    envelope = check_envelope(payload, document.signature, data["signature"], trust_roots)
+        reasons, payload, block = (
+            [Reason("not_canonical", NOT_CANONICAL)],
+            signed_payload(data),
+            None,
+        )
+    envelope = check_envelope(
+        payload, document.signature, data["signature"], trust_roots, written_canonical=block
+    )
     reasons.extend(envelope.reasons)
     found: dict[str, Any] = {
         "signer": envelope.signer,

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from assessor.core.assessment.model import ASSESSMENT_FORMATS
 from assessor.core.document.model import AssessmentDocument
+from assessor.core.register.row_values import document_values
 from assessor.core.register.rows import Reason, decimal_text
 from assessor.core.register.sources import Rejection
 from assessor.core.register.verify_adapter import verdict
@@ -80,14 +81,25 @@ class Candidate:
     content: bytes
     document: dict[str, Any]
     """DocumentRow fields without `batch_id` and `current`."""
-    dimensions: list[dict[str, Any]]
-    """DimensionRow columns, as sqlite3 parameters."""
-    scores: list[dict[str, Any]]
-    """ScoreRow columns, as sqlite3 parameters (a hundred and more per file: built here, in the
-    worker process, straight from the validated document rather than through a model each)."""
+    document_values: tuple[Any, ...]
+    """The same as DocumentRow column values (`row_values.document_values`)."""
+    dimensions: list[tuple[Any, ...]]
+    """DimensionRow column values, in column order."""
+    scores: list[tuple[Any, ...]]
+    """ScoreRow column values, in column order (a hundred and more per file: built here, in
+    the worker process, straight from the validated document rather than through a model
+    each)."""
     revoked_at: datetime | None = None
     """Set when the certificate was revoked after the signing time the file declares: it is
     registered, flagged for review (an offline signing time is only the signer's claim)."""
+
+
+@lru_cache(maxsize=256)
+def _issuer_and_serial(pem: str) -> tuple[str, str]:
+    """The signer certificate's issuer (RFC 4514) and serial: the few dozen certificates of an
+    import are each read once, not once per file."""
+    signer = x509.load_pem_x509_certificate(pem.encode("ascii"))
+    return signer.issuer.rfc4514_string(), str(signer.serial_number)
 
 
 def cycle_of(day: Any, start: tuple[int, int]) -> str:
@@ -113,8 +125,7 @@ def check(raw: bytes, context: CheckContext) -> Candidate | Rejection:
         return Rejection(found.reason, found.message)
     # Reasons that let a file this far come after the schema and the signature checks.
     assert document is not None and document.signature is not None
-    signer = x509.load_pem_x509_certificate(document.signature.chain[0].encode("ascii"))
-    issuer, serial = signer.issuer.rfc4514_string(), str(signer.serial_number)
+    issuer, serial = _issuer_and_serial(document.signature.chain[0])
     revoked_at = context.revoked_by_cert.get((issuer, serial))
     signed_at = document.signature.signed_at
     if revoked_at is not None and signed_at > revoked_at:
@@ -171,27 +182,21 @@ def _candidate(
         "training": document.training,
     }
     dimensions = [
-        {
-            "document_sha256": sha,
-            "dimension_id": d.id,
-            "name": d.name,
-            "score": str(decimal_text(d.score)),
-            "max": str(decimal_text(d.max)),
-        }
+        (sha, d.id, d.name, str(decimal_text(d.score)), str(decimal_text(d.max)))
         for d in result.dimensions
     ]
     scores = [
-        {
-            "document_sha256": sha,
-            "indicator_id": s.indicator,
-            "dimension_id": rubric.dimension_of(s.indicator).id,
-            "score": None if s.score is None else str(decimal_text(s.score)),
-            "max": str(decimal_text(rubric.by_id[s.indicator].max)),
-            "na": s.na,
-        }
+        (
+            sha,
+            s.indicator,
+            rubric.dimension_of(s.indicator).id,
+            None if s.score is None else str(decimal_text(s.score)),
+            str(decimal_text(rubric.by_id[s.indicator].max)),
+            s.na,
+        )
         for s in document.scores
     ]
-    return Candidate(sha, raw, row, dimensions, scores, revoked_at)
+    return Candidate(sha, raw, row, document_values(row), dimensions, scores, revoked_at)
 
 
 def trust_pems(roots: Sequence[x509.Certificate]) -> tuple[bytes, ...]:

@@ -45,6 +45,7 @@ from assessor.core.register import db, flags
 from assessor.core.register.check import Candidate, CheckContext, check, trust_pems
 from assessor.core.register.quarantine import sync_folder, write_quarantine
 from assessor.core.register.ranking import outranks
+from assessor.core.register.row_values import insert_rows
 from assessor.core.register.rows import (
     BatchInputRow,
     BatchRow,
@@ -55,6 +56,7 @@ from assessor.core.register.rows import (
     FlagKind,
     Outcome,
     QuarantineRow,
+    Reason,
     RevocationRow,
     ScoreRow,
 )
@@ -369,18 +371,15 @@ class _Run:
                     (batch_id, pending[0][0], pending[-1][0]),
                 )
             }
-            lines: list[BatchInputRow] = []
+            lines: list[tuple[object, ...]] = []
             for (seq, source), verdict in zip(pending, verdicts, strict=True):
                 if seq in logged:
                     continue
                 raw = source.data if isinstance(source.data, bytes) else None
-                line = BatchInputRow(
-                    batch_id=batch_id,
-                    seq=seq,
-                    source=source.name,
-                    sha256=hashlib.sha256(raw).hexdigest() if raw is not None else None,
-                    outcome=Outcome.quarantined,
-                )
+                if isinstance(verdict, Candidate):
+                    sha = verdict.sha256  # the worker hashed the same bytes
+                else:
+                    sha = hashlib.sha256(raw).hexdigest() if raw is not None else None
                 if isinstance(verdict, Rejection):
                     db.insert(
                         self.conn,
@@ -393,12 +392,12 @@ class _Run:
                             reason=verdict.message,
                         ),
                     )
-                    update = {"reason_code": verdict.code, "reason": verdict.message}
+                    line = (Outcome.quarantined.value, Reason(verdict.code).value, verdict.message)
                 else:
                     outcome, note = self._place(batch_id, verdict)
-                    update = {"outcome": outcome, "reason": note}
-                lines.append(line.model_copy(update=update))
-            db.insert_many(self.conn, lines)
+                    line = (outcome.value, None, note)
+                lines.append((batch_id, seq, source.name, sha, *line))
+            insert_rows(self.conn, BatchInputRow, lines)
 
     # ---- deciding what a verified file is ------------------------------------------------
 
@@ -500,13 +499,11 @@ class _Run:
         )
 
     def _store(self, batch_id: int, c: Candidate, *, current: bool) -> None:
-        db.insert(self.conn, FileRow(sha256=c.sha256, size=len(c.content), content=c.content))
-        document = DocumentRow.model_validate(
-            {**c.document, "batch_id": batch_id, "current": current}
-        )
-        db.insert(self.conn, document)
-        db.insert_values(self.conn, DimensionRow, c.dimensions)
-        db.insert_values(self.conn, ScoreRow, c.scores)
+        # Plain column values built by the worker (row_values.py): no model per row here.
+        insert_rows(self.conn, FileRow, [(c.sha256, len(c.content), c.content)])
+        insert_rows(self.conn, DocumentRow, [(*c.document_values, batch_id, current)])
+        insert_rows(self.conn, DimensionRow, c.dimensions)
+        insert_rows(self.conn, ScoreRow, c.scores)
 
     def _chain_flags(self, batch_id: int, c: Candidate) -> None:
         # This file may be the predecessor someone was missing.

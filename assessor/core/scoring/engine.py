@@ -14,7 +14,7 @@ from assessor.core.assessment.model import Assessment, IndicatorScore
 from assessor.core.problems import Problem
 from assessor.core.rubric.model import Dimension, Indicator, Item, NaRule
 from assessor.core.rubric.validate import LoadedRubric
-from assessor.core.scoring.exact import cut_float, exact
+from assessor.core.scoring.exact import exact
 from assessor.core.scoring.grade import apply_grade_rule
 from assessor.core.scoring.result import (
     Completeness,
@@ -24,6 +24,7 @@ from assessor.core.scoring.result import (
     VetoResult,
     VetoStatus,
 )
+from assessor.core.scoring.units import Grid, grid_for
 
 ENGINE = "2"
 
@@ -68,8 +69,20 @@ def level_problem(ind: Indicator, entry: IndicatorScore) -> str | None:
     return None
 
 
+# Allowed points by indicator object, kept with the object so a reused id never finds
+# another indicator's ladder: an import checks some 130 scores of every file against them.
+_ladders: dict[int, tuple[Indicator, frozenset[Fraction]]] = {}
+_LADDERS = 4096
+
+
 def _allowed(ind: Indicator) -> frozenset[Fraction]:
-    return _allowed_points(tuple(lv.points for lv in ind.levels))
+    known = _ladders.get(id(ind))
+    if known is None or known[0] is not ind:
+        if len(_ladders) >= _LADDERS:
+            _ladders.clear()
+        known = (ind, _allowed_points(tuple(lv.points for lv in ind.levels)))
+        _ladders[id(ind)] = known
+    return known[1]
 
 
 @lru_cache(maxsize=256)
@@ -80,60 +93,71 @@ def _allowed_points(points: tuple[float, ...]) -> frozenset[Fraction]:
 
 
 class _Part:
-    """Exact points earned on applicable indicators and the applicable maximum of one part."""
+    """Points earned on applicable indicators and the applicable maximum of one part, as
+    integer counts of 1/scale point (see `units.py`): adding them is exact and cheap."""
+
+    __slots__ = ("applicable", "earned")
 
     def __init__(self) -> None:
-        self.earned = Fraction(0)
-        self.applicable = Fraction(0)
+        self.earned = 0
+        self.applicable = 0
 
-    def add(self, earned: Fraction, applicable: Fraction) -> None:
+    def add(self, earned: int, applicable: int) -> None:
         self.earned += earned
         self.applicable += applicable
 
-    def converted(self, maximum: Fraction) -> Fraction:
-        """Earned ÷ applicable × maximum; a part with nothing applicable has nothing to lose."""
-        return maximum if self.applicable == 0 else self.earned / self.applicable * maximum
+    def converted(self, maximum: int) -> Fraction:
+        """Earned ÷ applicable × maximum (in units); a part with nothing applicable has
+        nothing to lose. The one place the N/A rule divides, so the one Fraction."""
+        if self.applicable == 0:
+            return Fraction(maximum)
+        return Fraction(self.earned * maximum, self.applicable)
 
 
 def compute_result(rubric: LoadedRubric, assessment: Assessment) -> Result:
     entries = {s.indicator: s for s in assessment.scores}
+    grid = grid_for(rubric, assessment.scores)
     rule = rubric.rubric.na_rule
     dimensions: list[DimensionResult] = []
     vetoes: list[VetoResult] = []
     missing: list[str] = []
     whole = _Part()
-    total = Fraction(0)
+    total: Fraction | int = 0
     for dim in rubric.rubric.dimensions:
-        part, items, scored = _dimension(dim, entries, vetoes, missing)
+        part, items, scored = _dimension(dim, entries, grid, vetoes, missing)
         whole.add(part.earned, part.applicable)
-        dim_score = _dimension_score(rule, part, dim)
+        dim_score = _dimension_score(rule, part, grid.units(dim.max))
         total += dim_score
         dimensions.append(
             DimensionResult(
                 id=dim.id,
                 name=dim.name,
                 max=dim.max,
-                earned=cut_float(part.earned),
-                applicable_max=cut_float(part.applicable),
-                score=cut_float(dim_score),
+                earned=grid.cut(part.earned),
+                applicable_max=grid.cut(part.applicable),
+                score=grid.cut(dim_score),
                 scored=scored,
                 indicators=sum(len(item.indicators) for item in dim.items),
                 items=items,
             )
         )
     if rule.method == "rescale_total":
-        total = whole.converted(exact(rubric.rubric.total))
+        total = whole.converted(grid.units(rubric.rubric.total))
     completeness = Completeness(
         scored=len(rubric.indicators) - len(missing), total=len(rubric.indicators), missing=missing
     )
     explanation = apply_grade_rule(
-        rubric.rubric.grade_rule, total, exact(rubric.rubric.total), vetoes, len(missing)
+        rubric.rubric.grade_rule,
+        grid.points(total),
+        exact(rubric.rubric.total),
+        vetoes,
+        len(missing),
     )
     return Result(
-        total=cut_float(total),
+        total=grid.cut(total),
         max=rubric.rubric.total,
-        earned=cut_float(whole.earned),
-        applicable_max=cut_float(whole.applicable),
+        earned=grid.cut(whole.earned),
+        applicable_max=grid.cut(whole.applicable),
         dimensions=dimensions,
         vetoes=vetoes,
         grade=explanation.grade,
@@ -142,15 +166,16 @@ def compute_result(rubric: LoadedRubric, assessment: Assessment) -> Result:
     )
 
 
-def _dimension_score(rule: NaRule, part: _Part, dim: Dimension) -> Fraction:
+def _dimension_score(rule: NaRule, part: _Part, maximum: int) -> Fraction | int:
     if rule.method == "rescale_dimension":
-        return part.converted(exact(dim.max))
+        return part.converted(maximum)
     return part.earned
 
 
 def _dimension(
     dim: Dimension,
     entries: dict[str, IndicatorScore],
+    grid: Grid,
     vetoes: list[VetoResult],
     missing: list[str],
 ) -> tuple[_Part, list[ItemResult], int]:
@@ -165,32 +190,27 @@ def _dimension(
                 missing.append(ind.id)
             else:
                 scored += 1
-            item_part.add(*_points(ind, entry))
+            if entry is None or not entry.na:  # unscored counts as 0 of its maximum
+                earned = 0 if entry is None or entry.score is None else grid.units(entry.score)
+                item_part.add(earned, grid.units(ind.max))
             if ind.basic is not None:
                 vetoes.append(_veto(ind, entry))
         part.add(item_part.earned, item_part.applicable)
-        items.append(_item_result(item, item_part))
+        items.append(_item_result(item, item_part, grid))
     return part, items, scored
 
 
-def _points(ind: Indicator, entry: IndicatorScore | None) -> tuple[Fraction, Fraction]:
-    """(earned, applicable maximum) of one indicator; unscored counts as 0 of its maximum."""
-    if entry is not None and entry.na:
-        return Fraction(0), Fraction(0)
-    earned = exact(entry.score) if entry is not None and entry.score is not None else Fraction(0)
-    return earned, exact(ind.max)
-
-
-def _item_result(item: Item, part: _Part) -> ItemResult:
+def _item_result(item: Item, part: _Part, grid: Grid) -> ItemResult:
     # Items are never converted: they show what was earned of what applied, and add up to
     # their dimension's earned points under either N/A method.
+    earned = grid.cut(part.earned)
     return ItemResult(
         id=item.id,
         name=item.name,
         max=item.max,
-        earned=cut_float(part.earned),
-        applicable_max=cut_float(part.applicable),
-        score=cut_float(part.earned),
+        earned=earned,
+        applicable_max=grid.cut(part.applicable),
+        score=earned,
     )
 
 

@@ -6,28 +6,34 @@ file of one signer: building and validating the certificate path, the signing-ce
 attribute, the key usage and algorithm policy. Their outcome depends only on the certificates,
 the trust roots, the signer info apart from its per-file attributes, and where the signing time
 falls against each certificate's validity period (revocation is not fetched: soft-fail, and the
-register checks its CRLs on its own). So the first file of each such key gets pyHanko's full
-validation and its trust outcome is kept; a later file of the key gets pyHanko's per-file check
-(`validate_sig_integrity`: content type, message digest, the signature value) and the kept
-outcome. Only a file whose signature holds fills the memo, so a tampered file decides nothing
-for the files after it. Every cryptographic check is still pyHanko's.
+register checks its CRLs on its own, for every file). So the first file of each such key gets
+pyHanko's full validation and its trust outcome is kept with the signer's certificate; a later
+file of the key gets the per-file check (`signer_info_check`: content type, message digest,
+signing-certificate attribute, signing time inside the certificate's validity, the signature
+value, with `cryptography`) and the kept outcome. A file that check does not cover gets
+pyHanko's full validation. Only a file whose signature holds fills the memo, so a tampered file
+decides nothing for the files after it.
+
+Everything here is per SignerInfo: the memo key holds the SignerInfo's signer identifier and its
+signed attributes, the memo entry the certificate pyHanko found for it, so a SignedData with
+several signers is checked by calling `validate_detached` once for each of its SignerInfos.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 
-from assessor.core.signing.verification import validation_context
+from assessor.core.signing.signer_info_check import KnownSigner, check_signer_info
+from assessor.core.signing.verification import der, validation_context
 
 if TYPE_CHECKING:
     from asn1crypto import cms
@@ -67,7 +73,7 @@ class _Trust:
     validation_path: ValidationPath | None
     # The certificate pyHanko identified as the signer's: later files are checked against
     # exactly this one, not against a position in the certificate set.
-    signing_cert: asn1_x509.Certificate
+    signer: KnownSigner
 
 
 _memo: OrderedDict[tuple[Any, ...], _Trust] = OrderedDict()
@@ -78,14 +84,23 @@ def _side(moment: datetime, edge: datetime) -> int:
     return (moment > edge) - (moment < edge)
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
+def _validity(certificate: bytes) -> tuple[datetime, datetime]:
+    """A DER certificate's validity period, read once per certificate."""
+    from asn1crypto import x509 as asn1_x509
+
+    cert = asn1_x509.Certificate.load(certificate)
+    return cert.not_valid_before, cert.not_valid_after
+
+
 def _key(
     signed_data: cms.SignedData,
     signer_info: cms.SignerInfo,
     trust_roots: Sequence[x509.Certificate],
     signed_at: datetime,
 ) -> tuple[Any, ...]:
-    certificates = [c.chosen for c in signed_data["certificates"]]
-    roots = [r.public_bytes(Encoding.DER) for r in trust_roots]
+    certificates = [c.chosen.dump() for c in signed_data["certificates"]]
+    roots = [der(r) for r in trust_roots]
     attributes = tuple(
         a.dump()
         for a in signer_info["signed_attrs"]
@@ -93,11 +108,11 @@ def _key(
     )
     # Where the signing time falls against every validity period (before, on, inside or after
     # an edge): the one way the moment enters path validation.
-    periods = [(c.not_valid_before, c.not_valid_after) for c in certificates]
+    periods = [_validity(c) for c in certificates]
     periods += [(r.not_valid_before_utc, r.not_valid_after_utc) for r in trust_roots]
     sides = tuple((_side(signed_at, start), _side(signed_at, end)) for start, end in periods)
     return (
-        tuple(c.dump() for c in certificates),
+        tuple(certificates),
         tuple(roots),
         signer_info["sid"].dump(),
         signer_info["digest_algorithm"].dump(),
@@ -129,22 +144,6 @@ def _full(
     return found, status.signing_cert
 
 
-def _integrity(
-    payload: bytes,
-    signed_data: cms.SignedData,
-    signer_info: cms.SignerInfo,
-    signing_cert: asn1_x509.Certificate,
-) -> tuple[bool, bool]:
-    from pyhanko.sign.validation.generic_cms import validate_sig_integrity
-
-    return validate_sig_integrity(
-        signer_info,
-        signing_cert,
-        expected_content_type=signed_data["encap_content_info"]["content_type"].native,
-        actual_digest=hashlib.sha256(payload).digest(),
-    )
-
-
 def validate_detached(
     payload: bytes,
     signed_data: cms.SignedData,
@@ -168,12 +167,18 @@ def validate_detached(
         if status.intact and status.valid:
             with _memo_lock:
                 _memo[key] = _Trust(
-                    status.trust_problem_indic, status.validation_path, signing_cert
+                    status.trust_problem_indic,
+                    status.validation_path,
+                    KnownSigner.of(signing_cert),
                 )
                 while len(_memo) > _MEMO_SIZE:
                     _memo.popitem(last=False)
         return status
-    intact, valid = _integrity(payload, signed_data, signer_info, trust.signing_cert)
+    content_type = signed_data["encap_content_info"]["content_type"].native
+    checked = check_signer_info(payload, signer_info, content_type, trust.signer, signed_at)
+    if checked is None:  # not what the per-file check covers: pyHanko's full validation
+        return _full(payload, signed_data, trust_roots, signed_at)[0]
+    intact, valid = checked
     if not valid:  # as pyHanko: no trust judged for a signature that does not verify
         return CmsStatus(intact, valid, None, None)
     return CmsStatus(intact, valid, trust.trust_problem_indic, trust.validation_path)

@@ -24,12 +24,12 @@ from datetime import UTC
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-import rfc8785
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from assessor.core.canonical import canonical_json
 from assessor.core.signing.cms_validation import validate_detached
 from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.training import fingerprint, is_training_certificate
@@ -155,9 +155,15 @@ _MALFORMED = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
 def check_envelope(
-    payload: bytes, block: SignatureBlock, written: object, trust_roots: Sequence[x509.Certificate]
+    payload: bytes,
+    block: SignatureBlock,
+    written: object,
+    trust_roots: Sequence[x509.Certificate],
+    *,
+    written_canonical: bytes | None = None,
 ) -> EnvelopeCheck:
-    """Check `block` over `payload`; `written` is the block as the file holds it (parsed JSON).
+    """Check `block` over `payload`; `written` is the block as the file holds it (parsed JSON),
+    `written_canonical` its RFC 8785 bytes when the caller has them already.
 
     Never raises for bad input: a damaged envelope is a reason. The certificate chain is judged
     at the signing time the signer reported (offline there is no timestamp authority).
@@ -196,6 +202,8 @@ def check_envelope(
     elif outside_path(status, chain):
         reasons.append(Reason("signature_broken", BROKEN_SIGNATURE))
     expected = _block(chain, signed_at, block.cms).model_dump(mode="json")
-    if rfc8785.dumps(expected) != rfc8785.dumps(written):
+    if written_canonical is None:
+        written_canonical = canonical_json(written)
+    if canonical_json(expected) != written_canonical:
         reasons.append(Reason("signature_info_altered", ALTERED_BLOCK))
     return EnvelopeCheck(tuple(reasons), signed_at=signed_at, trusted=status.trusted, **found)

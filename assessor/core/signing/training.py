@@ -51,8 +51,10 @@ def training_ca() -> x509.Certificate:
     return cert
 
 
+@lru_cache(maxsize=256)
 def is_training_certificate(cert: x509.Certificate) -> bool:
-    """The training CA itself, or a certificate it issued (checked by its signature)."""
+    """The training CA itself, or a certificate it issued (checked by its signature; once per
+    certificate: an import meets the same few dozen in every file)."""
     ca = training_ca()
     if cert == ca:
         return True

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -116,10 +117,16 @@ def _is_ca(cert: x509.Certificate) -> bool:
         return False
 
 
+@lru_cache(maxsize=256)
+def der(cert: x509.Certificate) -> bytes:
+    """A certificate's DER, made once: every file of an import re-assembles the same chains."""
+    return cert.public_bytes(Encoding.DER)
+
+
 def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     from asn1crypto import x509 as asn1_x509
 
-    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+    return asn1_x509.Certificate.load(der(cert))
 
 
 def from_asn1(cert: asn1_x509.Certificate) -> x509.Certificate:
