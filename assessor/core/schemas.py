@@ -23,7 +23,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 _IDS = {
-    "assessment": "assessor.assessment/1",
+    "assessment": "assessor.assessment/2",
     "evidence": "assessor.evidence/1",
     "rubric": "assessor.rubric/2",
     "sample": SAMPLE_FORMAT,

@@ -32,6 +32,12 @@ class AssessmentDocument(Assessment):
     findings: list[Finding] = Field(default_factory=list)
     audit_head: str = Field(pattern=r"^[0-9a-f]{64}$", description="审计哈希链末条记录的哈希")
     audit_length: int = Field(ge=0)
+    signatures_expected: int = Field(
+        default=1,
+        ge=1,
+        le=20,
+        description="应有的评估员签名数（评估组中持有密钥的成员数）；文件缺此字段时为 1",
+    )
     signature: SignatureBlock | None = None
 
 
