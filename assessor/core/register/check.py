@@ -20,7 +20,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from assessor.core.assessment.model import ASSESSMENT_FORMAT
+from assessor.core.assessment.model import ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_1
 from assessor.core.document.model import AssessmentDocument
 from assessor.core.register.rows import Reason, decimal_text
 from assessor.core.register.sources import Rejection
@@ -97,17 +97,21 @@ def cycle_of(day: Any, start: tuple[int, int]) -> str:
     return str(day.year if (day.month, day.day) >= start else day.year - 1)
 
 
+# Every format this release reads: files signed by earlier releases stay importable.
+_FORMATS = (ASSESSMENT_FORMAT_1, ASSESSMENT_FORMAT)
+
+
 def check(raw: bytes, context: CheckContext) -> Candidate | Rejection:
     found = verdict(raw, context.trust_roots, context.allow_training, context.rubric_paths)
     data, document = found.data, found.document
     if data is None:  # not JSON: the parser's reason
         assert found.reason is not None
         return Rejection(found.reason, found.message)
-    if "format" in data and data["format"] != ASSESSMENT_FORMAT:
+    if "format" in data and data["format"] not in _FORMATS:
         shown = str(data["format"])[:60]
         return Rejection(
             Reason.unknown_format,
-            f"不认识的文件格式版本：{shown}（本程序读取 {ASSESSMENT_FORMAT}），请升级本程序",
+            f"不认识的文件格式版本：{shown}（本程序读取 {'、'.join(_FORMATS)}），请升级本程序",
         )
     if found.reason is not None and found.reason not in _AFTER_REVOCATION:
         return Rejection(found.reason, found.message)
