@@ -104,6 +104,7 @@ if TYPE_CHECKING:
 
 RECORD_FILE = "record.json"
 EVIDENCE_DIR = "evidence"
+TEAM_DIR = "team-parts"
 SIGNED_DIR = "signed"
 SIGNED_JSON = "assessment.json"
 SIGNED_PDF = "report.pdf"
@@ -588,6 +589,22 @@ class Store:
         return Evidence(
             file=f"{EVIDENCE_DIR}/{name}", sha256=sha256, caption=caption, added_at=now_utc()
         )
+
+    def put_evidence(self, key: str, evidence: Evidence, data: bytes) -> None:
+        """Write a file another laptop attached (a team member's part) under the name and
+        hash it was attached with, so the merged record names it exactly as the part did."""
+        self._writable()
+        if sha256_hex(data) != evidence.sha256:
+            raise StoreError(f"证据文件内容与其 SHA-256 不符：{evidence.file}")
+        target = self.evidence_path(key, evidence)
+        with self._lock, _disk(f"保存证据文件 {evidence.file}"):
+            create_folder(target.parent)
+            if not (target.is_file() and sha256_hex(target.read_bytes()) == evidence.sha256):
+                atomic_write_bytes(target, data)
+
+    def team_folder(self, key: str) -> Path:
+        """Where a team leader's record keeps the members' parts it received."""
+        return self._records / _checked_key(key) / TEAM_DIR
 
     def evidence_path(self, key: str, evidence: Evidence) -> Path:
         """Where an attached file lives; refuses paths that lead outside the record's folder."""
