@@ -10,7 +10,8 @@ and read `result`, `findings` and the assessment back.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +31,7 @@ from assessor.core.assessment.model import (
     Visit,
     profile_gaps,
 )
-from assessor.core.assessment.team import Acknowledgement, Team
+from assessor.core.assessment.team import Acknowledgement, Objection, Team
 from assessor.core.audit import AuditEntry
 from assessor.core.clock import now_utc
 from assessor.core.consistency import ConsistencyWarning, consistency_warnings
@@ -476,6 +477,48 @@ class EditingSession:
         self.assessment.acknowledgement = acknowledgement
         self._commit("acknowledgement", None, _dump(old), _dump(acknowledgement), "")
         return True
+
+    def acknowledge(
+        self,
+        director: str,
+        *,
+        signature_png: bytes | None,
+        objections: Mapping[str, str] | None = None,
+        refused: bool = False,
+        leader_note: str = "",
+        role: str = "机构负责人",
+    ) -> Acknowledgement:
+        """Record the director's acknowledgement: the pad's image is kept in the record's
+        folder like evidence and the record holds its hash; `objections` by indicator."""
+        self._refuse_if_final()
+        self._refuse_unless_leader()
+        image = None
+        if signature_png is not None:
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "机构负责人签字.png"
+                path.write_bytes(signature_png)
+                try:
+                    image = self.store.add_evidence(self.key, path, "机构负责人手写签名")
+                except StorageError as exc:
+                    raise UserError(str(exc)) from exc
+        try:
+            acknowledgement = Acknowledgement(
+                director=director.strip(),
+                role=role.strip(),
+                at=now_utc(),
+                refused=refused,
+                leader_note=leader_note.strip(),
+                signature=image,
+                objections=[
+                    Objection(indicator=i, text=t.strip())
+                    for i, t in (objections or {}).items()
+                    if t.strip()
+                ],
+            )
+        except ValidationError as exc:
+            raise ProblemsError(problems_from_validation("现场反馈确认", exc)) from None
+        self.set_acknowledgement(acknowledgement)
+        return acknowledgement
 
     # ---- evidence --------------------------------------------------------------------------
 

@@ -117,6 +117,11 @@ class EnvelopeCheck:
     chain: tuple[x509.Certificate, ...] = ()
 
 
+def certificate(pem: str) -> x509.Certificate:
+    """A PEM certificate of a signature block (parsed once per distinct certificate)."""
+    return _certificate(pem)
+
+
 @lru_cache(maxsize=256)
 def _certificate(pem: str) -> x509.Certificate:
     """A PEM certificate parsed once: an import meets the same few dozen chains in every file."""

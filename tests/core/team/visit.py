@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from assessor.core.assessment.model import Centre
 from assessor.core.assessment.team import Team, TeamMember
 from assessor.core.assessment.uscc import check_character
 from assessor.core.rubric.validate import LoadedRubric
@@ -48,10 +49,17 @@ class Visit:
         return path
 
 
-def start_visit(root: Path, rubric: LoadedRubric, ids: dict[str, str] | None = None) -> Visit:
-    """Leader 王芳 (5.2.1) with 李明 (dimension 4) and 赵丽 (the rest of dimension 5), on the
-    small test rubric (`tests.factories.small_rubric`)."""
+def start_visit(
+    root: Path,
+    rubric: LoadedRubric,
+    ids: dict[str, str] | None = None,
+    centre: Centre | None = None,
+) -> Visit:
+    """Leader 王芳 with 李明 (the first dimension) and 赵丽 (the second, but for its last
+    indicator, which the leader keeps); the leader also has every other dimension. On the
+    small test rubric (`tests.factories.small_rubric`): 4 → 李明, 5 → 赵丽, 5.2.1 → 王芳."""
     ids = ids or {}
+    first, second = rubric.rubric.dimensions[:2]
     members = [
         TeamMember(name=n, assessor_id=ids.get(n, ""), body=b)
         for n, b in (("王芳", "市卫生健康委"), ("李明", "区教育局"), ("赵丽", "市妇幼保健院"))
@@ -59,19 +67,26 @@ def start_visit(root: Path, rubric: LoadedRubric, ids: dict[str, str] | None = N
     team = Team(
         leader=members[0].id,
         members=members,
-        assignment={"4": members[1].id, "5": members[2].id, "5.2.1": members[0].id},
+        assignment={
+            first.id: members[1].id,
+            second.id: members[2].id,
+            second.items[-1].indicators[-1].id: members[0].id,
+        },
     )
     leader = Store(root / "leader")
     session = EditingSession.create(leader, rubric)
     session.member = team.leader
-    session.update_centre(
-        name="阳光托育中心",
-        uscc=USCC,
-        address="北京市朝阳区幸福路 1 号",
-        division_code="110105",
-        care_types=["full_day"],
-        classes=[{"name": "小一班", "kind": "toddler_small", "children": 12, "carers": 3}],
-    )
+    if centre is not None:
+        session.set_centre(centre)
+    else:
+        session.update_centre(
+            name="阳光托育中心",
+            uscc=USCC,
+            address="北京市朝阳区幸福路 1 号",
+            division_code="110105",
+            care_types=["full_day"],
+            classes=[{"name": "小一班", "kind": "toddler_small", "children": 12, "carers": 3}],
+        )
     session.update_visit(
         date="2024-05-06",
         assessors=[
