@@ -218,6 +218,19 @@ class EditingSession:
             on_finalised=on_finalised,
         )
 
+    def reload(self) -> None:
+        """Take the record as stored, after a merge of team parts wrote it outside this
+        session; undo history ends there."""
+        self.retry_save()
+        assessment, chain = self.store.load_with_audit(self.key)
+        self.assessment = assessment
+        self._chain = list(chain)
+        self._saved = len(self._chain)
+        self._undo.clear()
+        self._redo.clear()
+        self._result = self._findings = self._warnings = None
+        self.last_saved_at = assessment.updated_at
+
     # ---- reading ---------------------------------------------------------------------------
 
     @property

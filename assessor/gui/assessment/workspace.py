@@ -34,6 +34,7 @@ SUMMARY_MIN_EMS = 88
 
 class Workspace(QWidget):
     homeRequested = Signal()
+    teamRequested = Signal()
     notice = Signal(str)
 
     def __init__(
@@ -73,6 +74,11 @@ class Workspace(QWidget):
         self.undo_button = self._button(header, "撤销", "undo", self.undo)
         self.redo_button = self._button(header, "重做", "redo", self.redo)
         self.finalise_button = self._button(header, "完成评估…", "finalise", self.finalise)
+        self.team_button = QPushButton("评估组…")
+        self.team_button.setToolTip("任务包、成员的部分、现场反馈确认与共同签名")
+        self.team_button.clicked.connect(self.teamRequested.emit)
+        self.team_button.setVisible(session.assessment.team is not None)
+        header.addWidget(self.team_button)
         # Set where this workspace must never finalise (a practice draft is submitted instead):
         # what the finalise key says there.
         self.finalise_instead: str | None = None
