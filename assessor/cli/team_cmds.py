@@ -32,6 +32,81 @@ def _scene(store, key: str):
     return assessment, rubric_for(assessment.rubric)
 
 
+def _member(text: str, leader: bool):
+    from assessor.core.assessment.team import TeamMember
+
+    name, _, rest = text.partition("/")
+    body, _, assessor_id = rest.partition("/")
+    try:
+        return TeamMember(name=name.strip(), body=body.strip(), assessor_id=assessor_id.strip())
+    except ValueError:
+        role = "--leader" if leader else "--member"
+        raise UserError(
+            f"{role} 的格式应为 姓名/所属单位/评估员编号（后两项可空）：{text}"
+        ) from None
+
+
+@command.command("set")
+@click.argument("key")
+@click.option(
+    "--leader",
+    required=True,
+    help="组长：姓名/所属单位/评估员编号（评估员编号取自其证书，无密钥时留空）",
+)
+@click.option(
+    "--member", "members", multiple=True, help="成员：姓名/所属单位/评估员编号；可多次指定"
+)
+@click.option(
+    "--assign",
+    "assign",
+    multiple=True,
+    help="分工：维度号或指标条款号=成员姓名；未分配的由组长负责",
+)
+@data_dir_option
+def set_command(
+    key: str,
+    leader: str,
+    members: tuple[str, ...],
+    assign: tuple[str, ...],
+    data_dir: Path | None,
+) -> None:
+    """组长电脑：设置评估组（组长、成员、所属单位、评估员编号）与分工。"""
+    from pydantic import ValidationError
+
+    from assessor.core.assessment.team import Team
+    from assessor.core.problems import ProblemsError, problems_from_validation
+    from assessor.core.session import EditingSession
+    from assessor.core.team.package import laptop_member
+
+    store = open_store(data_dir)
+    assessment, rubric = _scene(store, key)
+    # Members named as before keep their ids, so parts of an earlier package still match.
+    known = {m.name: m.id for m in assessment.team.members} if assessment.team else {}
+    everyone = [_member(leader, True), *(_member(m, False) for m in members)]
+    everyone = [m.model_copy(update={"id": known.get(m.name, m.id)}) for m in everyone]
+    chief = everyone[0]
+    by_name = {m.name: m.id for m in everyone}
+    assignment = {}
+    for item in assign:
+        target, sep, name = item.partition("=")
+        target, name = target.strip(), name.strip()
+        if not sep or name not in by_name:
+            raise UserError(f"--assign 的格式应为 维度号或指标条款号=成员姓名：{item}")
+        if target not in rubric.by_id and target not in {d.id for d in rubric.rubric.dimensions}:
+            raise UserError(f"--assign {item}：评估标准中没有维度或指标 {target}")
+        assignment[target] = by_name[name]
+    try:
+        team = Team(leader=chief.id, members=everyone, assignment=assignment)
+    except ValidationError as exc:
+        raise ProblemsError(problems_from_validation("评估组", exc)) from None
+    session = EditingSession.open(store, key, [rubric])
+    if laptop_member(session.audit_trail) is not None:
+        raise UserError("这是评估组成员电脑上的记录，评估组由组长设置")
+    session.member = chief.id
+    session.set_team(team)
+    click.echo(f"已设置评估组：{len(everyone)} 人，组长 {chief.name}")
+
+
 @command.command("export")
 @click.argument("key")
 @click.option("-o", "--out", "out_path", type=FILE, required=True, help="输出文件")
