@@ -212,13 +212,18 @@ def import_command(
 
 def _part_key(path: Path) -> str:
     """The record a part belongs to, from its own id (checked again when it is read)."""
+    import io
     import zipfile
 
-    from assessor.core.safe_input import InputRejected, parse_json_object
+    from assessor.core.safe_input import InputRejected, parse_json_object, read_regular_file
+    from assessor.core.team.part import MAX_PART_BYTES, MAX_PART_JSON
     from assessor.core.zip_members import ZIP_MEMBER_ERRORS
 
+    raw = read_regular_file(path, MAX_PART_BYTES)  # never a FIFO or a folder
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            if archive.getinfo("part.json").file_size > MAX_PART_JSON:
+                raise UserError(f"{path}：部分文件过大")
             data = parse_json_object(archive.read("part.json"), str(path))
     except (*ZIP_MEMBER_ERRORS, KeyError, InputRejected):
         raise UserError(f"{path}：不是评估组成员部分文件，或文件已损坏") from None

@@ -102,3 +102,35 @@ def test_the_leader_sets_the_team_and_members_open_the_package(tmp_path: Path, c
     assert Store(hub).audit(key) == before
     assert _cli("team", "status", key, "--data-dir", hub) == 0
     assert "李明：负责" in capsys.readouterr().out
+
+
+def test_hostile_parts_and_packages_fail_with_a_message(tmp_path: Path, capsys) -> None:
+    import os
+    import zipfile
+
+    hub = tmp_path / "hub"
+    key = _draft(hub, 4)
+    assert _cli("team", "set", key, "--leader", "王芳", "--member", "李明", "--data-dir", hub) == 0
+    fifo = tmp_path / "pipe.assessor-part"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.assessor-part"
+    folder.mkdir()
+    bomb = tmp_path / "bomb.assessor-part"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("part.json", b"{" + b" " * (30 * 1024 * 1024) + b"}")
+    no_json = tmp_path / "empty.assessor-part"
+    with zipfile.ZipFile(no_json, "w") as archive:
+        archive.writestr("other.txt", b"x")
+    bad_package = tmp_path / "bad.assessor-team"
+    bad_package.write_bytes(b'{"format": "assessor.team-package/1", "assessment": 1}')
+    for path in (fifo, folder, bomb, no_json, tmp_path / "missing.assessor-part"):
+        assert _cli("team", "import", path, "--data-dir", hub) == 1
+        err = capsys.readouterr().err
+        assert err.strip() and "Traceback" not in err
+    assert (
+        _cli("team", "import", bad_package, "--member", "李明", "--data-dir", tmp_path / "m") == 1
+    )
+    err = capsys.readouterr().err
+    assert err.strip() and "Traceback" not in err
+    assert _cli("cosign", tmp_path / "nothing.json") == 1
+    assert "Traceback" not in capsys.readouterr().err

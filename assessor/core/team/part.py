@@ -40,6 +40,9 @@ PART_SUFFIX = ".assessor-part"
 PART_JSON = "part.json"
 MAX_PART_BYTES = 512 * 1024 * 1024
 MAX_PART_JSON = 20 * 1024 * 1024
+MAX_PART_MEMBERS = 10_000
+# A day's photos of one member; far beyond it is a zip bomb, not a part.
+MAX_PART_UNPACKED = 2 * 1024 * 1024 * 1024
 TAMPERED = "评估组成员部分文件已损坏或被改动，拒绝导入"
 
 
@@ -140,8 +143,10 @@ def read_part(
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = archive.namelist()
-            if PART_JSON not in names or len(names) > 10_000:
+            if PART_JSON not in names or len(names) > MAX_PART_MEMBERS:
                 raise _refused(where, "不是评估组成员部分文件（.assessor-part）")
+            if sum(i.file_size for i in archive.infolist()) > MAX_PART_UNPACKED:
+                raise _refused(where, "部分文件解压后过大，拒绝导入")
             info = archive.getinfo(PART_JSON)
             if info.file_size > MAX_PART_JSON:
                 raise _refused(where, "部分文件过大")
