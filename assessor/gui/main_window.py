@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
         controller = self.controller
 
         def refresh() -> None:
+            self._show_member(controller.session)  # a team just set names its leader here
             controller.profileChanged.emit()
             if self.workspace is not None:
                 current = self.workspace.scoring.current()

@@ -77,7 +77,10 @@ class Workspace(QWidget):
         self.team_button = QPushButton("评估组…")
         self.team_button.setToolTip("任务包、成员的部分、现场反馈确认与共同签名")
         self.team_button.clicked.connect(self.teamRequested.emit)
-        self.team_button.setVisible(session.assessment.team is not None)
+        # Offered on every record but a trainee's practice: any assessment may become a team's.
+        self.team_button.setVisible(
+            not session.assessment.training or session.assessment.team is not None
+        )
         header.addWidget(self.team_button)
         # Set where this workspace must never finalise (a practice draft is submitted instead):
         # what the finalise key says there.

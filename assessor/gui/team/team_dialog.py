@@ -36,22 +36,29 @@ class TeamDialog(QDialog):
             refresh,
         )
         team = session.assessment.team
-        assert team is not None
-        me = team.member(session.member or team.leader)
-        role = "组长" if session.is_leader else "成员"
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"本电脑使用者：{me.name}（{role}）"))
+        if team is not None:
+            me = team.member(session.member or team.leader)
+            role = "组长" if session.is_leader else "成员"
+            layout.addWidget(QLabel(f"本电脑使用者：{me.name}（{role}）"))
+        else:
+            layout.addWidget(QLabel("本评估尚未设置评估组。"))
+        self.setup_button = self._button(layout, "设置评估组…", self.edit_team)
         self.package_button = self._button(layout, "导出评估组任务包…", self.export_package)
         self.part_button = self._button(layout, "导出我的部分…", self.export_part)
         self.import_button = self._button(layout, "导入成员的部分…", self.import_parts)
         self.ack_button = self._button(layout, "现场反馈确认…", self.acknowledge)
         self.cosign_button = self._button(layout, "共同签名…", self.cosign)
         leader, final = session.is_leader, session.is_final
-        self.package_button.setVisible(leader and not self._from_package)
+        hub = leader and not self._from_package  # the leader's own laptop
+        self.setup_button.setVisible(hub)
+        self.package_button.setVisible(hub and team is not None)
         self.part_button.setVisible(self._from_package)
-        self.import_button.setVisible(leader and not self._from_package)
-        self.ack_button.setVisible(leader and not self._from_package)
-        for button in (self.package_button, self.part_button, self.import_button, self.ack_button):
+        self.import_button.setVisible(hub and team is not None)
+        self.ack_button.setVisible(hub and team is not None)
+        self.cosign_button.setVisible(team is not None)
+        buttons = (self.setup_button, self.package_button, self.part_button, self.import_button)
+        for button in (*buttons, self.ack_button):
             button.setEnabled(not final)
         self.cosign_button.setEnabled(final)
 
@@ -159,6 +166,13 @@ class TeamDialog(QDialog):
     def decide(self, dialog: QDialog) -> bool:
         """Run the conflict dialog; tests replace this to drive it by keyboard."""
         return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def edit_team(self) -> None:
+        from assessor.gui.team.team_editor import TeamEditor
+
+        self.editor = TeamEditor(self.session, self)
+        self.editor.accepted.connect(self.refresh)
+        self.dialogs.present(self.editor)
 
     def acknowledge(self) -> None:
         from assessor.gui.team.acknowledgement_dialog import AcknowledgementDialog

@@ -182,3 +182,43 @@ def test_member_scores_their_share_and_the_leader_merges_acknowledges_and_cosign
     found = verify_json(json_file.read_bytes(), [pki.ca_cert], False, rubrics=[rubric_path])
     assert found.ok, found.problems
     assert [s.name for s in found.signers] == ["王芳", "李明"]
+
+
+def test_the_leader_sets_the_team_and_its_assignment(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    dialogs: FakeDialogs,
+    store: Store,
+) -> None:
+    from assessor.core.session import EditingSession
+    from assessor.gui.team.team_editor import TeamEditor
+
+    rubric = small_rubric()
+    session = EditingSession.create(store, rubric)
+    window = make_window(rubric)
+    window.open_assessment(session.key)
+    assert window.workspace.team_button.isVisible()
+    assert not window.member_label.isVisible()
+    qtbot.mouseClick(window.workspace.team_button, Left)
+    team_dialog = window.team_dialog
+    assert team_dialog.setup_button.isVisible() and not team_dialog.import_button.isVisible()
+    qtbot.mouseClick(team_dialog.setup_button, Left)
+    editor = team_dialog.editor
+    assert isinstance(editor, TeamEditor)
+    editor.table.item(0, 0).setText("王芳")
+    editor.table.item(0, 2).setText("T-201")
+    editor.add_row("李明", "区教育局", "")
+    editor.add_row("王芳", "", "")  # a second 王芳 is refused with the reason
+    qtbot.mouseClick(editor.save_button, Left)
+    assert editor.error.isVisible() and "姓名重复" in editor.error.text()
+    editor.table.removeRow(2)
+    editor.assignment["4"].setCurrentText("李明")
+    qtbot.mouseClick(editor.save_button, Left)
+    team = window.controller.session.assessment.team
+    assert team is not None and [m.name for m in team.members] == ["王芳", "李明"]
+    li = team.members[1].id
+    assert team.assignment == {"4": li} and team.leader == team.members[0].id
+    assert store.load(session.key).team == team
+    assert store.audit(session.key)[-1].action == "team"
+    assert window.member_label.text() == "本机使用者：王芳（组长）"
+    assert window.controller.session.member == team.leader
