@@ -597,6 +597,11 @@ class EditingSession:
             raise FinaliseBlocked(unscored, gaps, conflicts)
         if not self.retry_save():
             raise UserError(f"尚有修改未能保存（{self.save_error}），请先排除保存问题再完成评估")
+        if self._changed_since_acknowledgement():
+            raise UserError(
+                "现场反馈确认之后评分、备注或证据又有改动：机构负责人确认的已不是现在的结果，"
+                "请重新进行现场反馈确认后再完成评估"
+            )
         result = self.result
         frozen = self.assessment.model_copy(
             update={"status": Status.final, "finalised_at": now_utc()}
@@ -621,6 +626,12 @@ class EditingSession:
         self._redo.clear()
         for hook in self.on_finalised:
             hook(frozen)
+
+    def _changed_since_acknowledgement(self) -> bool:
+        if self.assessment.acknowledgement is None:
+            return False
+        last = max(n for n, e in enumerate(self._chain) if e.action == "acknowledgement")
+        return any(e.indicator is not None for e in self._chain[last + 1 :])
 
     # ---- saving ----------------------------------------------------------------------------
 

@@ -148,10 +148,10 @@ def test_a_three_member_visit(tmp_path: Path, keys, capsys) -> None:
 
     # The director acknowledges the findings on the pad, with one objection.
     hub = EditingSession(store, RUBRIC, merged, chain, member=wang.id)
-    objection = RUBRIC.basic_indicators[0].id
-    hub.acknowledge("陈园长", signature_png=_pad_png(), objections={objection: "消毒记录已补交"})
     for warning in hub.unresolved_warnings():
         hub.set_note(warning.indicator, "已核实，情况属实")
+    objection = RUBRIC.basic_indicators[0].id
+    hub.acknowledge("陈园长", signature_png=_pad_png(), objections={objection: "消毒记录已补交"})
     hub.finalise()
     del hub, store
 

@@ -176,3 +176,21 @@ def test_the_leader_decides_every_disagreement_and_a_repeat_changes_nothing(
     assert [c.indicator for c in status.conflicts] == ["5.1.1"]
     merge_received(store, visit.key, visit.rubric, ROOTS, {"5.1.1": KEEP}, by=leader)
     assert store.load(visit.key).score_of("5.1.1").score == 10
+
+
+def test_a_change_after_the_acknowledgement_needs_a_new_one(tmp_path: Path) -> None:
+    from assessor.core.session import EditingSession
+
+    rubric = small_rubric()
+    visit = start_visit(tmp_path, rubric)
+    session = EditingSession.open(visit.leader, visit.key, [rubric])
+    session.member = visit.team.leader
+    for ind in rubric.indicators:
+        session.set_score(ind.id, ind.levels[-1].points)
+    session.acknowledge("陈园长", signature_png=None, refused=True, leader_note="负责人不在场")
+    session.set_note("4.1.1", "补记")
+    with pytest.raises(UserError, match="重新进行现场反馈确认"):
+        session.finalise()
+    session.acknowledge("陈园长", signature_png=None, refused=True, leader_note="负责人仍不在场")
+    session.finalise()
+    assert session.is_final and session.assessment.acknowledgement.refused
