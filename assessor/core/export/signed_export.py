@@ -70,7 +70,7 @@ def sign_json(
         raise UserError(problem)
     training = assessment.training or signer.info.training
     document = build_document(rubric, assessment, audit, training=training)
-    if document.signatures_expected > 1:
+    if document.team is not None:  # a team's document: only its keyed members sign it
         return cosign_document(document, signer, signed_at)
     return sign_document(document, signer, signed_at)
 
