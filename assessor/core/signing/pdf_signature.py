@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.pdf_utils.writer import BasePdfFileWriter
     from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
@@ -398,6 +399,20 @@ def verify_pdf(
         reasons.append(Reason("signatures_incomplete", f"尚缺 {len(empty)} 名评估组成员签名"))
     if len(checks) > 1 and signatures[0].field_name != FIELD_NAME:
         reasons.append(Reason("signature_broken", "第一个签名不在评估报告的签名栏中"))
+    if len(checks) > 1:
+        try:
+            reserved = _reserved_fields(reader, signatures[0])
+        except _damaged():
+            reserved = set()
+        for signature, check in zip(signatures[1:], checks[1:], strict=True):
+            name = cosign_field_name(check.assessor_id)
+            if signature.field_name != name or name not in reserved:
+                reasons.append(
+                    Reason(
+                        "signature_broken",
+                        f"{check.signer}的签名不在第一个签名预留给其的评估组成员签名栏中",
+                    )
+                )
     return Verification(
         "pdf",
         tuple(dict.fromkeys(reasons)),
@@ -414,6 +429,15 @@ def verify_pdf(
         ),
         signatures_expected=len(checks) + len(empty),
     )
+
+
+def _reserved_fields(reader: PdfFileReader, first: EmbeddedPdfSignature) -> set[str]:
+    """The co-signer fields the first signature covers: a later signature elsewhere (a field
+    added after it) is not one the report was made to carry."""
+    from pyhanko.sign import fields
+
+    resolver = reader.get_historical_resolver(first.signed_revision)
+    return {name for name, _, _ in fields.enumerate_sig_fields(resolver)}
 
 
 # A damaged file surfaces as pyHanko's PdfError, or as the ValueError/KeyError/TypeError/

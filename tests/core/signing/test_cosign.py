@@ -268,3 +268,42 @@ def test_a_one_signer_document_keeps_the_single_block(document, signer, pki, rub
     assert type(signed.signature) is SignatureBlock
     found = verify_json(document_bytes(signed), [pki.ca_cert], False, rubrics=[rubric_path])
     assert found.ok and len(found.signers) == 1
+
+
+def test_a_signature_in_a_field_added_later_is_not_a_cosignature(
+    report_pdf: bytes, team_keys, pki: Pki
+) -> None:
+    """Another trusted assessor signing a one-signer report in a new field of their own."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from assessor.core.signing.pdf_signature import cosign_field_name
+
+    at = now_utc()
+    pdf = sign_pdf(
+        report_pdf,
+        team_keys[0],
+        field_box=SIGNATURE_BOX,
+        page=1,
+        assessment_id="a" * 32,
+        version=1,
+        signed_at=at,
+    )
+    assert verify_pdf(pdf, [pki.ca_cert], False).ok
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    name = cosign_field_name(team_keys[1].info.assessor_id)  # even under the expected name
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(name, on_page=1, box=(60, 300, 300, 400))
+    )
+    metadata = signers.PdfSignatureMetadata(
+        field_name=name,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=f"托育机构质量评估报告；评估编号 {'a' * 32}；第 1 版",
+    )
+    added = signers.PdfSigner(metadata, team_keys[1].signer).sign_pdf(writer).getvalue()
+    found = verify_pdf(added, [pki.ca_cert], False)
+    assert "signature_broken" in found.codes
+    assert any("预留" in p for p in found.problems)
