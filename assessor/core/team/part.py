@@ -21,7 +21,7 @@ from typing import Any, Literal
 from cryptography import x509
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from assessor.core.assessment.model import Assessment, Evidence, IndicatorScore
+from assessor.core.assessment.model import Assessment, IndicatorScore
 from assessor.core.audit import AuditEntry, verify_chain
 from assessor.core.canonical import canonical_bytes, canonical_sha256
 from assessor.core.clock import now_utc
@@ -201,6 +201,3 @@ def read_part_file(
         read_regular_file(path, MAX_PART_BYTES), str(path), assessment, rubric, trust_roots
     )
 
-
-def evidence_of(received: ReceivedPart, evidence: Evidence) -> bytes:
-    return received.evidence[evidence.file]

@@ -77,11 +77,11 @@ class Workspace(QWidget):
         self.team_button = QPushButton("评估组…")
         self.team_button.setToolTip("任务包、成员的部分、现场反馈确认与共同签名")
         self.team_button.clicked.connect(self.teamRequested.emit)
-        # Offered on every record but a trainee's practice: any assessment may become a team's.
-        self.team_button.setVisible(
-            not session.assessment.training or session.assessment.team is not None
-        )
         header.addWidget(self.team_button)
+        # Offered on every record but a trainee's practice: any assessment may become a team's.
+        # Only ever hidden here: showing a widget before the layout parents it opens a window.
+        if session.assessment.training and session.assessment.team is None:
+            self.team_button.hide()
         # Set where this workspace must never finalise (a practice draft is submitted instead):
         # what the finalise key says there.
         self.finalise_instead: str | None = None

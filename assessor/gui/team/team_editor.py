@@ -116,6 +116,14 @@ class TeamEditor(QDialog):
                 for dim_id, combo in self.assignment.items()
                 if combo.currentText() in ids and ids[combo.currentText()] != members[0].id
             }
+            # Per-indicator assignments (set with `team set`) are kept while their member stays.
+            old = self.session.assessment.team
+            kept = {
+                k: v
+                for k, v in (old.assignment.items() if old else [])
+                if k in self.session.rubric.by_id and v in ids.values()
+            }
+            assignment = {**kept, **assignment}
             return Team(leader=members[0].id, members=members, assignment=assignment)
         except ValidationError as exc:
             raise ProblemsError(problems_from_validation("评估组", exc)) from None
