@@ -200,4 +200,3 @@ def read_part_file(
     return read_part(
         read_regular_file(path, MAX_PART_BYTES), str(path), assessment, rubric, trust_roots
     )
-
