@@ -172,6 +172,8 @@ class TeamDialog(QDialog):
 
         self.editor = TeamEditor(self.session, self)
         self.editor.accepted.connect(self.refresh)
+        # Gone once answered: a hidden dialog would stay the application's active window.
+        self.editor.finished.connect(self.editor.deleteLater)
         self.dialogs.present(self.editor)
 
     def acknowledge(self) -> None:
@@ -179,6 +181,7 @@ class TeamDialog(QDialog):
 
         self.ack_dialog = AcknowledgementDialog(self.session, self)
         self.ack_dialog.accepted.connect(self.refresh)
+        self.ack_dialog.finished.connect(self.ack_dialog.deleteLater)
         self.dialogs.present(self.ack_dialog)
 
     def cosign(self) -> None:

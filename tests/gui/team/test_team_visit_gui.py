@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
@@ -216,6 +217,8 @@ def test_the_leader_sets_the_team_and_its_assignment(
     editor.table.removeRow(2)
     editor.assignment["4"].setCurrentText("李明")
     qtbot.mouseClick(editor.save_button, Left)
+    # Answered, the editor is gone (a hidden one would stay the active window).
+    qtbot.waitUntil(lambda: not shiboken6.isValid(editor))
     team = window.controller.session.assessment.team
     assert team is not None and [m.name for m in team.members] == ["王芳", "李明"]
     li = team.members[1].id
