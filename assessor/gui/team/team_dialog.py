@@ -152,9 +152,11 @@ class TeamDialog(QDialog):
                 dialog = ConflictDialog(
                     status.conflicts, session.assessment.team, session.rubric, self
                 )
-                if not self.decide(dialog):
-                    return "已收到，尚未合并：分歧未裁定"
+                decided = self.decide(dialog)
                 decisions = dialog.decisions
+                dialog.deleteLater()  # answered: never left behind as the active window
+                if not decided:
+                    return "已收到，尚未合并：分歧未裁定"
             written = merge_received(
                 session.store, session.key, session.rubric, roots, decisions, by=session.member
             )
