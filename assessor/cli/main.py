@@ -23,6 +23,8 @@ _COMMAND_MODULES = (
     "assessor.cli.selftest_cmd",
     "assessor.cli.keys_cmds",
     "assessor.cli.verify_cmd",
+    "assessor.cli.cosign_cmd",
+    "assessor.cli.team_cmds",
     "assessor.cli.backup_cmds",
     "assessor.cli.register_import_cmd",
     "assessor.cli.register_review_cmds",

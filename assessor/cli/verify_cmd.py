@@ -45,6 +45,11 @@ DEFAULT_TRUST_WARNING = (
     help="证据包（.zip）：核对其中每个文件的 SHA-256 与签名 JSON 的记录一致；"
     "不指定时自动核对 JSON 旁同名的“-证据包.zip”",
 )
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="评估组成员签名尚未齐全时也视为通过（其余检查照常）",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -53,6 +58,7 @@ def command(
     allow_training: bool,
     rubric_paths: tuple[Path, ...],
     evidence_path: Path | None,
+    partial: bool,
 ) -> None:
     """验证已签名的评估文件（.json）或评估报告（.pdf）：内容是否被改动、签名者是否可信。
 
@@ -88,11 +94,22 @@ def command(
 
         result = verify_pdf(raw, roots, allow_training)
 
-    ok = result.ok and not evidence_problems
+    # With --partial a missing team signature is reported but does not fail the file.
+    tolerated = {"signatures_incomplete"} if partial else set()
+    failing = [r.message for r in result.reasons if r.code not in tolerated]
+    ok = not failing and not evidence_problems
     click.echo(f"{'验证通过' if ok else '验证未通过'}：{file}")
     for problem in [*result.problems, *evidence_problems]:
         click.echo(f"  · {problem}")
-    if result.signer:
+    if len(result.signers) > 1 or result.signatures_expected > 1:
+        click.echo(
+            f"评估组共同签名：{len(result.signers)} 人签名（应有 {result.signatures_expected} 人）"
+        )
+        for n, s in enumerate(result.signers, start=1):
+            when = beijing_text(s.signed_at) if s.signed_at else "未知"
+            mark = "" if s.ok else "（未通过）"
+            click.echo(f"  {n}. {s.name}（评估员编号 {s.assessor_id}），{when}{mark}")
+    elif result.signer:
         click.echo(f"签名人：{result.signer}（评估员编号 {result.assessor_id}）")
     if result.signed_at:
         click.echo(f"签名时间：{beijing_text(result.signed_at)}")
@@ -102,8 +119,29 @@ def command(
         click.echo(f"证书指纹（SHA-256）：{result.fingerprint}")
     if result.training:
         click.echo("注意：培训/样例签名，不作为正式评估结果")
+    if kind == ".json":
+        _show_acknowledgement(raw, file)
     if not ok:
         ctx.exit(1)
+
+
+def _show_acknowledgement(raw: bytes, file: Path) -> None:
+    """The centre's acknowledgement the signatures cover: who signed, refusal, objections."""
+    from assessor.core.clock import beijing_text
+    from assessor.core.document.model import parse_assessment
+
+    try:
+        ack = parse_assessment(raw, str(file)).acknowledgement
+    except UserError:
+        return
+    if ack is None:
+        return
+    state = "拒签" if ack.refused else "已签字确认"
+    click.echo(f"现场反馈确认：{ack.director}（{ack.role}），{state}，{beijing_text(ack.at)}")
+    if ack.refused:
+        click.echo(f"  组长说明：{ack.leader_note}")
+    for objection in ack.objections:
+        click.echo(f"  异议 {objection.indicator}：{objection.text}")
 
 
 def _check_evidence(file: Path, raw: bytes, given: Path | None) -> list[str]:

@@ -28,6 +28,9 @@ class AuditEntry(BaseModel):
     old: JsonValue = None
     new: JsonValue = None
     reason: str = ""
+    by: str | None = Field(
+        default=None, description="做出该记录的评估组成员编号（格式 2 起；单人评估为空）"
+    )
     prev: str = Field(pattern=r"^[0-9a-f]{64}$")
     hash: str = Field(pattern=r"^[0-9a-f]{64}$")
 
@@ -39,8 +42,12 @@ class AuditEntry(BaseModel):
 
 
 def entry_hash(entry: AuditEntry) -> str:
-    """The hash an entry must carry: canonical SHA-256 of every field except `hash`."""
-    return canonical_sha256(entry.model_dump(mode="json", exclude={"hash"}))
+    """The hash an entry must carry: canonical SHA-256 of every field except `hash`.
+
+    An entry without an author hashes without the `by` member, exactly as entries written
+    before teams existed did, so their chains stay intact."""
+    exclude = {"hash"} if entry.by is not None else {"hash", "by"}
+    return canonical_sha256(entry.model_dump(mode="json", exclude=exclude))
 
 
 def head(entries: Sequence[AuditEntry]) -> str:
@@ -55,6 +62,7 @@ def append(
     new: JsonValue = None,
     reason: str = "",
     at: datetime | None = None,
+    by: str | None = None,
 ) -> AuditEntry:
     """The entry that follows `chain`; `chain` itself is left unchanged."""
     fields = {
@@ -65,6 +73,7 @@ def append(
         "old": old,
         "new": new,
         "reason": reason,
+        "by": by,
         "prev": head(chain),
     }
     # Validate before hashing so the hash covers the normalised values that will be stored.

@@ -37,7 +37,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 _IDS = {
-    "assessment": "assessor.assessment/1",
+    "assessment": "assessor.assessment/2",
     "evidence": "assessor.evidence/1",
     "followup": FOLLOWUP_FORMAT,
     "followup-task": TASK_FORMAT,

@@ -10,7 +10,8 @@ and read `result`, `findings` and the assessment back.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from pydantic import BaseModel, JsonValue, ValidationError
 
 from assessor.core import audit
 from assessor.core.assessment.model import (
+    ASSESSMENT_FORMAT,
     Assessment,
     Centre,
     Evidence,
@@ -29,6 +31,7 @@ from assessor.core.assessment.model import (
     Visit,
     profile_gaps,
 )
+from assessor.core.assessment.team import Acknowledgement, Objection, Team
 from assessor.core.audit import AuditEntry
 from assessor.core.clock import now_utc
 from assessor.core.consistency import ConsistencyWarning, consistency_warnings
@@ -127,6 +130,7 @@ class EditingSession:
         chain: Sequence[AuditEntry],
         *,
         on_finalised: Iterable[FinaliseHook] = (),
+        member: str | None = None,
     ) -> None:
         if assessment.rubric.sha256 != rubric.sha256:
             raise UserError(
@@ -137,6 +141,9 @@ class EditingSession:
         self.rubric = rubric
         self.assessment = assessment
         self.key = record_key(assessment)
+        # The team member working on this laptop: every audit entry names them, and a member
+        # other than the leader may change only the indicators assigned to them.
+        self.member = member
         # Called with the frozen assessment after a successful finalise: signing and export
         # plug in here without the session knowing about them.
         self.on_finalised: list[FinaliseHook] = list(on_finalised)
@@ -161,10 +168,11 @@ class EditingSession:
         known: Sequence[LoadedRubric] = (),
         *,
         on_finalised: Iterable[FinaliseHook] = (),
+        member: str | None = None,
     ) -> EditingSession:
         assessment, chain = store.load_with_audit(key)
         rubric = rubric_for(assessment.rubric, known)
-        return cls(store, rubric, assessment, chain, on_finalised=on_finalised)
+        return cls(store, rubric, assessment, chain, on_finalised=on_finalised, member=member)
 
     @classmethod
     def create(
@@ -210,6 +218,19 @@ class EditingSession:
             on_finalised=on_finalised,
         )
 
+    def reload(self) -> None:
+        """Take the record as stored, after a merge of team parts wrote it outside this
+        session; undo history ends there."""
+        self.retry_save()
+        assessment, chain = self.store.load_with_audit(self.key)
+        self.assessment = assessment
+        self._chain = list(chain)
+        self._saved = len(self._chain)
+        self._undo.clear()
+        self._redo.clear()
+        self._result = self._findings = self._warnings = None
+        self.last_saved_at = assessment.updated_at
+
     # ---- reading ---------------------------------------------------------------------------
 
     @property
@@ -248,6 +269,25 @@ class EditingSession:
             return self.rubric.by_id[indicator_id]
         except KeyError:
             raise UserError(f"评估标准中没有指标 {indicator_id}") from None
+
+    def responsible(self, indicator_id: str) -> str | None:
+        """The member who scores the indicator; None when the assessment has no team."""
+        team = self.assessment.team
+        if team is None:
+            return None
+        return team.responsible(indicator_id, self.rubric.dimension_of(indicator_id).id)
+
+    def may_edit(self, indicator_id: str) -> bool:
+        """Whether the laptop's member may change the indicator (the leader may change all)."""
+        team = self.assessment.team
+        if team is None or self.member is None or self.member == team.leader:
+            return True
+        return self.responsible(indicator_id) == self.member
+
+    @property
+    def is_leader(self) -> bool:
+        team = self.assessment.team
+        return team is None or self.member is None or self.member == team.leader
 
     def unscored(self) -> list[str]:
         return list(self.result.completeness.missing)
@@ -326,13 +366,21 @@ class EditingSession:
 
     def _known(self, indicator_id: str) -> str:
         self.indicator(indicator_id)
+        if not self.may_edit(indicator_id):
+            assert self.assessment.team is not None
+            who = self.assessment.team.member(self.responsible(indicator_id) or "").name
+            raise UserError(f"指标 {indicator_id} 由评估组成员{who}负责，您只能查看")
         return indicator_id
+
+    def _refuse_unless_leader(self) -> None:
+        if not self.is_leader:
+            raise UserError("机构信息、评估信息和评估组由组长填写，评估组成员只能查看")
 
     def _change_score(
         self, indicator_id: str, new: ScoreState, kind: Literal["score", "na"]
     ) -> bool:
         self._refuse_if_final()
-        ind = self.indicator(indicator_id)
+        ind = self.indicator(self._known(indicator_id))
         entry = self.entry(indicator_id)
         old = ScoreState.of(entry)
         candidate = IndicatorScore(indicator=ind.id, score=new.score, na=new.na)
@@ -383,6 +431,7 @@ class EditingSession:
 
     def set_centre(self, centre: Centre) -> bool:
         self._refuse_if_final()
+        self._refuse_unless_leader()
         old, new = self.assessment.centre, Centre.model_validate(centre.model_dump())
         diff = _field_diff(old, new)
         if not diff:
@@ -395,6 +444,7 @@ class EditingSession:
     def update_visit(self, **changes: Any) -> bool:
         """Change the visit date and/or assessors; same contract as `update_centre`."""
         self._refuse_if_final()
+        self._refuse_unless_leader()
         data = self.assessment.visit.model_dump()
         unknown = sorted(set(changes) - set(data))
         if unknown:
@@ -412,6 +462,76 @@ class EditingSession:
         self.assessment.visit = visit
         self._commit("visit", None, diff[0], diff[1], "")
         return True
+
+    # ---- team and acknowledgement -----------------------------------------------------------
+
+    def set_team(self, team: Team | None) -> bool:
+        """Set (or remove) the team; the record becomes format 2, which can hold one."""
+        self._refuse_if_final()
+        self._refuse_unless_leader()
+        old = self.assessment.team
+        if old == team:
+            return False
+        self.assessment.format = ASSESSMENT_FORMAT
+        self.assessment.team = team
+        self._commit("team", None, _dump(old), _dump(team), "")
+        return True
+
+    def set_acknowledgement(self, acknowledgement: Acknowledgement | None) -> bool:
+        """Record the director's acknowledgement (or refusal) of the on-site feedback."""
+        self._refuse_if_final()
+        self._refuse_unless_leader()
+        for objection in acknowledgement.objections if acknowledgement else []:
+            self.indicator(objection.indicator)
+        old = self.assessment.acknowledgement
+        if old == acknowledgement:
+            return False
+        self.assessment.format = ASSESSMENT_FORMAT
+        self.assessment.acknowledgement = acknowledgement
+        self._commit("acknowledgement", None, _dump(old), _dump(acknowledgement), "")
+        return True
+
+    def acknowledge(
+        self,
+        director: str,
+        *,
+        signature_png: bytes | None,
+        objections: Mapping[str, str] | None = None,
+        refused: bool = False,
+        leader_note: str = "",
+        role: str = "机构负责人",
+    ) -> Acknowledgement:
+        """Record the director's acknowledgement: the pad's image is kept in the record's
+        folder like evidence and the record holds its hash; `objections` by indicator."""
+        self._refuse_if_final()
+        self._refuse_unless_leader()
+        image = None
+        if signature_png is not None:
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "机构负责人签字.png"
+                path.write_bytes(signature_png)
+                try:
+                    image = self.store.add_evidence(self.key, path, "机构负责人手写签名")
+                except StorageError as exc:
+                    raise UserError(str(exc)) from exc
+        try:
+            acknowledgement = Acknowledgement(
+                director=director.strip(),
+                role=role.strip(),
+                at=now_utc(),
+                refused=refused,
+                leader_note=leader_note.strip(),
+                signature=image,
+                objections=[
+                    Objection(indicator=i, text=t.strip())
+                    for i, t in (objections or {}).items()
+                    if t.strip()
+                ],
+            )
+        except ValidationError as exc:
+            raise ProblemsError(problems_from_validation("现场反馈确认", exc)) from None
+        self.set_acknowledgement(acknowledgement)
+        return acknowledgement
 
     # ---- evidence --------------------------------------------------------------------------
 
@@ -477,6 +597,11 @@ class EditingSession:
             raise FinaliseBlocked(unscored, gaps, conflicts)
         if not self.retry_save():
             raise UserError(f"尚有修改未能保存（{self.save_error}），请先排除保存问题再完成评估")
+        if self._changed_since_acknowledgement():
+            raise UserError(
+                "现场反馈确认之后评分、备注或证据又有改动：机构负责人确认的已不是现在的结果，"
+                "请重新进行现场反馈确认后再完成评估"
+            )
         result = self.result
         frozen = self.assessment.model_copy(
             update={"status": Status.final, "finalised_at": now_utc()}
@@ -486,6 +611,7 @@ class EditingSession:
             FINALISE_ACTION,
             old=Status.draft.value,
             new={"total": result.total, "grade": result.grade},
+            by=self.member,
         )
         try:
             self.store.save(frozen, entry)
@@ -500,6 +626,12 @@ class EditingSession:
         self._redo.clear()
         for hook in self.on_finalised:
             hook(frozen)
+
+    def _changed_since_acknowledgement(self) -> bool:
+        if self.assessment.acknowledgement is None:
+            return False
+        last = max(n for n, e in enumerate(self._chain) if e.action == "acknowledgement")
+        return any(e.indicator is not None for e in self._chain[last + 1 :])
 
     # ---- saving ----------------------------------------------------------------------------
 
@@ -530,7 +662,9 @@ class EditingSession:
         new: JsonValue,
         reason: str,
     ) -> None:
-        self._chain.append(audit.append(self._chain, action, indicator, old, new, reason))
+        self._chain.append(
+            audit.append(self._chain, action, indicator, old, new, reason, by=self.member)
+        )
         self._warnings = None
         self._flush()
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QHBoxLayout,
     QLabel,
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self.training: TrainingScreen | None = None
         self.plans: PlansScreen | None = None
         self.followup: FollowUpScreen | None = None
+        self.team_dialog: QDialog | None = None
 
         self.setWindowTitle("托育机构质量评估")
         # Small enough for a 1366×768 screen at 150% scaling (911×512 logical pixels); every
@@ -131,6 +133,7 @@ class MainWindow(QMainWindow):
         self.home.registerRequested.connect(self.show_register)
         self.home.trainingRequested.connect(self.show_training)
         self.home.plansRequested.connect(lambda: self.show_plans())
+        self.home.teamPackageRequested.connect(self.open_team_package)
         self.home.notice.connect(self.show_notice)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
@@ -146,6 +149,10 @@ class MainWindow(QMainWindow):
         self.save_state = QLabel()
         tone(self.save_state, "muted")
         self.statusBar().addPermanentWidget(self.save_state)
+        # Who uses this laptop for a team's assessment: every change is recorded in their name.
+        self.member_label = QLabel()
+        self.statusBar().addPermanentWidget(self.member_label)
+        self.member_label.hide()
         # 「已自动保存」 speaks of the open assessment: shown only while it is on screen.
         self.stack.currentChanged.connect(
             lambda _index: self.save_state.setVisible(
@@ -232,10 +239,12 @@ class MainWindow(QMainWindow):
         from assessor.gui.assessment.workspace import Workspace
 
         self.close_assessment()
+        self._show_member(session)
         self.controller = AssessmentController(session, self)
         self.controller.saveStateChanged.connect(self._save_state_changed)
         self.workspace = Workspace(self.controller, self.dialogs)
         self.workspace.homeRequested.connect(self.go_home)
+        self.workspace.teamRequested.connect(self.show_team)
         self.workspace.notice.connect(self.show_notice)
         self.stack.addWidget(self.workspace)
         self.show_screen(self.workspace)
@@ -282,8 +291,69 @@ class MainWindow(QMainWindow):
         self.workspace = None
         self.controller = None
         self.save_state.clear()
+        self.member_label.hide()
         self.banner.hide()
         return True
+
+    # ---- team visits ---------------------------------------------------------------------
+
+    def _show_member(self, session: EditingSession) -> None:
+        """A team record names who uses this laptop: the member who opened its package here,
+        else (on the leader's laptop) the leader."""
+        from assessor.core.team.package import laptop_member
+
+        team = session.assessment.team
+        if team is None:
+            return
+        session.member = laptop_member(session.audit_trail) or team.leader
+        who = team.member(session.member)
+        role = "组长" if who.id == team.leader else "评估组成员"
+        self.member_label.setText(f"本机使用者：{who.name}（{role}）")
+        self.member_label.show()
+
+    def open_team_package(self) -> None:
+        """A member opens the leader's package: they say who they are, then score their share."""
+        from assessor.core.team.package import open_package, read_package
+        from assessor.gui.team.member_picker import MemberPicker
+
+        paths = self.dialogs.choose_files("打开评估组任务包（.assessor-team）")
+        if not paths:
+            return
+        try:
+            package = read_package(paths[0])
+            assert package.assessment.team is not None
+            picker = MemberPicker(package.assessment.team, self)
+            if not self.pick_member(picker):
+                return
+            key = open_package(self.store, paths[0], picker.chosen())
+        except (UserError, StorageError) as exc:
+            self.dialogs.error("无法打开评估组任务包", str(exc))
+            return
+        self.home.reload(select=key)
+        self.open_assessment(key)
+
+    def pick_member(self, picker: QDialog) -> bool:
+        """Run the member picker; tests replace this to drive it by keyboard."""
+        return picker.exec() == QDialog.DialogCode.Accepted
+
+    def show_team(self) -> None:
+        from assessor.gui.team.team_dialog import TeamDialog
+
+        if self.controller is None:
+            return
+        controller = self.controller
+
+        def refresh() -> None:
+            self._show_member(controller.session)  # a team just set names its leader here
+            controller.profileChanged.emit()
+            if self.workspace is not None:
+                current = self.workspace.scoring.current()
+                controller.scoresChanged.emit(current or "")
+
+        self.team_dialog = TeamDialog(
+            controller.session, self.dialogs, self.keys_dir, refresh, self
+        )
+        self.dialogs.present(self.team_dialog)
 
     def go_home(self) -> None:
         key = self.controller.session.key if self.controller else None

@@ -7,30 +7,24 @@ entered must still be well-formed. `profile_gaps` says what finalising still nee
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from assessor.core.assessment.base import Evidence, Strict, new_id
 from assessor.core.assessment.status import Status
+from assessor.core.assessment.team import Acknowledgement, Team
 from assessor.core.assessment.uscc import uscc_problem
 from assessor.core.clock import now_utc
 from assessor.core.vocabulary import ClassKind
 
-ASSESSMENT_FORMAT = "assessor.assessment/1"
-# Format 2 adds `plan`: only a record made from a commission's plan declares it, so every other
-# file stays format 1 and readable by earlier releases.
-PLANNED_ASSESSMENT_FORMAT = "assessor.assessment/2"
-ASSESSMENT_FORMATS = (ASSESSMENT_FORMAT, PLANNED_ASSESSMENT_FORMAT)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
+# Format 2 adds the team, the centre's acknowledgement, the expected number of signatures, the
+# author (`by`) of audit entries and the commission's plan a visit was made for; format 1 files
+# (single assessor, no plan) are still read.
+ASSESSMENT_FORMAT_1 = "assessor.assessment/1"
+ASSESSMENT_FORMAT = "assessor.assessment/2"
+ASSESSMENT_FORMATS = (ASSESSMENT_FORMAT_1, ASSESSMENT_FORMAT)
 
 
 class CareType(StrEnum):
@@ -159,15 +153,6 @@ class Visit(Strict):
     assessors: list[AssessorRef] = Field(default_factory=list)
 
 
-class Evidence(Strict):
-    """A file copied into the assessment's own folder; `sha256` pins its content."""
-
-    file: str = Field(min_length=1, description="相对于评估文件夹的路径")
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    caption: str = ""
-    added_at: AwareDatetime
-
-
 class IndicatorScore(Strict):
     indicator: str
     score: float | None = None
@@ -216,6 +201,10 @@ class Assessment(Strict):
     centre: Centre = Field(default_factory=Centre)
     visit: Visit = Field(default_factory=Visit)
     scores: list[IndicatorScore]
+    team: Team | None = Field(default=None, description="评估组（格式 2 起）")
+    acknowledgement: Acknowledgement | None = Field(
+        default=None, description="现场反馈确认：机构负责人签字或拒签（格式 2 起）"
+    )
     created_at: AwareDatetime = Field(default_factory=now_utc)
     updated_at: AwareDatetime = Field(default_factory=now_utc)
     finalised_at: AwareDatetime | None = None
@@ -227,8 +216,8 @@ class Assessment(Strict):
 
     @model_validator(mode="after")
     def _plan_needs_format_2(self) -> Assessment:
-        if (self.plan is not None) != (self.format == PLANNED_ASSESSMENT_FORMAT):
-            raise ValueError("注明评估计划的评估格式为 assessor.assessment/2，其余为 /1")
+        if self.plan is not None and self.format == ASSESSMENT_FORMAT_1:
+            raise ValueError("注明评估计划的评估格式应为 assessor.assessment/2")
         return self
 
     @model_validator(mode="after")
@@ -239,6 +228,8 @@ class Assessment(Strict):
             raise ValueError("所替代的版本号应为当前版本号减 1")
         if self.version > 1 and not self.amendment_reason.strip():
             raise ValueError("修订版本必须写明修订原因")
+        if self.format == ASSESSMENT_FORMAT_1 and (self.team or self.acknowledgement):
+            raise ValueError("格式 1 的评估不能含评估组或现场反馈确认")
         return self
 
     def score_of(self, indicator_id: str) -> IndicatorScore:

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessor.core.assessment.model import PLANNED_ASSESSMENT_FORMAT, Assessment, Centre, PlanRef
+from assessor.core.assessment.model import ASSESSMENT_FORMAT, Assessment, Centre, PlanRef
 from assessor.core.canonical import canonical_bytes, sha256_hex
 from assessor.core.cycle.laptop_trust import install_trust, installed_roots, verified, write_file
 from assessor.core.cycle.package_model import PACKAGE_SUFFIX, PlanPackage
@@ -95,7 +95,7 @@ def planned_assessment(package: PlanPackage, uscc: str) -> Assessment:
     )
     planned = draft.model_copy(
         update={
-            "format": PLANNED_ASSESSMENT_FORMAT,
+            "format": ASSESSMENT_FORMAT,
             "plan": PlanRef(plan_id=package.plan_id, team_id=package.team.team_id),
             "centre": centre,
         }

@@ -16,6 +16,7 @@ from assessor.core.problems import ProblemsError, problems_from_validation
 from assessor.core.safe_input import InputRejected, parse_json_object, read_regular_file
 from assessor.core.scoring.checks import Finding
 from assessor.core.scoring.result import Result
+from assessor.core.signing.cosign import CoSignatureBlock
 from assessor.core.signing.json_envelope import SignatureBlock
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -32,7 +33,17 @@ class AssessmentDocument(Assessment):
     findings: list[Finding] = Field(default_factory=list)
     audit_head: str = Field(pattern=r"^[0-9a-f]{64}$", description="审计哈希链末条记录的哈希")
     audit_length: int = Field(ge=0)
-    signature: SignatureBlock | None = None
+    signatures_expected: int = Field(
+        default=1,
+        ge=1,
+        le=20,
+        description="应有的评估员签名数（评估组中持有密钥的成员数）；文件缺此字段时为 1",
+    )
+    signature: SignatureBlock | CoSignatureBlock | None = Field(
+        default=None,
+        discriminator="format",
+        description="单人签名（cms-detached/rfc8785）或评估组共同签名（cms-detached-cosigned/rfc8785）",
+    )
 
 
 def parse_assessment(raw: bytes | str, where: str) -> Assessment:

@@ -20,16 +20,19 @@ from rfc8785 import CanonicalizationError
 
 from assessor.core.assessment.model import Status
 from assessor.core.canonical import NOT_CANONICAL_DATA, canonical_json
+from assessor.core.document.cosign import check_signatures, team_reasons
 from assessor.core.document.model import MAX_DOCUMENT_BYTES, AssessmentDocument
 from assessor.core.document.normative import ENGINES, differences
 from assessor.core.document.signed import cut_signature, signed_payload
 from assessor.core.problems import UserError, problems_from_validation
 from assessor.core.safe_input import InputRejected, parse_json_object
+from assessor.core.signing.cosign import CoSignatureBlock
 from assessor.core.signing.json_envelope import check_envelope
 from assessor.core.signing.verification import (
     TRAINING_DOCUMENT,
     TRAINING_REFUSED,
     Reason,
+    SignedBy,
     Verification,
 )
 
@@ -168,9 +171,22 @@ def _verify_signed(
             signed_payload(data),
             None,
         )
-    envelope = check_envelope(
-        payload, document.signature, data["signature"], trust_roots, written_canonical=block
-    )
+    # A co-signed block is checked signer by signer, each with the single-signer check.
+    if isinstance(document.signature, CoSignatureBlock):
+        envelope, signers = check_signatures(payload, document, data["signature"], trust_roots)
+    else:
+        envelope = check_envelope(
+            payload, document.signature, data["signature"], trust_roots, written_canonical=block
+        )
+        signers = (
+            SignedBy(
+                envelope.signer,
+                envelope.assessor_id,
+                envelope.fingerprint,
+                envelope.signed_at,
+                not envelope.reasons,
+            ),
+        )
     reasons.extend(envelope.reasons)
     found: dict[str, Any] = {
         "signer": envelope.signer,
@@ -179,6 +195,8 @@ def _verify_signed(
         "signed_at": envelope.signed_at,
         "training": envelope.training_key or document.training,
         "trusted": envelope.trusted,
+        "signers": signers,
+        "signatures_expected": document.signatures_expected,
         **ident,
     }
     if envelope.signed_at is None:  # the envelope could not be read at all
@@ -194,5 +212,6 @@ def _verify_signed(
         reasons.append(Reason("training", message))
     if document.status is not Status.final:
         reasons.append(Reason("not_final", "评估尚未定稿，签名文件必须是已定稿的评估"))
+    reasons.extend(team_reasons(document, signers))
     reasons.extend(result_reasons(document, rubrics))
     return Verification("json", tuple(reasons), **found)

@@ -15,6 +15,7 @@ from assessor.core.assessment.model import Assessment, Status
 from assessor.core.audit import AuditEntry
 from assessor.core.clock import now_utc
 from assessor.core.document.build import build_document
+from assessor.core.document.cosign import cosign_document, missing_signatures, signer_ids
 from assessor.core.document.model import AssessmentDocument, parse_assessment
 from assessor.core.document.signed import document_bytes, sign_document
 from assessor.core.export.evidence_package import PACKAGE_SUFFIX, write_evidence_package
@@ -25,7 +26,7 @@ from assessor.core.report.render import render_report
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.signing.keys import SigningKey
-from assessor.core.signing.pdf_signature import sign_pdf
+from assessor.core.signing.pdf_signature import cosign_pdf, sign_pdf
 from assessor.core.storage.atomic import atomic_write_bytes
 from assessor.core.storage.store import Signing, Store, current_signing
 
@@ -67,6 +68,8 @@ def sign_json(
         raise UserError(problem)
     training = assessment.training or signer.info.training
     document = build_document(rubric, assessment, audit, training=training)
+    if document.team is not None:  # a team's document: only its keyed members sign it
+        return cosign_document(document, signer, signed_at)
     return sign_document(document, signer, signed_at)
 
 
@@ -111,8 +114,21 @@ def sign_files(
         signed_at=signed_at,
         signature_image=signature_image,
         training=signed.training,
+        cosign_boxes=report.cosign_boxes,
     )
     return SignedFiles(signed, document_bytes(signed), pdf_bytes)
+
+
+def cosign_files(files: SignedFiles, signer: SigningKey, signed_at: datetime) -> SignedFiles:
+    """The same files with one more team member's signature: one more SignerInfo in the JSON,
+    one more incremental signature on the PDF (when there is one)."""
+    document = cosign_document(files.document, signer, signed_at)
+    pdf_bytes = cosign_pdf(files.pdf_bytes, signer, signed_at) if files.pdf_bytes else b""
+    return SignedFiles(document, document_bytes(document), pdf_bytes)
+
+
+def _signed_by(document: AssessmentDocument) -> list[str]:
+    return signer_ids(document.signature)
 
 
 def kept_files(signing: Signing) -> SignedFiles:
@@ -129,12 +145,36 @@ def kept_files(signing: Signing) -> SignedFiles:
 
 
 def reusable_signing(store: Store, key: str, signer_is_training: bool) -> Signing | None:
-    """The kept signing an export should write again instead of signing anew, if any: an
-    official signing always; a training signing unless a real key now signs."""
+    """The kept signing an export should write again (or add a signature to) instead of
+    signing anew, if any: an official signing always; a training signing unless a real key
+    now signs."""
     signing = current_signing(store.signings(key))
     if signing is None or (signing.training and not signer_is_training):
         return None
     return signing
+
+
+def _kept_for(store: Store, key: str, kept: Signing, signer: SigningKey) -> SignedFiles:
+    """The kept files when `signer` signed them; else the files with `signer` added as a
+    team member's signature; else a refusal that says why (never another key's files)."""
+    files = kept_files(kept)
+    if signer.info.assessor_id in _signed_by(files.document):
+        return files
+    if missing_signatures(files.document) == 0:
+        names = "、".join(
+            c.signer.name for c in getattr(files.document.signature, "cosigners", [])
+        ) or (files.document.signature.signer.name if files.document.signature else "")
+        raise UserError(
+            f"该版本已由{names}签名，签名已齐全；每个版本只签名一次，不能改用"
+            f"{signer.info.name}（{signer.info.assessor_id}）的密钥。已签名的文件保存在 "
+            f"{kept.folder}；如需更正，请新建修订版本"
+        )
+    signed_at = now_utc()
+    added = cosign_files(files, signer, signed_at)
+    store.record_cosigning(
+        key, added.json_bytes, added.pdf_bytes, signed_at=signed_at, by=signer.info.assessor_id
+    )
+    return added
 
 
 def sign_assessment(
@@ -152,7 +192,7 @@ def sign_assessment(
     kept = reusable_signing(store, key, signer.info.training)
     if kept is not None:
         progress(90, "该版本已签名，写出已保存的签名文件")
-        return kept_files(kept)
+        return _kept_for(store, key, kept, signer)
     assessment, audit = store.load_with_audit(key)
     rubric = rubric or rubric_for(assessment.rubric)
     signed_at = now_utc()

@@ -109,6 +109,9 @@ def cycle_of(day: Any, start: tuple[int, int]) -> str:
     return str(day.year if (day.month, day.day) >= start else day.year - 1)
 
 
+# Every format this release reads: files signed by earlier releases stay importable.
+
+
 def check(raw: bytes, context: CheckContext) -> Candidate | Rejection:
     found = verdict(raw, context.trust_roots, context.allow_training, context.rubric_paths)
     data, document = found.data, found.document

@@ -182,6 +182,9 @@ class Reason(StrEnum):
     rubric_unknown = "rubric_unknown"
     score_invalid = "score_invalid"
     result_mismatch = "result_mismatch"
+    # team documents (format 2)
+    signatures_incomplete = "signatures_incomplete"
+    signer_not_member = "signer_not_member"
 
 
 class ReviewState(StrEnum):

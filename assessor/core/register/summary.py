@@ -50,6 +50,8 @@ REASON_LABELS: dict[Reason, str] = {
     Reason.rubric_unknown: "评估标准未知",
     Reason.score_invalid: "评分无效",
     Reason.result_mismatch: "结果与重新计算不符",
+    Reason.signatures_incomplete: "评估组成员签名不全",
+    Reason.signer_not_member: "签名人不是评估组成员",
 }
 
 OUTCOME_LABELS: dict[Outcome, str] = {

@@ -12,6 +12,7 @@ from assessor.core.report.fonts import register_fonts
 from assessor.core.report.pages import PageDecor, build_pdf
 from assessor.core.report.signature import SignatureArea, signature_section
 from assessor.core.report.summary import dimension_section, findings_section, veto_section
+from assessor.core.report.team_page import CoSignerBox, acknowledgement_section, team_section
 from assessor.core.rubric.model import Source
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.checks import Finding, scope_notice
@@ -31,6 +32,8 @@ class RenderedReport:
     pdf: bytes
     signature_page: int  # 0-based
     signature_box: tuple[float, float, float, float]  # PDF points: x1, y1, x2, y2
+    # One (assessor id, page, box) per co-signer: every keyed team member but the first signer.
+    cosign_boxes: tuple[tuple[str, int, tuple[float, float, float, float]], ...] = ()
 
 
 def _decor(rubric: LoadedRubric, assessment: Assessment, training: bool) -> PageDecor:
@@ -69,6 +72,10 @@ def render_report(
     register_fonts()  # the story's styles name the font
     decor = _decor(rubric, assessment, training)
     area = SignatureArea(signer_name, signer_id, signature_image)
+    team = assessment.team
+    cosigners = [
+        CoSignerBox(m) for m in (team.signers if team else []) if m.assessor_id != signer_id
+    ]
     story = [
         *cover(rubric, assessment, result),
         *dimension_section(rubric, result),
@@ -77,6 +84,8 @@ def render_report(
         *indicator_section(rubric, assessment, result, findings),
         *improvement_section(rubric, assessment),
         *signature_section(rubric, assessment, area, training=training, audit_head=audit_head),
+        *team_section(rubric, assessment, cosigners),
+        *acknowledgement_section(rubric, assessment, evidence),
         *evidence_section(assessment, evidence),
     ]
     pdf = build_pdf(
@@ -88,4 +97,11 @@ def render_report(
     )
     if area.box is None or area.page_index is None:
         raise RuntimeError("signature area was not drawn")
-    return RenderedReport(pdf=pdf, signature_page=area.page_index, signature_box=area.box)
+    boxes = []
+    for cosigner in cosigners:
+        if cosigner.box is None or cosigner.page_index is None:
+            raise RuntimeError("co-signer box was not drawn")
+        boxes.append((cosigner.member.assessor_id, cosigner.page_index, cosigner.box))
+    return RenderedReport(
+        pdf=pdf, signature_page=area.page_index, signature_box=area.box, cosign_boxes=tuple(boxes)
+    )

@@ -19,7 +19,7 @@ import base64
 import binascii
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -117,6 +117,11 @@ class EnvelopeCheck:
     chain: tuple[x509.Certificate, ...] = ()
 
 
+def certificate(pem: str) -> x509.Certificate:
+    """A PEM certificate of a signature block (parsed once per distinct certificate)."""
+    return _certificate(pem)
+
+
 @lru_cache(maxsize=256)
 def _certificate(pem: str) -> x509.Certificate:
     """A PEM certificate parsed once: an import meets the same few dozen chains in every file."""
@@ -151,7 +156,7 @@ def _decode_cms(
 
 # asn1crypto reports malformed DER as ValueError, TypeError, KeyError or IndexError (it parses
 # lazily, so they surface wherever a field is first read); nothing else is expected here.
-_MALFORMED = (ValueError, TypeError, KeyError, IndexError, OverflowError)
+MALFORMED = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
 def check_envelope(
@@ -168,12 +173,34 @@ def check_envelope(
     Never raises for bad input: a damaged envelope is a reason. The certificate chain is judged
     at the signing time the signer reported (offline there is no timestamp authority).
     """
-    from pyhanko.sign.validation.generic_cms import extract_self_reported_ts
-
     try:
         chain, signed_data, signer_info = _decode_cms(block)
-    except _MALFORMED:
+    except MALFORMED:
         return EnvelopeCheck((Reason("signature_broken", BROKEN_SIGNATURE),))
+    found = check_signer(payload, chain, signed_data, signer_info, trust_roots)
+    if found.signed_at is None:
+        return found
+    expected = _block(chain, found.signed_at, block.cms).model_dump(mode="json")
+    if written_canonical is None:
+        written_canonical = canonical_json(written)
+    if canonical_json(expected) != written_canonical:
+        reason = Reason("signature_info_altered", ALTERED_BLOCK)
+        return replace(found, reasons=(*found.reasons, reason))
+    return found
+
+
+def check_signer(
+    payload: bytes,
+    chain: Sequence[x509.Certificate],
+    signed_data: cms.SignedData,
+    signer_info: cms.SignerInfo,
+    trust_roots: Sequence[x509.Certificate],
+) -> EnvelopeCheck:
+    """Check one signer of a detached CMS over `payload`: `signed_data` holds exactly this
+    `signer_info` and the signer's `chain` (signer first), in the layout `assemble_cms` writes.
+    `signed_at` stays None when the signing time cannot be read."""
+    from pyhanko.sign.validation.generic_cms import extract_self_reported_ts
+
     name, assessor_id = identity(chain[0])
     found = {
         "signer": name,
@@ -184,14 +211,14 @@ def check_envelope(
     }
     try:
         signed_at = extract_self_reported_ts(signer_info)
-    except _MALFORMED:
+    except MALFORMED:
         return EnvelopeCheck((Reason("signature_broken", BROKEN_SIGNATURE),), **found)
     if signed_at is None:
         return EnvelopeCheck((Reason("signature_broken", "签名中没有签名时间"),), **found)
     signed_at = signed_at.astimezone(UTC)
     try:
         status = validate_detached(payload, signed_data, signer_info, trust_roots, signed_at)
-    except _MALFORMED:
+    except MALFORMED:
         return EnvelopeCheck((Reason("signature_broken", BROKEN_SIGNATURE),), **found)
 
     reasons: list[Reason] = []
@@ -201,9 +228,4 @@ def check_envelope(
         reasons.append(untrusted)
     elif outside_path(status, chain):
         reasons.append(Reason("signature_broken", BROKEN_SIGNATURE))
-    expected = _block(chain, signed_at, block.cms).model_dump(mode="json")
-    if written_canonical is None:
-        written_canonical = canonical_json(written)
-    if canonical_json(expected) != written_canonical:
-        reasons.append(Reason("signature_info_altered", ALTERED_BLOCK))
     return EnvelopeCheck(tuple(reasons), signed_at=signed_at, trusted=status.trusted, **found)

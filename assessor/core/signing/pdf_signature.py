@@ -15,6 +15,7 @@ signing). Standard tools validate the same file, e.g.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from functools import lru_cache
@@ -31,6 +32,7 @@ from assessor.core.signing.verification import (
     TRAINING_DOCUMENT,
     TRAINING_REFUSED,
     Reason,
+    SignedBy,
     Verification,
     assemble_cms,
     from_asn1,
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
     from cryptography import x509
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
     from pyhanko.pdf_utils.images import PdfImage
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.pdf_utils.writer import BasePdfFileWriter
     from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
@@ -56,6 +60,11 @@ MAX_IMAGE_PIXELS = 800
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
 TRAINING_MARK = "培训/样例"
 _REASON = re.compile(r"^托育机构质量评估报告；评估编号 ([0-9a-f]{32})；第 (\d+) 版(；培训/样例)?$")
+
+
+def cosign_field_name(assessor_id: str) -> str:
+    """The PDF field of a co-signer: PDF field names may not hold periods, assessor ids may."""
+    return f"{FIELD_NAME}-{assessor_id.encode('utf-8').hex()}"
 
 
 def reason_text(assessment_id: str, version: int, training: bool) -> str:
@@ -176,8 +185,13 @@ def sign_pdf(
     signed_at: datetime,
     signature_image: bytes | None = None,
     training: bool = False,
+    cosign_boxes: Sequence[tuple[str, int, tuple[float, float, float, float]]] = (),
 ) -> bytes:
     """The PDF with a visible PAdES signature appended as an incremental update.
+
+    `cosign_boxes` (assessor id, page, box) reserve one empty signature field per co-signer
+    (`cosign_field_name`), created in the same update so that this signature covers them;
+    `cosign_pdf` fills them later, one incremental signature each.
 
     `field_box` is (x1, y1, x2, y2) in PDF points on page `page` (0-based). Name and assessor id
     on the stamp come from the certificate. The stamp says 培训/样例 when `training` is set (a
@@ -185,12 +199,9 @@ def sign_pdf(
     is the one signing time of the export: the signature's signingTime, its /M entry and the
     stamp all show it.
     """
-    from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.pdf_utils.text import TextBoxStyle
-    from pyhanko.sign import fields, signers
-    from pyhanko.stamp import TextStampStyle
+    from pyhanko.sign import fields
 
     x1, y1, x2, y2 = field_box
     if x2 - x1 < 1 or y2 - y1 < 1:
@@ -213,9 +224,35 @@ def sign_pdf(
         fields.append_signature_field(
             writer, fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=field_box)
         )
+        for assessor_id, on_page, box in cosign_boxes:
+            spec = fields.SigFieldSpec(cosign_field_name(assessor_id), on_page=on_page, box=box)
+            fields.append_signature_field(writer, spec)
     except PdfError:
         raise UserError(f"该 PDF 已有名为 {FIELD_NAME} 的签名栏，不能再次签名") from None
 
+    reason = reason_text(assessment_id, version, training)
+    return _sign_field(
+        writer, signer, FIELD_NAME, field_box, signed_at, reason, signature_image, training
+    )
+
+
+def _sign_field(
+    writer: IncrementalPdfFileWriter,
+    signer: SigningKey,
+    field_name: str,
+    field_box: tuple[float, float, float, float],
+    signed_at: datetime,
+    reason: str,
+    signature_image: bytes | None,
+    training: bool,
+) -> bytes:
+    """Sign the existing empty field `field_name` with the visible stamp, incrementally."""
+    from pyhanko.pdf_utils import layout
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.sign import fields, signers
+    from pyhanko.stamp import TextStampStyle
+
+    x1, _, x2, _ = field_box
     params = {
         "name": signer.info.name,
         "assessor_id": signer.info.assessor_id,
@@ -247,15 +284,52 @@ def sign_pdf(
         background_opacity=0.8,
     )
     metadata = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
+        field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
-        reason=reason_text(assessment_id, version, training),
+        reason=reason,
     )
     pdf_signer = _at_time(signed_at)(metadata, signer.signer, stamp_style=style)
     # existing_fields_only: the field made above must be the one signed, never a new invisible one.
     output = pdf_signer.sign_pdf(writer, existing_fields_only=True, appearance_text_params=params)
     return output.getvalue()
+
+
+def cosign_pdf(pdf_bytes: bytes, signer: SigningKey, signed_at: datetime) -> bytes:
+    """The signed report with one more team member's signature in the co-signer field reserved
+    for them, appended as an incremental update that covers every signature before it."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign import fields
+
+    if problem := signer.info.problem_at(signed_at):
+        raise UserError(problem)
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
+        signatures = writer.prev.embedded_regular_signatures
+        empty = {
+            name: ref
+            for name, _, ref in fields.enumerate_sig_fields(writer.prev, filled_status=False)
+            if name.startswith(FIELD_NAME)
+        }
+        reason = str(signatures[0].sig_object["/Reason"]) if signatures else ""
+    except (PdfError, KeyError, TypeError, ValueError, IndexError):
+        raise UserError("不是有效的 PDF 文件") from None
+    if not signatures:
+        raise UserError("该 PDF 尚未由组长签名，不能共同签署")
+    signed_ids = {identity(from_asn1(s.signer_cert))[1] for s in signatures}
+    if signer.info.assessor_id in signed_ids:
+        raise UserError(f"{signer.info.name}已经签署过这份报告")
+    name = cosign_field_name(signer.info.assessor_id)
+    ref = empty.get(name)
+    if ref is None:
+        raise UserError(f"报告中没有为{signer.info.name}（{signer.info.assessor_id}）预留的签名栏")
+    field = ref.get_object()
+    widget = field["/Kids"][0].get_object() if "/Kids" in field else field
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    match = _REASON.match(reason)
+    training = signer.info.training or bool(match and match.group(3))
+    return _sign_field(writer, signer, name, (x1, y1, x2, y2), signed_at, reason, None, training)
 
 
 def _failed(code: str, message: str) -> Verification:
@@ -286,24 +360,107 @@ def _contents_as_written(raw: bytes, signature: EmbeddedPdfSignature) -> bool:
 def verify_pdf(
     raw: bytes, trust_roots: list[x509.Certificate], allow_training: bool
 ) -> Verification:
-    """Verify a signed PDF report; never raises for bad input, every finding is a problem."""
-    from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    """Verify a signed PDF report; never raises for bad input, every finding is a problem.
 
-    # A damaged file surfaces as pyHanko's PdfError, or as the ValueError/KeyError/TypeError/
-    # IndexError family from the PDF and ASN.1 parsers; anything else is a bug and propagates.
-    damaged = (PdfError, ValueError, KeyError, TypeError, IndexError, OverflowError)
+    A co-signed report has one signature per team member, each an incremental update over the
+    ones before: every signature gets the single-signature checks, the last must cover the whole
+    file, each earlier one its whole revision with nothing changed after it but the signing of
+    the co-signer fields it already covered. A co-signer field still empty is a missing
+    signature."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import fields
+
     try:
-        signatures = PdfFileReader(BytesIO(raw), strict=False).embedded_regular_signatures
-    except damaged:
+        reader = PdfFileReader(BytesIO(raw), strict=False)
+        signatures = reader.embedded_regular_signatures
+        empty = [
+            name
+            for name, _, _ in fields.enumerate_sig_fields(reader, filled_status=False)
+            if name.startswith(FIELD_NAME)
+        ]
+    except _damaged():
         return _failed("not_pdf", "不是有效的 PDF 文件，或文件已损坏")
     if not signatures:
         return _failed("unsigned", "PDF 没有签名")
-    if len(signatures) > 1:
-        return _failed("signature_broken", "PDF 有多个签名，评估报告应只有一个评估员签名")
-    signature = signatures[0]
+    checks = [
+        _verify_signature(raw, s, trust_roots, allow_training, last=n == len(signatures) - 1)
+        for n, s in enumerate(signatures)
+    ]
+    first = checks[0]
+    reasons = [*first.reasons]
+    for check in checks[1:]:
+        reasons.extend(Reason(r.code, f"{check.signer}的签名：{r.message}") for r in check.reasons)
+        if (check.assessment_id, check.version) != (first.assessment_id, first.version):
+            reasons.append(Reason("signature_broken", "各签名所签的评估编号或版本不一致"))
+    ids = [c.assessor_id for c in checks]
+    if len(set(ids)) != len(ids):
+        reasons.append(Reason("signature_broken", "同一评估员在报告上签名了不止一次"))
+    if empty:
+        reasons.append(Reason("signatures_incomplete", f"尚缺 {len(empty)} 名评估组成员签名"))
+    if len(checks) > 1 and signatures[0].field_name != FIELD_NAME:
+        reasons.append(Reason("signature_broken", "第一个签名不在评估报告的签名栏中"))
+    if len(checks) > 1:
+        try:
+            reserved = _reserved_fields(reader, signatures[0])
+        except _damaged():
+            reserved = set()
+        for signature, check in zip(signatures[1:], checks[1:], strict=True):
+            name = cosign_field_name(check.assessor_id)
+            if signature.field_name != name or name not in reserved:
+                reasons.append(
+                    Reason(
+                        "signature_broken",
+                        f"{check.signer}的签名不在第一个签名预留给其的评估组成员签名栏中",
+                    )
+                )
+    return Verification(
+        "pdf",
+        tuple(dict.fromkeys(reasons)),
+        signer=first.signer,
+        assessor_id=first.assessor_id,
+        signed_at=first.signed_at,
+        fingerprint=first.fingerprint,
+        assessment_id=first.assessment_id,
+        version=first.version,
+        training=any(c.training for c in checks),
+        trusted=all(c.trusted for c in checks),
+        signers=tuple(
+            SignedBy(c.signer, c.assessor_id, c.fingerprint, c.signed_at, c.ok) for c in checks
+        ),
+        signatures_expected=len(checks) + len(empty),
+    )
+
+
+def _reserved_fields(reader: PdfFileReader, first: EmbeddedPdfSignature) -> set[str]:
+    """The co-signer fields the first signature covers: a later signature elsewhere (a field
+    added after it) is not one the report was made to carry."""
+    from pyhanko.sign import fields
+
+    resolver = reader.get_historical_resolver(first.signed_revision)
+    return {name for name, _, _ in fields.enumerate_sig_fields(resolver)}
+
+
+# A damaged file surfaces as pyHanko's PdfError, or as the ValueError/KeyError/TypeError/
+# IndexError family from the PDF and ASN.1 parsers; anything else is a bug and propagates.
+def _damaged() -> tuple[type[BaseException], ...]:
+    from pyhanko.pdf_utils.misc import PdfError
+
+    return (PdfError, ValueError, KeyError, TypeError, IndexError, OverflowError)
+
+
+def _verify_signature(
+    raw: bytes,
+    signature: EmbeddedPdfSignature,
+    trust_roots: list[x509.Certificate],
+    allow_training: bool,
+    *,
+    last: bool,
+) -> Verification:
+    """One signature of the report; `last` says whether it must cover the whole file."""
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
     try:
         embedded = [from_asn1(c) for c in signature.other_embedded_certs]
         chain = ordered_chain(from_asn1(signature.signer_cert), embedded)
@@ -315,7 +472,7 @@ def verify_pdf(
         reason = str(signature.sig_object.get("/Reason", ""))
         subfilter = str(signature.sig_object.get("/SubFilter", ""))
         as_written = _contents_as_written(raw, signature)
-    except damaged:
+    except _damaged():
         return _failed("signature_broken", BROKEN_SIGNATURE)
 
     name, assessor_id = identity(chain[0])
@@ -330,8 +487,18 @@ def verify_pdf(
         reasons.append(untrusted)
     elif outside_path(status, [chain[0], *embedded]):
         reasons.append(Reason("signature_broken", BROKEN_SIGNATURE))
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    if last and status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         reasons.append(Reason("tampered", "签名之后文件又被改动（签名没有覆盖整个文件）"))
+    if not last:
+        level = getattr(status.diff_result, "modification_level", ModificationLevel.OTHER)
+        if (
+            status.coverage != SignatureCoverageLevel.ENTIRE_REVISION
+            or level > ModificationLevel.FORM_FILLING
+            or not status.docmdp_ok
+        ):
+            reasons.append(
+                Reason("tampered", "签名之后文件又被改动（其后只允许评估组成员共同签名）")
+            )
     if subfilter != PADES_SUBFILTER:
         reasons.append(Reason("signature_broken", "签名格式不是 PAdES"))
     if match is None:

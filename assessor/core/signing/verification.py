@@ -59,6 +59,17 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class SignedBy:
+    """One signer of a co-signed file, as its signature states it."""
+
+    name: str
+    assessor_id: str
+    fingerprint: str
+    signed_at: datetime | None
+    ok: bool
+
+
+@dataclass(frozen=True)
 class Verification:
     """The outcome of verifying one file; `reasons` is empty exactly when it passed."""
 
@@ -73,6 +84,9 @@ class Verification:
     training: bool = False
     trusted: bool = False
     """The signer's certificate chains to one of the trust roots (training policy aside)."""
+    signers: tuple[SignedBy, ...] = ()
+    """Every signer, in signature order (the first is `signer`); one entry for a single signer."""
+    signatures_expected: int = 1
 
     @property
     def ok(self) -> bool:

@@ -105,12 +105,15 @@ if TYPE_CHECKING:
 
 RECORD_FILE = "record.json"
 EVIDENCE_DIR = "evidence"
+TEAM_DIR = "team-parts"
 SIGNED_DIR = "signed"
 SIGNED_JSON = "assessment.json"
 SIGNED_PDF = "report.pdf"
 DELETED_FILE = "deleted.json"
 FINALISE_ACTION = "finalise"
 SIGN_ACTION = "signed"
+# One more team member's signature on the same version: new files beside the earlier ones.
+COSIGN_ACTION = "cosigned"
 
 _KEY = re.compile(r"^[0-9a-f]{32}-v[1-9][0-9]*$")
 # Folders being created or purged carry these prefixes until the operation's final rename.
@@ -588,6 +591,22 @@ class Store:
             file=f"{EVIDENCE_DIR}/{name}", sha256=sha256, caption=caption, added_at=now_utc()
         )
 
+    def put_evidence(self, key: str, evidence: Evidence, data: bytes) -> None:
+        """Write a file another laptop attached (a team member's part) under the name and
+        hash it was attached with, so the merged record names it exactly as the part did."""
+        self._writable()
+        if sha256_hex(data) != evidence.sha256:
+            raise StoreError(f"证据文件内容与其 SHA-256 不符：{evidence.file}")
+        target = self.evidence_path(key, evidence)
+        with self._lock, _disk(f"保存证据文件 {evidence.file}"):
+            create_folder(target.parent)
+            if not (target.is_file() and sha256_hex(target.read_bytes()) == evidence.sha256):
+                atomic_write_bytes(target, data)
+
+    def team_folder(self, key: str) -> Path:
+        """Where a team leader's record keeps the members' parts it received."""
+        return self._records / _checked_key(key) / TEAM_DIR
+
     def evidence_path(self, key: str, evidence: Evidence) -> Path:
         """Where an attached file lives; refuses paths that lead outside the record's folder."""
         folder = (self._records / _checked_key(key)).resolve()
@@ -643,6 +662,45 @@ class Store:
             self._index_record(key, Assessment.model_validate(stored.assessment), audit)
             return Signing(sha256, training, signed_at, folder)
 
+    def record_cosigning(
+        self, key: str, json_bytes: bytes, pdf_bytes: bytes, *, signed_at: datetime, by: str
+    ) -> Signing:
+        """Keep the files of the current signing with one more team member's signature (`by`,
+        their assessor id) in a new signing folder; the earlier files stay where they were."""
+        from assessor.core.assessment.model import Assessment
+        from assessor.core.audit import append
+
+        self._writable()
+        with self._lock:
+            path = self._record_file(key)
+            stored, _, entries = self._verified(path, key)
+            signings = self._signings(path.parent, entries)
+            current = current_signing(signings)
+            if current is None:
+                raise StoreError("该版本尚未签名，不能共同签名")
+            folder = path.parent / SIGNED_DIR / str(len(signings) + 1)
+            sha256 = sha256_hex(json_bytes)
+            entry = append(
+                entries,
+                COSIGN_ACTION,
+                old=current.sha256,
+                new={"sha256": sha256, "training": current.training, "folder": folder.name},
+                at=signed_at,
+                reason=by,
+            )
+            audit = {**stored.audit, str(entry.seq): entry.model_dump(mode="json")}
+            content = _Stored(stored.assessment, audit, _seal(stored.assessment, audit))
+            with _disk(f"保存签名文件 {key}"):
+                if folder.exists():
+                    shutil.rmtree(folder)
+                create_folder(folder)
+                atomic_write_bytes(folder / SIGNED_PDF, pdf_bytes)
+                atomic_write_bytes(folder / SIGNED_JSON, json_bytes)
+                self._write_record(path, content)
+            self._remember(key, path, content)
+            self._index_record(key, Assessment.model_validate(stored.assessment), audit)
+            return Signing(sha256, current.training, signed_at, folder)
+
     def compact(self, key: str) -> None:
         """Fold the record's journal into its record file (e.g. when the assessment is
         closed), so that the next load reads one file and replays nothing."""
@@ -693,7 +751,7 @@ class Store:
         signings = [
             Signing(e.new["sha256"], e.new["training"], e.at, folder / SIGNED_DIR / e.new["folder"])
             for e in entries
-            if e.action == SIGN_ACTION and isinstance(e.new, dict)
+            if e.action in (SIGN_ACTION, COSIGN_ACTION) and isinstance(e.new, dict)
         ]
         legacy = folder / SIGNED_DIR / SIGNED_JSON
         if not signings and legacy.is_file():

@@ -427,7 +427,9 @@ class IndicatorPanel(QScrollArea):
         )
 
     def _apply_read_only(self) -> None:
-        final = self.controller.session.is_final
+        session = self.controller.session
+        others = self.indicator is not None and not session.may_edit(self.indicator.id)
+        final = session.is_final or others
         for button in [*self._level_buttons, self._na_button, self._clear_button]:
             if button is not None:
                 button.setEnabled(not final)
@@ -435,6 +437,12 @@ class IndicatorPanel(QScrollArea):
         self.attach_button.setEnabled(not final)
         self.caption_button.setEnabled(not final)
         self.remove_button.setEnabled(not final)
+        if others:
+            assert self.indicator is not None and session.assessment.team is not None
+            who = session.assessment.team.member(session.responsible(self.indicator.id) or "")
+            self.read_only.setText(f"该指标由评估组成员{who.name}负责，您只能查看。")
+        else:
+            self.read_only.setText("本评估已完成，内容只读。")
         self.read_only.setVisible(final)
 
     # ---- scoring ---------------------------------------------------------------------------

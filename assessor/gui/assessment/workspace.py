@@ -34,6 +34,7 @@ SUMMARY_MIN_EMS = 88
 
 class Workspace(QWidget):
     homeRequested = Signal()
+    teamRequested = Signal()
     notice = Signal(str)
 
     def __init__(
@@ -73,6 +74,14 @@ class Workspace(QWidget):
         self.undo_button = self._button(header, "撤销", "undo", self.undo)
         self.redo_button = self._button(header, "重做", "redo", self.redo)
         self.finalise_button = self._button(header, "完成评估…", "finalise", self.finalise)
+        self.team_button = QPushButton("评估组…")
+        self.team_button.setToolTip("任务包、成员的部分、现场反馈确认与共同签名")
+        self.team_button.clicked.connect(self.teamRequested.emit)
+        header.addWidget(self.team_button)
+        # Offered on every record but a trainee's practice: any assessment may become a team's.
+        # Only ever hidden here: showing a widget before the layout parents it opens a window.
+        if session.assessment.training and session.assessment.team is None:
+            self.team_button.hide()
         # Set where this workspace must never finalise (a practice draft is submitted instead):
         # what the finalise key says there.
         self.finalise_instead: str | None = None

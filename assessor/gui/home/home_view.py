@@ -136,6 +136,7 @@ class HomeView(QWidget):
     registerRequested = Signal()
     trainingRequested = Signal()
     plansRequested = Signal()
+    teamPackageRequested = Signal()
     notice = Signal(str)
 
     def __init__(
@@ -179,6 +180,10 @@ class HomeView(QWidget):
         self.sign_button = self._button(tools, "签名导出…", "sign", self.sign_selected)
         self.amend_button = self._button(tools, "修订…", "amend", self.amend_selected)
         self.delete_button = self._button(tools, "删除…", "delete", self.delete_selected)
+        self.team_package_button = QPushButton("打开评估组任务包…")
+        self.team_package_button.setToolTip("评估组成员：打开组长分发的任务包，评分自己负责的指标")
+        self.team_package_button.clicked.connect(self.teamPackageRequested.emit)
+        tools.addWidget(self.team_package_button)
         tools.addStretch(1)
         # The whole data folder, not the selected record: at the right end, beside the bin.
         self.backup_button = self._button(

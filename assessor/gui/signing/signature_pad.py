@@ -151,7 +151,11 @@ class SignaturePad(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        hint: str = "可选：签名图片放在报告签名页的签署人一栏。",
+    ) -> None:
         super().__init__(parent)
         self.canvas = SignatureCanvas()
         self.clear_button = QPushButton("清除")
@@ -159,11 +163,11 @@ class SignaturePad(QWidget):
         self.clear_button.clicked.connect(self.canvas.clear)
         # Not word-wrapped: a wrapping label makes the pad's height depend on its width, and
         # the dialog then squeezes the canvas when an error line appears below it.
-        hint = QLabel("可选：签名图片放在报告签名页的签署人一栏。")
-        tone(hint, "muted")
+        hint_label = QLabel(hint)
+        tone(hint_label, "muted")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(hint, 1)
+        row.addWidget(hint_label, 1)
         row.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -273,11 +273,13 @@ def test_a_visit_started_from_the_plan_is_prefilled_carries_the_plan_and_registe
     assert states[visit.centre.uscc] == DONE
 
 
-def test_records_without_a_plan_stay_format_1_and_say_nothing_of_plans(rubric_path: Path) -> None:
+def test_records_without_a_plan_say_nothing_of_plans(rubric_path: Path) -> None:
     from assessor.core.document.new import new_assessment
 
     draft = new_assessment(load_rubric(rubric_path))
     data = json.loads(canonical_bytes(draft))
-    assert data["format"] == "assessor.assessment/1" and "plan" not in data
+    assert data["format"] == "assessor.assessment/2" and "plan" not in data
+    # Format 1 (the single assessor's record of earlier releases) cannot name a plan.
+    plan = {"plan_id": "2026-P", "team_id": "甲组"}
     with pytest.raises(ValueError, match=r"assessor\.assessment/2"):
-        type(draft).model_validate(data | {"format": "assessor.assessment/2"})
+        type(draft).model_validate(data | {"format": "assessor.assessment/1", "plan": plan})

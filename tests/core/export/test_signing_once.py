@@ -77,8 +77,12 @@ def test_a_signed_version_is_never_signed_again(tmp_path: Path, real_key: Signin
         store.record_signing(
             key, b"{}", b"", training=False, signed_at=files.document.signature.signed_at
         )
-    # Another key (here the training key) gets the kept official files, not a new signing.
-    again = export_signed(store, key, training_signer(), tmp_path / "again")
+    # Another key (here the training key) is refused with the reason, never handed the files
+    # another key signed; the same key gets the kept files.
+    with pytest.raises(UserError, match=r"已由.*签名.*不能改用培训评估员"):
+        export_signed(store, key, training_signer(), tmp_path / "again")
+    assert not (tmp_path / "again").exists()
+    again = export_signed(store, key, real_key, tmp_path / "again")
     assert again.json_path.read_bytes() == files.json_path.read_bytes()
     assert len(signed_entries(store, key)) == 1
 
@@ -100,8 +104,8 @@ def test_a_training_signing_may_be_followed_by_one_real_signing(
     assert [s.training for s in store.signings(key)] == [True, False]
     assert store.signed_json(key) == official.json_path.read_bytes()
     assert verify_json(official.json_path.read_bytes(), [pki.ca_cert], False).ok
-    later = export_signed(store, key, training_signer(), tmp_path / "later")
-    assert later.json_path.read_bytes() == official.json_path.read_bytes()
+    with pytest.raises(UserError, match="不能改用"):
+        export_signed(store, key, training_signer(), tmp_path / "later")
 
 
 def test_one_signing_time_for_json_pdf_and_stamp(tmp_path: Path, pki: Pki, real_key) -> None:
