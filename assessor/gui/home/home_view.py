@@ -158,6 +158,8 @@ class HomeView(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.8)
         title_font.setBold(True)
         title.setFont(title_font)
+        # The search box gives way first; the app's name is never cut.
+        title.setMinimumWidth(title.sizeHint().width())
         r = heading_of(rubric)  # the list needs the rubric's name only, not the loaded rubric
         subtitle = QLabel(
             f"评估标准：{r.code}《{r.title}》　数据版本 {r.version}　·　本机离线保存，所有修改自动保存　·　时间均为北京时间"
@@ -180,7 +182,7 @@ class HomeView(QWidget):
         self.sign_button = self._button(tools, "签名导出…", "sign", self.sign_selected)
         self.amend_button = self._button(tools, "修订…", "amend", self.amend_selected)
         self.delete_button = self._button(tools, "删除…", "delete", self.delete_selected)
-        self.team_package_button = QPushButton("打开评估组任务包…")
+        self.team_package_button = QPushButton("评估组任务包…")
         self.team_package_button.setToolTip("评估组成员：打开组长分发的任务包，评分自己负责的指标")
         self.team_package_button.clicked.connect(self.teamPackageRequested.emit)
         tools.addWidget(self.team_package_button)
@@ -196,7 +198,8 @@ class HomeView(QWidget):
         heading = QHBoxLayout()
         heading.addWidget(title)
         heading.addSpacing(ems(self, 1))
-        self.search.setMinimumWidth(ems(self.search, 14))
+        # Narrow enough that the title and every button keep their full text at 1366×768, 150%.
+        self.search.setMinimumWidth(ems(self.search, 10))
         heading.addWidget(self.search, 1)
         heading.addWidget(self.status_filter)
         self.register_button = self._button(
@@ -206,7 +209,7 @@ class HomeView(QWidget):
             heading, "培训练习", "training", self.trainingRequested.emit
         )
         self.plans_button = self._button(
-            heading, "导入评估任务…", "plans", self.plansRequested.emit
+            heading, "评估任务…", "plans", self.plansRequested.emit
         )
         self.keys_button = self._button(heading, "签名密钥…", "keys", self.keysRequested.emit)
         self.about_button = self._button(heading, "关于", "about", self.aboutRequested.emit)
