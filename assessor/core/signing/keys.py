@@ -287,36 +287,52 @@ def issue_assessor(
     if end <= start:
         raise UserError(f"CA 证书已于 {_date(ca.certificate.not_valid_after_utc)} 过期")
     key = ec.generate_private_key(ASSESSOR_CURVE)
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ca.name),
-            x509.NameAttribute(NameOID.COMMON_NAME, name),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, assessor_id),
-        ]
+    cert = end_entity_certificate(ca, key, name, assessor_id, _key_usage(signing=True), start, end)
+    data = pkcs12.serialize_key_and_certificates(
+        name.encode("utf-8"), key, cert, [ca.certificate], BestAvailableEncryption(secret)
     )
+    _write_new(out, data, mode=0o600)
+    return key_info(cert)
+
+
+def end_entity_certificate(
+    ca: CertificateAuthority,
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
+    name: str,
+    person_id: str,
+    usage: x509.KeyUsage,
+    start: datetime,
+    end: datetime,
+    unit: str | None = None,
+) -> x509.Certificate:
+    """A certificate the CA issues to one person (an assessor, or a trainer in `unit`)."""
+    attributes = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, ca.name),
+    ]
+    if unit is not None:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit))
+    attributes += [
+        x509.NameAttribute(NameOID.COMMON_NAME, name),
+        x509.NameAttribute(NameOID.SERIAL_NUMBER, person_id),
+    ]
     ca_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    cert = (
+    return (
         x509.CertificateBuilder()
-        .subject_name(subject)
+        .subject_name(x509.Name(attributes))
         .issuer_name(ca.certificate.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
         .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(signing=True), critical=True)
+        .add_extension(usage, critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
         )
         .sign(ca.key, hashes.SHA256())
     )
-    data = pkcs12.serialize_key_and_certificates(
-        name.encode("utf-8"), key, cert, [ca.certificate], BestAvailableEncryption(secret)
-    )
-    _write_new(out, data, mode=0o600)
-    return key_info(cert)
 
 
 def key_info(cert: x509.Certificate) -> KeyInfo:

@@ -445,7 +445,9 @@ def _reserved_fields(reader: PdfFileReader, first: EmbeddedPdfSignature) -> set[
 def _damaged() -> tuple[type[BaseException], ...]:
     from pyhanko.pdf_utils.misc import PdfError
 
-    return (PdfError, ValueError, KeyError, TypeError, IndexError, OverflowError)
+    # A damaged number surfaces as decimal.InvalidOperation (an ArithmeticError, like
+    # OverflowError), and a damaged structure as pyHanko's own `assert`s (AssertionError).
+    return (PdfError, ValueError, KeyError, TypeError, IndexError, ArithmeticError, AssertionError)
 
 
 def _verify_signature(

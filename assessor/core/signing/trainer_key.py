@@ -15,7 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import (
     BestAvailableEncryption,
@@ -39,6 +38,7 @@ from assessor.core.signing.keys import (
     _check_name,
     _check_passphrase,
     _write_new,
+    end_entity_certificate,
     key_info,
     load_signer,
 )
@@ -113,31 +113,8 @@ def issue_trainer(
     if end <= start:
         raise UserError("CA 证书已过期")
     key = rsa.generate_private_key(public_exponent=65537, key_size=TRAINER_KEY_BITS)
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ca.name),
-            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, TRAINER_UNIT),
-            x509.NameAttribute(NameOID.COMMON_NAME, name),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, trainer_id),
-        ]
-    )
-    ca_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca.certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_trainer_usage(), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
-        )
-        .sign(ca.key, hashes.SHA256())
+    cert = end_entity_certificate(
+        ca, key, name, trainer_id, _trainer_usage(), start, end, unit=TRAINER_UNIT
     )
     data = pkcs12.serialize_key_and_certificates(
         name.encode("utf-8"), key, cert, [ca.certificate], BestAvailableEncryption(secret)

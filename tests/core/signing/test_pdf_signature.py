@@ -229,3 +229,23 @@ def test_bad_inputs(report_pdf: bytes, signer: SigningKey) -> None:
         _sign(report_pdf, signer, signature_image=b"not an image")
     with pytest.raises(UserError, match="不是有效的 PDF"):
         _sign(b"%PDF-1.4 nonsense", signer)
+
+
+@pytest.mark.parametrize(
+    ("intact", "damaged"),
+    [
+        # "/2.0" flipped to ".2.0": pyHanko reads "." as a number and raises
+        # decimal.InvalidOperation, an ArithmeticError rather than a ValueError.
+        (b"/Version /2.0", b"/Version .2.0"),
+        # "<<" flipped to "8<": the catalog is no dictionary, which pyHanko asserts.
+        (b"5 0 obj\n<<\n/PageMode", b"5 0 obj\n8<\n/PageMode"),
+    ],
+)
+def test_one_flipped_bit_in_the_signed_revision_is_a_finding_not_a_traceback(
+    signed_pdf: bytes, pki: Pki, intact: bytes, damaged: bytes
+) -> None:
+    last = signed_pdf.rindex(intact)
+    flipped = signed_pdf[:last] + damaged + signed_pdf[last + len(intact) :]
+    result = verify_pdf(flipped, [pki.ca_cert], False)
+    assert not result.ok
+    assert all(isinstance(p, str) and p for p in result.problems)
