@@ -214,7 +214,7 @@ def sign_pdf(
         writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
         pages = int(writer.root["/Pages"]["/Count"])
         signed_before = bool(writer.prev.embedded_signatures)
-    except (PdfError, KeyError, TypeError, ValueError):
+    except _damaged():
         raise UserError("不是有效的 PDF 文件") from None
     if signed_before:
         raise UserError("该 PDF 已经签过名，不能再次签名")
@@ -299,7 +299,6 @@ def cosign_pdf(pdf_bytes: bytes, signer: SigningKey, signed_at: datetime) -> byt
     """The signed report with one more team member's signature in the co-signer field reserved
     for them, appended as an incremental update that covers every signature before it."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields
 
     if problem := signer.info.problem_at(signed_at):
@@ -313,7 +312,7 @@ def cosign_pdf(pdf_bytes: bytes, signer: SigningKey, signed_at: datetime) -> byt
             if name.startswith(FIELD_NAME)
         }
         reason = str(signatures[0].sig_object["/Reason"]) if signatures else ""
-    except (PdfError, KeyError, TypeError, ValueError, IndexError):
+    except _damaged():
         raise UserError("不是有效的 PDF 文件") from None
     if not signatures:
         raise UserError("该 PDF 尚未由组长签名，不能共同签署")
