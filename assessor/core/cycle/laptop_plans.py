@@ -19,11 +19,11 @@ from assessor.core.cycle.laptop_trust import install_trust, installed_roots, ver
 from assessor.core.cycle.package_model import PACKAGE_SUFFIX, PlanPackage
 from assessor.core.cycle.signed_json import read_signed
 from assessor.core.document.new import new_assessment
+from assessor.core.rubric.registry import INSTALLED_RUBRICS_DIR
 from assessor.core.rubric.validate import LoadedRubric, parse_rubric
 from assessor.core.safe_input import read_regular_file
 
 PLANS_DIR = "plans"
-RUBRICS_DIR = "rubrics"
 # The national rubric is 0.5 MB; a package of a few hundred visits with it stays far below.
 MAX_PACKAGE_BYTES = 30 * 1024 * 1024
 
@@ -53,7 +53,7 @@ def install_package(
     package = verified(raw, PlanPackage, where, data_dir, accepted_roots)
     rubric_bytes = canonical_bytes(package.rubric)
     parse_rubric(rubric_bytes, f"{where}中的评估标准")
-    write_file(data_dir / RUBRICS_DIR / f"{sha256_hex(rubric_bytes)}.json", rubric_bytes)
+    write_file(data_dir / INSTALLED_RUBRICS_DIR / f"{sha256_hex(rubric_bytes)}.json", rubric_bytes)
     install_trust(data_dir, package, where)
     target = package_file(data_dir, package)
     write_file(target, raw)
@@ -69,11 +69,6 @@ def installed_plans(data_dir: Path) -> list[InstalledPlan]:
         package = read_signed(raw, PlanPackage, installed_roots(data_dir), what=f"{path.name} ")
         found.append(InstalledPlan(package, path))
     return sorted(found, key=lambda p: p.package.created_at, reverse=True)
-
-
-def installed_rubric_paths(data_dir: Path) -> list[Path]:
-    folder = data_dir / RUBRICS_DIR
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
 def package_rubric(package: PlanPackage) -> LoadedRubric:
