@@ -48,8 +48,13 @@ def install_task(
     raw = read_regular_file(path, MAX_TASK_BYTES, where.strip())
     task = verified(raw, FollowUpTask, where, data_dir, accepted_roots)
     install_trust(data_dir, task, where)
-    write_file(_folder(data_dir, task.task_id) / TASK_FILE, raw)
+    keep_task(data_dir, task, raw)
     return task
+
+
+def keep_task(data_dir: Path, task: FollowUpTask, raw: bytes) -> None:
+    """Keep a verified task's file; the outcomes recorded so far stay as they are."""
+    write_file(_folder(data_dir, task.task_id) / TASK_FILE, raw)
 
 
 def load_task(data_dir: Path, task_id: str) -> FollowUpTask:
