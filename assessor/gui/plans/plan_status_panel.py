@@ -21,7 +21,7 @@ from assessor.core.problems import UserError
 from assessor.core.register.register import Register
 from assessor.gui.widgets.style import ems, tone
 
-COLUMNS = ("机构名称", "统一社会信用代码", "区县", "评估组", "任务", "状态", "评估编号")
+COLUMNS = ("机构名称", "统一社会信用代码", "区县", "评估组", "状态", "评估编号", "任务")
 
 
 class PlanStatusPanel(QWidget):
@@ -38,7 +38,7 @@ class PlanStatusPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 13), (2, 6), (3, 6), (4, 4), (5, 5), (6, 18)):
+        for column, width in ((1, 13), (2, 6), (3, 6), (4, 5), (5, 18), (6, 4)):
             self.table.setColumnWidth(column, ems(self.table, width))
         top = QHBoxLayout()
         top.addWidget(QLabel("评估计划："))
@@ -84,7 +84,7 @@ class PlanStatusPanel(QWidget):
         self.table.setRowCount(len(rows))
         for row, (kind, s) in enumerate(rows):
             state = STATE_LABELS[s.state]
-            cells = (s.name, s.uscc, s.district, s.team_id, kind, state, s.assessment_id)
+            cells = (s.name, s.uscc, s.district, s.team_id, state, s.assessment_id, kind)
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text or ""))
         counts = "；".join(
