@@ -107,6 +107,7 @@ class PlansScreen(QWidget):
         for column, width in ((1, 13), (2, 16), (3, 8), (4, 6), (5, 7), (6, 6), (7, 3)):
             self.table.setColumnWidth(column, ems(self.table, width))
         self.table.activated.connect(lambda _: self.start_selected())
+        self.table.currentCellChanged.connect(lambda *_: self._name_start())
         self.empty = QLabel("还没有评估任务：请导入卫生健康委下发的评估任务包（.assessor-plan）。")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tone(self.empty, "muted")
@@ -176,6 +177,12 @@ class PlansScreen(QWidget):
         if self.rows and self.table.currentRow() < 0:
             self.table.selectRow(0)
 
+    def _name_start(self) -> None:
+        """The start button says what Return does on the selected row."""
+        number = self.table.currentRow()
+        followup = 0 <= number < len(self.rows) and self.rows[number].followup is not None
+        self.start_button.setText("开始复查" if followup else "开始评估")
+
     def _progress(self, row: PlannedRow) -> str:
         if row.followup is None:
             return "已开始" if row.record_key else "未开始"
@@ -202,9 +209,10 @@ class PlansScreen(QWidget):
         package = installed.package
         self.reload()
         self.focus_list()
+        again = f"，复查 {len(package.followups)} 家" if package.followups else ""
         self.notice.emit(
             f"已导入评估任务：{package.cycle} 年度计划 {package.plan_id}，评估组「"
-            f"{package.team.team_id}」，{len(package.visits)} 家机构"
+            f"{package.team.team_id}」，{len(package.visits)} 家机构{again}"
         )
 
     def import_followup(self) -> None:

@@ -180,10 +180,12 @@ def test_a_follow_up_started_from_a_plan_by_keyboard(
     assert plans.table.item(last, 0).text() == planned.name
     assert plans.table.item(last, TASK_COLUMN).text() == "复查"
     assert plans.table.item(last, 6).text() == "未开始"
+    assert plans.start_button.text() == "开始评估"  # the first row, a planned assessment
 
     plans.table.setFocus()
     press(qtbot, Qt.Key.Key_End, Ctrl)
     assert plans.table.currentRow() == last
+    assert plans.start_button.text() == "开始复查"
     press(qtbot, Qt.Key.Key_Return)  # 开始复查
     screen = window.followup
     assert screen is not None and window.stack.currentWidget() is screen
