@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assessor.cli.common import FILE, data_dir_option, open_store
 from assessor.core.problems import UserError
+
+if TYPE_CHECKING:
+    from assessor.core.cycle.package_model import PlanPackage
 
 
 @click.group("plan")
@@ -102,7 +106,7 @@ def start_command(plan_id: str, uscc: str, followup: bool, data_dir: Path | None
     click.echo(f"已新建评估 {record_key(draft)}：{draft.centre.name}（计划 {plan_id}）")
 
 
-def _start_followup(root: Path, package, uscc: str) -> None:
+def _start_followup(root: Path, package: PlanPackage, uscc: str) -> None:
     """Show the follow-up visit's open items with the previous finding and evidence; the
     outcomes are then recorded with `followup record` and signed with `followup sign`."""
     from assessor.core.cycle.laptop_followups import outcomes
