@@ -44,6 +44,14 @@ def read_passphrase(path: Path | None, label: str, *, new: bool) -> str:
     return passphrase
 
 
+def laptop_rubrics(data_dir: Path | None) -> list[Path]:
+    """The rubrics plan packages installed in this laptop's data folder, which `export`,
+    `verify` and `score` look in after the given and the bundled ones (as the GUI does)."""
+    from assessor.core.rubric.registry import installed_rubric_paths
+
+    return installed_rubric_paths(data_dir or default_root())
+
+
 def open_store(data_dir: Path | None, *, read_only: bool = False) -> Store:
     """The data folder's store; a writing one holds the folder for the command's life."""
     return Store(data_dir or default_root(), read_only=read_only)

@@ -92,7 +92,13 @@ def issue_command(
         return
     passphrase = read_passphrase(passphrase_file, "评估员密钥口令", new=True)
     info = issue_assessor(
-        ca, out, name=name, assessor_id=assessor_id, passphrase=passphrase, days=days
+        ca,
+        out,
+        name=name,
+        assessor_id=assessor_id,
+        passphrase=passphrase,
+        days=days,
+        ledger=ca_dir,
     )
     click.echo(f"已签发：{info.name}（评估员编号 {info.assessor_id}）")
     click.echo(f"签发机构：{info.issuer}")

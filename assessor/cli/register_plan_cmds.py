@@ -56,7 +56,20 @@ def _cycle(text: str) -> str:
 @click.option(
     "--list", "listed", type=FILE, default=None, help="指定名单（.xlsx 或 .csv），代替抽样"
 )
+@click.option(
+    "--followup",
+    "followups",
+    multiple=True,
+    help="安排复查的机构（统一社会信用代码，可多次指定；all 表示所有有待整改事项的机构）",
+)
 @click.option("--teams", "teams_file", type=FILE, required=True, help="评估组名单（.xlsx 或 .csv）")
+@click.option(
+    "--ca",
+    "ca_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="CA 目录：核对评估组成员是否持有卫生健康委签发、未吊销、到完成日期仍有效的证书",
+)
 @click.option("--due", required=True, help="计划完成日期 YYYY-MM-DD")
 @click.option("--id", "plan_id", default="", help="计划编号（默认自动生成）")
 @click.option("--key", "key_path", type=FILE, required=True, help="卫生健康委的签名密钥（.p12）")
@@ -71,7 +84,9 @@ def new_command(
     always: tuple[str, ...],
     low_grades: str,
     listed: Path | None,
+    followups: tuple[str, ...],
     teams_file: Path,
+    ca_dir: Path | None,
     due: str,
     plan_id: str,
     key_path: Path,
@@ -80,16 +95,28 @@ def new_command(
 ) -> None:
     """抽样并分派评估组，生成由卫生健康委签名的评估计划。"""
     from assessor.core.clock import now_utc
-    from assessor.core.cycle.plan_build import PlanRequest, Sampling, read_uscc_list
-    from assessor.core.cycle.plan_issue import issue_plan
+    from assessor.core.cycle.plan_build import (
+        FOLLOW_UP_ALL,
+        PlanRequest,
+        Sampling,
+        read_uscc_list,
+    )
     from assessor.core.cycle.sampling import parse_fraction
+    from assessor.core.cycle.team_keys import uncertified_members
     from assessor.core.cycle.teams import read_teams
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
     from assessor.core.signing.keys import load_signer
     from assessor.core.storage.atomic import atomic_write_bytes
 
-    if (sample is None) == (listed is None):
+    if sample is not None and listed is not None:
         raise UserError("请指定抽样比例 --sample，或指定名单 --list（二者选一）")
+    if sample is None and listed is None and not followups:
+        raise UserError(
+            "请指定抽样比例 --sample，或指定名单 --list（二者选一），或复查机构 --followup"
+        )
+    codes_up = tuple(f.strip().upper() for f in followups if f.strip())
+    if FOLLOW_UP_ALL.upper() in codes_up:
+        codes_up = (FOLLOW_UP_ALL,)
     if sample is not None and seed is None:
         raise UserError("抽样需要随机种子 --seed（记录在计划中，便于复核）")
     sampling = None
@@ -100,47 +127,54 @@ def new_command(
         )
     codes = read_uscc_list(listed) if listed is not None else ()
     teams = read_teams(teams_file)
+    due_on = _date(due, "--due")
+    created_at = now_utc()
+    cycle_part = Register.open(register).cycle
+    uncertified = uncertified_members(teams, ca_dir, created_at, due_on) if ca_dir else []
     signer = load_signer(key_path, read_passphrase(passphrase_file, "签名密钥口令", new=False))
     request = PlanRequest(
         cycle=_cycle(cycle),
-        due_on=_date(due, "--due"),
+        due_on=due_on,
         teams=teams,
-        created_at=now_utc(),
+        created_at=created_at,
         sampling=sampling,
         listed=codes,
         seed=seed or 0,
         plan_id=plan_id,
+        followups=codes_up,
     )
-    conn = connect(register)
-    try:
-        plan, signed = issue_plan(conn, request, signer)
-    finally:
-        conn.close()
+    plan, signed = cycle_part.issue_plan(request, signer)
     if out is not None:
         try:
             atomic_write_bytes(out, signed)
         except OSError as exc:
             raise UserError(f"计划已保存在登记库中，但无法写入 {out}：{exc.strerror}") from exc
-    per_team = {t.team_id: sum(v.team_id == t.team_id for v in plan.visits) for t in plan.teams}
     click.echo(
         f"已签发评估计划 {plan.plan_id}（{plan.cycle} 年度）：共 {len(plan.visits)} 家机构。"
     )
-    for team, count in per_team.items():
-        click.echo(f"  {team}：{count} 家")
+    for team in plan.teams:
+        count = sum(v.team_id == team.team_id for v in plan.visits)
+        again = sum(f.team_id == team.team_id for f in plan.followups)
+        click.echo(f"  {team.team_id}：{count} 家" + (f"，复查 {again} 家" if again else ""))
+    if plan.followups:
+        click.echo(f"复查：{len(plan.followups)} 家机构（有待整改事项）。")
+    if uncertified:
+        click.echo(
+            f"注意：以下 {len(uncertified)} 名评估组成员没有可用的评估员证书，"
+            "访视前须向其签发（keys issue），否则无法签名评估结果："
+        )
+        for member in uncertified:
+            shown = member.assessor_id or "无编号"
+            click.echo(f"  {member.team_id}  {member.name}（{shown}）：{member.why}")
 
 
 @plan_group.command("list")
 @db_option
 def list_command(register: Path) -> None:
     """列出登记库中的评估计划。"""
-    from assessor.core.cycle.plan_store import plan_ids
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
 
-    conn = connect(register)
-    try:
-        plans = plan_ids(conn)
-    finally:
-        conn.close()
+    plans = Register.open(register).cycle.plans()
     for plan_id, cycle, due_on, visits in plans:
         click.echo(f"{plan_id}  {cycle} 年度  完成期限 {due_on}  {visits} 家机构")
     click.echo(f"共 {len(plans)} 份评估计划。")
@@ -153,21 +187,25 @@ def list_command(register: Path) -> None:
 def status_command(register: Path, plan_id: str, as_json: bool) -> None:
     """各计划访视的状态：待访视、已完成（已登记签名文件）、逾期。"""
     from assessor.core.clock import beijing_today
-    from assessor.core.cycle.plan_store import STATE_LABELS, visit_states
-    from assessor.core.register.db import connect
+    from assessor.core.cycle.plan_store import STATE_LABELS
+    from assessor.core.register.register import Register
 
-    conn = connect(register)
-    try:
-        states = visit_states(conn, plan_id, beijing_today())
-    finally:
-        conn.close()
+    cycle = Register.open(register).cycle
+    states = cycle.visit_states(plan_id, beijing_today())
+    again = cycle.followup_states(plan_id, beijing_today())
     if as_json:
-        click.echo(json.dumps([asdict(s) for s in states], ensure_ascii=False, indent=2))
+        shown = [asdict(s) | {"kind": "visit"} for s in states]
+        shown += [asdict(s) | {"kind": "followup"} for s in again]
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     for s in states:
         click.echo(f"{s.uscc}  {s.district}  {s.team_id}  {STATE_LABELS[s.state]}  {s.name}")
     counts = {label: sum(s.state == state for s in states) for state, label in STATE_LABELS.items()}
     click.echo("；".join(f"{label} {n}" for label, n in counts.items()))
+    if again:
+        click.echo("复查：")
+        for s in again:
+            click.echo(f"{s.uscc}  {s.district}  {s.team_id}  {STATE_LABELS[s.state]}  {s.name}")
 
 
 @plan_group.command("package")
@@ -197,34 +235,34 @@ def package_command(
 ) -> None:
     """为一个评估组生成签名的评估任务包，拷到评估员电脑上「导入评估任务」。"""
     from assessor.core.clock import now_utc
-    from assessor.core.cycle.package_build import build_package
+    from assessor.core.cycle.package_model import PlanPackage
     from assessor.core.paths import default_rubric_path
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
     from assessor.core.signing.keys import load_signer
     from assessor.core.signing.verification import load_trust_roots
     from assessor.core.storage.atomic import atomic_write_bytes
 
+    cycle = Register.open(register).cycle
     roots = load_trust_roots(trust)
     signer = load_signer(key_path, read_passphrase(passphrase_file, "签名密钥口令", new=False))
-    conn = connect(register)
-    try:
-        signed = build_package(
-            conn,
-            plan_id,
-            team,
-            rubric=rubric_path or default_rubric_path(),
-            trust_roots=roots,
-            crl=crl,
-            signer=signer,
-            at=now_utc(),
-        )
-    finally:
-        conn.close()
+    signed = cycle.package(
+        plan_id,
+        team,
+        rubric=rubric_path or default_rubric_path(),
+        trust_roots=roots,
+        crl=crl,
+        signer=signer,
+        at=now_utc(),
+    )
     try:
         atomic_write_bytes(out, signed)
     except OSError as exc:
         raise UserError(f"无法写入 {out}：{exc.strerror}") from exc
-    click.echo(f"已生成评估组「{team}」的任务包：{out}")
+    package = PlanPackage.model_validate_json(signed)
+    click.echo(
+        f"已生成评估组「{team}」的任务包：{out}（评估 {len(package.visits)} 家，"
+        f"复查 {len(package.followups)} 家）"
+    )
 
 
 @plan_group.command("stats")
@@ -235,16 +273,12 @@ def package_command(
 def stats_command(register: Path, by: str) -> None:
     """计划完成情况（按区县或评估组），以及逾期未完成的访视。"""
     from assessor.core.clock import beijing_today
-    from assessor.core.cycle.cycle_stats import completion, overdue_visits
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
 
     today = beijing_today()
-    conn = connect(register)
-    try:
-        rows = completion(conn, today, by)
-        late = overdue_visits(conn, today)
-    finally:
-        conn.close()
+    cycle = Register.open(register).cycle
+    rows = cycle.completion(today, by)
+    late = cycle.overdue_visits(today)
     for row in rows:
         click.echo(
             f"{row.plan_id}  {row.group}：计划 {row.planned}，已完成 {row.done}，"

@@ -22,17 +22,11 @@ def rectify_group() -> None:
 @click.option("--indicator", type=int, default=None, help="其他未得满分指标的整改期限（天）")
 def deadlines_command(register: Path, basic: int | None, indicator: int | None) -> None:
     """查看或设定各类整改事项的期限。"""
-    from assessor.core.cycle.rectification import KIND_LABELS, deadlines, set_deadlines
-    from assessor.core.register.db import connect
+    from assessor.core.cycle.rectification import KIND_LABELS
+    from assessor.core.register.register import Register
 
-    conn = connect(register)
-    try:
-        given = {k: v for k, v in (("basic", basic), ("indicator", indicator)) if v is not None}
-        if given:
-            set_deadlines(conn, given)
-        current = deadlines(conn)
-    finally:
-        conn.close()
+    given = {k: v for k, v in (("basic", basic), ("indicator", indicator)) if v is not None}
+    current = Register.open(register).cycle.deadlines(given)
     for kind, days in current.items():
         click.echo(f"{KIND_LABELS[kind]}：{days} 天")
 
@@ -41,14 +35,9 @@ def deadlines_command(register: Path, basic: int | None, indicator: int | None) 
 @db_option
 def open_command(register: Path) -> None:
     """为尚未生成整改事项的已登记评估生成整改事项。"""
-    from assessor.core.cycle.rectification import open_items
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
 
-    conn = connect(register)
-    try:
-        opened = open_items(conn)
-    finally:
-        conn.close()
+    opened = Register.open(register).cycle.open_items()
     click.echo(f"新生成整改事项 {opened} 项。")
 
 
@@ -59,14 +48,10 @@ def open_command(register: Path) -> None:
 def list_command(register: Path, uscc: str, open_only: bool) -> None:
     """列出整改事项。"""
     from assessor.core.clock import beijing_today
-    from assessor.core.cycle.rectification import KIND_LABELS, OUTCOME_LABELS, items
-    from assessor.core.register.db import connect
+    from assessor.core.cycle.rectification import KIND_LABELS, OUTCOME_LABELS
+    from assessor.core.register.register import Register
 
-    conn = connect(register)
-    try:
-        found = items(conn, uscc=uscc, open_only=open_only)
-    finally:
-        conn.close()
+    found = Register.open(register).cycle.items(uscc=uscc, open_only=open_only)
     today = beijing_today()
     for item in found:
         state = (
@@ -91,18 +76,13 @@ def notice_command(
 ) -> None:
     """为一家机构出具签名的整改通知书（PDF）。"""
     from assessor.core.clock import now_utc
-    from assessor.core.cycle.plan_issue import commission_name
-    from assessor.core.cycle.rect_notice import notice_pdf
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
     from assessor.core.signing.keys import load_signer
     from assessor.core.storage.atomic import atomic_write_bytes
 
+    cycle = Register.open(register).cycle
     signer = load_signer(key_path, read_passphrase(passphrase_file, "签名密钥口令", new=False))
-    conn = connect(register)
-    try:
-        pdf = notice_pdf(conn, uscc.strip().upper(), signer, commission_name(signer), now_utc())
-    finally:
-        conn.close()
+    pdf = cycle.notice(uscc.strip().upper(), signer, now_utc())
     try:
         atomic_write_bytes(out, pdf)
     except OSError as exc:
@@ -118,14 +98,10 @@ def notice_command(
 def rates_command(register: Path, by: str) -> None:
     """整改率：按区县或按事项类别，含逾期未整改数。"""
     from assessor.core.clock import beijing_today
-    from assessor.core.cycle.rectification import KIND_LABELS, rates
-    from assessor.core.register.db import connect
+    from assessor.core.cycle.rectification import KIND_LABELS
+    from assessor.core.register.register import Register
 
-    conn = connect(register)
-    try:
-        found = rates(conn, beijing_today(), by)
-    finally:
-        conn.close()
+    found = Register.open(register).cycle.rates(beijing_today(), by)
     for rate in found:
         group = KIND_LABELS.get(rate.group, rate.group) if by == "kind" else rate.group
         click.echo(
@@ -154,28 +130,17 @@ def followup_command(
 ) -> None:
     """为一家机构生成签名的复查任务：只含待整改事项及原评估发现。"""
     from assessor.core.clock import now_utc
-    from assessor.core.cycle.followup_register import followup_task
-    from assessor.core.cycle.plan_issue import commission_name
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
     from assessor.core.signing.keys import load_signer
     from assessor.core.signing.verification import load_trust_roots
     from assessor.core.storage.atomic import atomic_write_bytes
 
+    cycle = Register.open(register).cycle
     roots = load_trust_roots(trust)
     signer = load_signer(key_path, read_passphrase(passphrase_file, "签名密钥口令", new=False))
-    conn = connect(register)
-    try:
-        task = followup_task(
-            conn,
-            uscc.strip().upper(),
-            commission=commission_name(signer),
-            trust_roots=roots,
-            crl=crl,
-            signer=signer,
-            at=now_utc(),
-        )
-    finally:
-        conn.close()
+    task = cycle.followup_task(
+        uscc.strip().upper(), trust_roots=roots, crl=crl, signer=signer, at=now_utc()
+    )
     try:
         atomic_write_bytes(out, task)
     except OSError as exc:
@@ -189,19 +154,24 @@ def followup_command(
 @click.option(
     "--trust", "trust", type=FILE, multiple=True, required=True, help="卫生健康委根证书（CA 证书）"
 )
-def import_command(followup_file: Path, register: Path, trust: tuple[Path, ...]) -> None:
-    """导入签名的复查记录：已整改的事项关闭，其余（含逾期的）保持待整改。"""
+@click.option(
+    "--crl", "crl_paths", multiple=True, type=FILE, help="证书吊销列表（CRL），可多次指定"
+)
+def import_command(
+    followup_file: Path, register: Path, trust: tuple[Path, ...], crl_paths: tuple[Path, ...]
+) -> None:
+    """导入签名的复查记录：已整改的事项关闭，其余（含逾期的）保持待整改。
+
+    指定 --crl 时，签名时间晚于其证书吊销时间的复查记录不予导入（与 register import 相同）。"""
     from assessor.core.clock import now_utc
-    from assessor.core.cycle.followup_register import import_followup
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
+    from assessor.core.signing.revocation import load_crls
     from assessor.core.signing.verification import load_trust_roots
 
+    cycle = Register.open(register).cycle
     roots = load_trust_roots(trust)
-    conn = connect(register)
-    try:
-        result = import_followup(conn, followup_file, roots, now_utc())
-    finally:
-        conn.close()
+    revoked = load_crls(crl_paths, roots)
+    result = cycle.import_followup(followup_file, roots, now_utc(), revoked)
     if result.already:
         click.echo(f"复查记录 {followup_file.name} 已导入过，未作改动。")
         return

@@ -31,15 +31,11 @@ def template_command(out: Path) -> None:
 @who_option
 def import_command(roster_file: Path, register: Path, who: str | None) -> None:
     """导入名册（.xlsx 或 .csv）。有任何错误则整份不导入；再次导入按统一社会信用代码更新，保留历史。"""
-    from assessor.core.cycle.roster_store import import_roster_file
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
     from assessor.core.register.who import os_user
 
-    conn = connect(register, create=True)
-    try:
-        result = import_roster_file(conn, roster_file, who=who or os_user())
-    finally:
-        conn.close()
+    cycle = Register.open(register, create=True).cycle
+    result = cycle.import_roster(roster_file, who=who or os_user())
     click.echo(
         f"已导入名册 {roster_file.name}：共 {result.rows} 家机构，新增 {result.added}，"
         f"更新 {result.updated}，未变 {result.unchanged}。"
@@ -53,14 +49,9 @@ def import_command(roster_file: Path, register: Path, who: str | None) -> None:
 @click.option("--district", default="", help="只列出该区县（行政区划代码前 6 位）的机构")
 def list_command(register: Path, district: str) -> None:
     """列出名册中的机构。"""
-    from assessor.core.cycle.roster_store import roster
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
 
-    conn = connect(register)
-    try:
-        centres = roster(conn, district)
-    finally:
-        conn.close()
+    centres = Register.open(register).cycle.roster(district)
     for centre in centres:
         click.echo(f"{centre.uscc}  {centre.division_code}  {centre.name}  {centre.places or ''}")
     click.echo(f"共 {len(centres)} 家机构。")
@@ -70,14 +61,9 @@ def list_command(register: Path, district: str) -> None:
 @db_option
 def missing_command(register: Path) -> None:
     """列出已登记评估、但不在名册中的机构。"""
-    from assessor.core.cycle.roster_store import missing_from_roster
-    from assessor.core.register.db import connect
+    from assessor.core.register.register import Register
 
-    conn = connect(register)
-    try:
-        centres = missing_from_roster(conn)
-    finally:
-        conn.close()
+    centres = Register.open(register).cycle.missing_from_roster()
     for centre in centres:
         click.echo(
             f"{centre.uscc}  {centre.division_code}  {centre.name}  评估 {centre.assessments} 份"

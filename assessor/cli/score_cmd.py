@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assessor.cli.common import FILE
+from assessor.cli.common import FILE, data_dir_option, laptop_rubrics
 from assessor.core.problems import ProblemsError
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.scoring.engine import compute_result, score_problems
@@ -25,12 +25,14 @@ _STATUS = {"met": "达标", "unmet": "未达标", "unscored": "未评分", "na":
     help="评估标准文件（默认按评估文件记录的哈希在内置评估标准中查找）",
 )
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON")
-def command(file: Path, rubric_path: Path | None, as_json: bool) -> None:
+@data_dir_option
+def command(file: Path, rubric_path: Path | None, as_json: bool, data_dir: Path | None) -> None:
     """重新计算评估文件（已签名或未签名）的得分、否决项和等级，并说明理由。"""
     from assessor.core.document.model import read_assessment
 
     assessment = read_assessment(file)
-    rubric = rubric_for(assessment.rubric, [rubric_path] if rubric_path else [])
+    given = [rubric_path] if rubric_path else []
+    rubric = rubric_for(assessment.rubric, [*given, *laptop_rubrics(data_dir)])
     problems = score_problems(rubric, assessment, str(file))
     if problems:
         raise ProblemsError(problems)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from assessor.cli.common import FILE
+from assessor.cli.common import FILE, data_dir_option, laptop_rubrics
 from assessor.core.document.model import MAX_DOCUMENT_BYTES
 from assessor.core.problems import UserError
 from assessor.core.safe_input import read_regular_file
@@ -50,6 +50,7 @@ DEFAULT_TRUST_WARNING = (
     is_flag=True,
     help="评估组成员签名尚未齐全时也视为通过（其余检查照常）",
 )
+@data_dir_option
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -59,6 +60,7 @@ def command(
     rubric_paths: tuple[Path, ...],
     evidence_path: Path | None,
     partial: bool,
+    data_dir: Path | None,
 ) -> None:
     """验证已签名的评估文件（.json）或评估报告（.pdf）：内容是否被改动、签名者是否可信。
 
@@ -86,7 +88,8 @@ def command(
     if kind == ".json":
         from assessor.core.document.verify import verify_json
 
-        result = verify_json(raw, roots, allow_training, rubrics=rubric_paths)
+        rubrics = [*rubric_paths, *laptop_rubrics(data_dir)]
+        result = verify_json(raw, roots, allow_training, rubrics=rubrics)
         evidence_problems = _check_evidence(file, raw, evidence_path)
     else:
         evidence_problems = []

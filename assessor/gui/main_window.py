@@ -201,8 +201,7 @@ class MainWindow(QMainWindow):
 
     def known_rubrics(self) -> list[LoadedRubric]:
         """The current rubric and those that came with the commission's plan packages."""
-        from assessor.core.cycle.laptop_plans import installed_rubric_paths
-        from assessor.core.rubric.registry import load_rubric_cached
+        from assessor.core.rubric.registry import installed_rubric_paths, load_rubric_cached
 
         installed = [load_rubric_cached(p) for p in installed_rubric_paths(self.store.root)]
         return [self.rubric, *installed]

@@ -14,20 +14,24 @@ from __future__ import annotations
 import random
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Protocol
 
-from assessor.core.cycle.roster_model import RosterCentre
 from assessor.core.cycle.teams import Team
 from assessor.core.problems import UserError
 
 
-@dataclass(frozen=True)
-class Eligibility:
-    centre: RosterCentre
-    teams: tuple[str, ...]
+class Placed(Protocol):
+    """A centre to visit, as assignment sees it (a roster centre, or one to follow up)."""
+
+    @property
+    def uscc(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def district(self) -> str: ...
 
 
-def eligible_teams(centre: RosterCentre, teams: Sequence[Team]) -> tuple[str, ...]:
+def eligible_teams(centre: Placed, teams: Sequence[Team]) -> tuple[str, ...]:
     return tuple(
         t.team_id
         for t in teams
@@ -35,7 +39,7 @@ def eligible_teams(centre: RosterCentre, teams: Sequence[Team]) -> tuple[str, ..
     )
 
 
-def assign(centres: Sequence[RosterCentre], teams: Sequence[Team], seed: int) -> dict[str, str]:
+def assign(centres: Sequence[Placed], teams: Sequence[Team], seed: int) -> dict[str, str]:
     """USCC → team id for every centre, or a UserError naming the centres no team may visit."""
     if not teams:
         raise UserError("没有评估组：请提供评估组名单")

@@ -26,7 +26,7 @@ from assessor.core.cycle.sql import writing
 from assessor.core.problems import UserError
 from assessor.core.safe_input import read_regular_file
 from assessor.core.signing.keys import SigningKey
-from assessor.core.signing.revocation import MAX_CRL_BYTES, load_crls
+from assessor.core.signing.revocation import MAX_CRL_BYTES, Revoked, load_crls
 
 MAX_FOLLOWUP_BYTES = 5 * 1024 * 1024
 
@@ -40,8 +40,12 @@ def followup_task(
     crl: Path | None,
     signer: SigningKey,
     at: datetime,
+    task_id: str = "",
 ) -> bytes:
-    """The signed task of a follow-up visit to `uscc`: its open items of its latest assessment."""
+    """The signed task of a follow-up visit to `uscc`: its open items of its latest assessment.
+
+    `task_id` names the task when a plan carries it (the same plan and centre give the same id
+    on every package, so installing a package again keeps the outcomes recorded so far)."""
     found = items(conn, uscc=uscc, open_only=True)
     if not found:
         raise UserError(f"机构 {uscc} 没有待整改事项，不需要复查")
@@ -59,7 +63,7 @@ def followup_task(
         load_crls([crl], trust_roots)
         crl_pem = read_regular_file(crl, MAX_CRL_BYTES).decode("ascii", errors="replace")
     task = FollowUpTask(
-        task_id=f"FU-{latest[:8]}-{secrets.token_hex(3)}",
+        task_id=task_id or f"FU-{latest[:8]}-{secrets.token_hex(3)}",
         commission=commission,
         assessment_id=latest,
         version=document["version"],
@@ -101,15 +105,17 @@ def import_followup(
     path: Path,
     trust_roots: Sequence[x509.Certificate],
     at: datetime,
+    revoked: Sequence[Revoked] = (),
 ) -> FollowUpImport:
     """Close the items the signed follow-up found rectified; record the others' outcome.
 
     An item stays open (and overdue when its date has passed) unless it was rectified. The same
-    file imported again changes nothing.
+    file imported again changes nothing. A file signed after its signer's certificate was
+    revoked (`revoked`, from the commission's CRLs) is refused.
     """
     where = f"复查记录 {path.name} "
     raw = read_regular_file(path, MAX_FOLLOWUP_BYTES, where.strip())
-    followup = read_signed(raw, FollowUp, trust_roots, what=where)
+    followup = read_signed(raw, FollowUp, trust_roots, what=where, revoked=revoked)
     sha = sha256_hex(raw)
     if conn.execute("SELECT 1 FROM followups WHERE sha256 = ?", (sha,)).fetchone():
         return FollowUpImport(0, 0, already=True)

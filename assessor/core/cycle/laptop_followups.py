@@ -18,12 +18,11 @@ from assessor.core.amendment import amend
 from assessor.core.canonical import canonical_bytes, sha256_hex
 from assessor.core.clock import now_utc
 from assessor.core.cycle.followup_model import EvidenceFile, FollowUp, FollowUpTask, Outcome
-from assessor.core.cycle.laptop_plans import installed_rubric_paths
 from assessor.core.cycle.laptop_trust import install_trust, installed_roots, verified, write_file
 from assessor.core.cycle.rectification import OUTCOME_LABELS
 from assessor.core.cycle.signed_json import read_signed, sign_document
 from assessor.core.problems import UserError, os_error_text
-from assessor.core.rubric.registry import load_rubric_cached
+from assessor.core.rubric.registry import installed_rubric_paths, load_rubric_cached
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.safe_input import parse_json_strict, read_regular_file
 from assessor.core.session import EditingSession
@@ -49,8 +48,13 @@ def install_task(
     raw = read_regular_file(path, MAX_TASK_BYTES, where.strip())
     task = verified(raw, FollowUpTask, where, data_dir, accepted_roots)
     install_trust(data_dir, task, where)
-    write_file(_folder(data_dir, task.task_id) / TASK_FILE, raw)
+    keep_task(data_dir, task, raw)
     return task
+
+
+def keep_task(data_dir: Path, task: FollowUpTask, raw: bytes) -> None:
+    """Keep a verified task's file; the outcomes recorded so far stay as they are."""
+    write_file(_folder(data_dir, task.task_id) / TASK_FILE, raw)
 
 
 def load_task(data_dir: Path, task_id: str) -> FollowUpTask:

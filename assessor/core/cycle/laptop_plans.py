@@ -15,15 +15,18 @@ from pathlib import Path
 
 from assessor.core.assessment.model import ASSESSMENT_FORMAT, Assessment, Centre, PlanRef
 from assessor.core.canonical import canonical_bytes, sha256_hex
+from assessor.core.cycle.followup_model import FollowUpTask
+from assessor.core.cycle.laptop_followups import keep_task
 from assessor.core.cycle.laptop_trust import install_trust, installed_roots, verified, write_file
 from assessor.core.cycle.package_model import PACKAGE_SUFFIX, PlanPackage
 from assessor.core.cycle.signed_json import read_signed
 from assessor.core.document.new import new_assessment
+from assessor.core.problems import UserError
+from assessor.core.rubric.registry import INSTALLED_RUBRICS_DIR
 from assessor.core.rubric.validate import LoadedRubric, parse_rubric
 from assessor.core.safe_input import read_regular_file
 
 PLANS_DIR = "plans"
-RUBRICS_DIR = "rubrics"
 # The national rubric is 0.5 MB; a package of a few hundred visits with it stays far below.
 MAX_PACKAGE_BYTES = 30 * 1024 * 1024
 
@@ -53,11 +56,39 @@ def install_package(
     package = verified(raw, PlanPackage, where, data_dir, accepted_roots)
     rubric_bytes = canonical_bytes(package.rubric)
     parse_rubric(rubric_bytes, f"{where}中的评估标准")
-    write_file(data_dir / RUBRICS_DIR / f"{sha256_hex(rubric_bytes)}.json", rubric_bytes)
+    # Each follow-up task is signed on its own too (it is what the follow-up record cites).
+    tasks = [
+        (
+            verified(
+                text.encode("utf-8"), FollowUpTask, f"{where}中的复查任务", data_dir, accepted_roots
+            ),
+            text,
+        )
+        for text in package.followups
+    ]
+    write_file(data_dir / INSTALLED_RUBRICS_DIR / f"{sha256_hex(rubric_bytes)}.json", rubric_bytes)
     install_trust(data_dir, package, where)
+    for task, text in tasks:
+        keep_task(data_dir, task, text.encode("utf-8"))
     target = package_file(data_dir, package)
     write_file(target, raw)
     return InstalledPlan(package, target)
+
+
+def planned_followups(package: PlanPackage) -> list[FollowUpTask]:
+    """The follow-up tasks the package carries (its signature, checked on every read of an
+    installed package, covers them)."""
+    return [FollowUpTask.model_validate_json(text) for text in package.followups]
+
+
+def planned_followup(data_dir: Path, package: PlanPackage, uscc: str) -> FollowUpTask:
+    """Start the package's follow-up visit to `uscc`: its task, installed again from the
+    package when the laptop lost it, keeping any outcomes already recorded."""
+    for text, task in zip(package.followups, planned_followups(package), strict=True):
+        if task.centre.uscc == uscc:
+            keep_task(data_dir, task, text.encode("utf-8"))
+            return task
+    raise UserError(f"评估计划 {package.plan_id} 中没有对机构 {uscc} 的复查")
 
 
 def installed_plans(data_dir: Path) -> list[InstalledPlan]:
@@ -69,11 +100,6 @@ def installed_plans(data_dir: Path) -> list[InstalledPlan]:
         package = read_signed(raw, PlanPackage, installed_roots(data_dir), what=f"{path.name} ")
         found.append(InstalledPlan(package, path))
     return sorted(found, key=lambda p: p.package.created_at, reverse=True)
-
-
-def installed_rubric_paths(data_dir: Path) -> list[Path]:
-    folder = data_dir / RUBRICS_DIR
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
 def package_rubric(package: PlanPackage) -> LoadedRubric:

@@ -12,8 +12,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from assessor.core.canonical import sha256_hex
+from assessor.core.cycle.followup_register import followup_task
 from assessor.core.cycle.package_model import PlanPackage
 from assessor.core.cycle.plan_store import load_plan
+from assessor.core.cycle.rectification import items
 from assessor.core.cycle.signed_json import sign_document
 from assessor.core.problems import UserError
 from assessor.core.rubric.validate import MAX_RUBRIC_BYTES, parse_rubric
@@ -41,7 +43,9 @@ def build_package(
     signer: SigningKey,
     at: datetime,
 ) -> bytes:
-    """The signed package file of `team_id`'s visits in plan `plan_id`."""
+    """The signed package file of `team_id`'s visits in plan `plan_id`, with a signed follow-up
+    task for each of its follow-up visits whose centre still has open items (a centre that
+    rectified everything since the plan was made needs no visit)."""
     plan, signed_plan = load_plan(conn, plan_id)
     teams = [t.team_id for t in plan.teams]
     if team_id not in teams:
@@ -52,6 +56,7 @@ def build_package(
     if crl is not None:
         load_crls([crl], trust_roots)  # refuses a CRL that none of the roots signed
         crl_pem = read_regular_file(crl, MAX_CRL_BYTES).decode("ascii", errors="replace")
+    roots_pem = [c.public_bytes(Encoding.PEM).decode("ascii") for c in trust_roots]
     package = PlanPackage(
         plan_id=plan.plan_id,
         plan_sha256=sha256_hex(signed_plan),
@@ -62,7 +67,26 @@ def build_package(
         team=plan.team(team_id),
         visits=[v for v in plan.visits if v.team_id == team_id],
         rubric=_rubric_data(rubric),
-        trust_roots=[c.public_bytes(Encoding.PEM).decode("ascii") for c in trust_roots],
+        followups=[
+            followup_task(
+                conn,
+                f.uscc,
+                commission=plan.commission,
+                trust_roots=trust_roots,
+                crl=crl,
+                signer=signer,
+                at=at,
+                task_id=plan_task_id(plan.plan_id, f.uscc),
+            ).decode("utf-8")
+            for f in plan.followups
+            if f.team_id == team_id and items(conn, uscc=f.uscc, open_only=True)
+        ],
+        trust_roots=roots_pem,
         crl=crl_pem,
     )
     return sign_document(package, signer, at)
+
+
+def plan_task_id(plan_id: str, uscc: str) -> str:
+    """The follow-up task id of a plan's follow-up visit to `uscc`: the same on every package."""
+    return f"FU-{plan_id}-{sha256_hex(uscc.encode('ascii'))[:8]}"

@@ -25,6 +25,10 @@ class PlanPackage(Strict):
     created_at: AwareDatetime
     team: Team
     visits: list[PlannedVisit]
+    followups: list[str] = Field(
+        default_factory=list,
+        description="计划复查的复查任务：每项为卫生健康委签名的复查任务文件（.assessor-followup）",
+    )
     rubric: dict[str, Any] = Field(description="现行评估标准（JSON）")
     trust_roots: list[str] = Field(min_length=1, description="卫生健康委的根证书（PEM）")
     crl: str | None = Field(default=None, description="当前证书吊销列表（PEM）")

@@ -14,13 +14,16 @@ from assessor.core.assessment.uscc import uscc_problem
 from assessor.core.cycle import register_history
 from assessor.core.cycle.assignment import assign
 from assessor.core.cycle.cell_values import text
-from assessor.core.cycle.plan_model import Plan, PlannedVisit, SampleRule
+from assessor.core.cycle.plan_model import Plan, PlannedFollowUp, PlannedVisit, SampleRule
+from assessor.core.cycle.rectification import Item, items
 from assessor.core.cycle.roster_model import RosterCentre
 from assessor.core.cycle.roster_store import roster
 from assessor.core.cycle.sampling import LISTED, Selected, stratified_sample
 from assessor.core.cycle.table_read import TableProblems, read_tables
 from assessor.core.cycle.teams import Team
 from assessor.core.problems import UserError
+
+FOLLOW_UP_ALL = "all"
 
 ALWAYS_KINDS = (
     register_history.NEVER_ASSESSED,
@@ -47,6 +50,8 @@ class PlanRequest:
     listed: Sequence[str] = field(default_factory=tuple)
     seed: int = 0
     plan_id: str = ""
+    followups: Sequence[str] = field(default_factory=tuple)
+    """USCCs of centres to follow up (复查), or FOLLOW_UP_ALL for every centre with open items."""
 
 
 def _always(conn: sqlite3.Connection, cycle: str, sampling: Sampling) -> dict[str, str]:
@@ -87,12 +92,14 @@ def draw_plan(conn: sqlite3.Connection, request: PlanRequest, commission: str) -
             centres, rule.fraction, rule.seed, _always(conn, request.cycle, rule)
         )
         seed = rule.seed
+        if not chosen:
+            raise UserError("按此比例没有抽到任何机构，请提高抽样比例")
     elif request.listed:
         chosen, seed = _listed(centres, request.listed), request.seed
+    elif request.followups:
+        chosen, seed = [], request.seed
     else:
-        raise UserError("请指定抽样比例（--sample）或指定名单（--list）")
-    if not chosen:
-        raise UserError("按此比例没有抽到任何机构，请提高抽样比例")
+        raise UserError("请指定抽样比例（--sample）、指定名单（--list）或复查机构（--followup）")
     teams = {c.centre.uscc: t for c, t in _assigned(chosen, request.teams, seed).items()}
     return Plan(
         plan_id=request.plan_id or f"{request.cycle}-{secrets.token_hex(4)}",
@@ -113,7 +120,45 @@ def draw_plan(conn: sqlite3.Connection, request: PlanRequest, commission: str) -
             PlannedVisit(centre=c.centre, team_id=teams[c.centre.uscc], reason=c.reason)
             for c in chosen
         ],
+        followups=_followups(conn, request.followups, request.teams, seed),
     )
+
+
+def _followups(
+    conn: sqlite3.Connection, codes: Sequence[str], teams: Sequence[Team], seed: int
+) -> list[PlannedFollowUp]:
+    """Follow-up visits to the centres `codes` names, each for the open items of its latest
+    assessment (as the follow-up task will carry them), assigned by the same rules as visits."""
+    if not codes:
+        return []
+    open_now: dict[str, list[Item]] = {}
+    for item in items(conn, open_only=True):
+        open_now.setdefault(item.uscc, []).append(item)
+    wanted = list(open_now) if tuple(codes) == (FOLLOW_UP_ALL,) else list(dict.fromkeys(codes))
+    if not wanted:
+        raise UserError("登记库中没有待整改事项，不需要安排复查")
+    unknown = [code for code in wanted if code not in open_now]
+    if unknown:
+        raise UserError(
+            f"以下机构没有待整改事项，不能安排复查：{'、'.join(unknown[:10])}"
+            "（用 register rectify list --open 查看待整改事项）"
+        )
+    planned = []
+    for code in wanted:
+        latest = max(open_now[code], key=lambda i: i.opened_on)
+        count = sum(i.assessment_id == latest.assessment_id for i in open_now[code])
+        planned.append(
+            PlannedFollowUp(
+                uscc=code,
+                name=latest.centre_name,
+                district=latest.district,
+                assessment_id=latest.assessment_id,
+                open_items=count,
+                team_id="",
+            )
+        )
+    given = assign(planned, teams, seed)
+    return [p.model_copy(update={"team_id": given[p.uscc]}) for p in planned]
 
 
 def _assigned(chosen: Sequence[Selected], teams: Sequence[Team], seed: int) -> dict[Selected, str]:

@@ -36,6 +36,18 @@ class PlannedVisit(Strict):
     reason: str = Field(description="sampled、listed 或必查类别")
 
 
+class PlannedFollowUp(Strict):
+    """A follow-up visit (复查) to a centre with open rectification items: its plan package
+    carries the commission's follow-up task with the open items as they stand then."""
+
+    uscc: str
+    name: str
+    district: str = Field(description="区县（行政区划代码前 6 位）")
+    assessment_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="待整改事项所属的评估")
+    open_items: int = Field(ge=1, description="制定计划时的待整改事项数")
+    team_id: str
+
+
 class Plan(Strict):
     format: Literal["assessor-plan/1"] = PLAN_FORMAT
     plan_id: str = Field(pattern=r"^[A-Za-z0-9-]{1,40}$")
@@ -46,6 +58,9 @@ class Plan(Strict):
     sample: SampleRule | None = Field(description="null：按指定名单")
     teams: list[Team]
     visits: list[PlannedVisit]
+    followups: list[PlannedFollowUp] = Field(
+        default_factory=list, description="计划复查的机构（有待整改事项）"
+    )
     signature: SignatureBlock | None = None
 
     def team(self, team_id: str) -> Team:

@@ -110,3 +110,30 @@ def visit_states(conn: sqlite3.Connection, plan_id: str, today: dt.date) -> list
         state = DONE if done else (OVERDUE if overdue else PENDING)
         states.append(VisitState(uscc, names[uscc], district, team, state, done))
     return states
+
+
+def followup_states(conn: sqlite3.Connection, plan_id: str, today: dt.date) -> list[VisitState]:
+    """Each planned follow-up visit: done when a signed follow-up record of the centre, visited
+    on or after the day the plan was issued, is in the register; overdue or pending otherwise.
+    `assessment_id` is the assessment whose items the visit checks."""
+    plan, _ = load_plan(conn, plan_id)
+    issued = in_beijing(plan.created_at).date().isoformat()
+    states = []
+    for planned in sorted(plan.followups, key=lambda f: f.uscc):
+        done = conn.execute(
+            "SELECT 1 FROM followups WHERE visited_on >= ? AND assessment_id IN"
+            " (SELECT assessment_id FROM documents WHERE centre_uscc = ?)",
+            (issued, planned.uscc),
+        ).fetchone()
+        state = DONE if done else (OVERDUE if today > plan.due_on else PENDING)
+        states.append(
+            VisitState(
+                planned.uscc,
+                planned.name,
+                planned.district,
+                planned.team_id,
+                state,
+                planned.assessment_id,
+            )
+        )
+    return states

@@ -21,9 +21,11 @@ from assessor.core.report.signature import SignatureArea
 from assessor.core.report.styles import FRAME_WIDTH, grid_table, styles
 from assessor.core.report.text import date_text, markup
 from assessor.core.signing.keys import SigningKey
-from assessor.core.signing.pdf_signature import sign_pdf
+from assessor.core.signing.pdf_signature import COMMISSION_LABELS, sign_pdf
 
 TITLE = "整改通知书"
+# The commission signs with a key of its CA, not as an assessor: its number is the certificate's.
+COMMISSION_ID_LABEL = COMMISSION_LABELS[1]
 
 
 def _points(value: Decimal) -> str:
@@ -65,7 +67,7 @@ def notice_pdf(
     version = conn.execute(
         "SELECT version FROM current_documents WHERE assessment_id = ?", (assessment_id,)
     ).fetchone()[0]
-    area = SignatureArea(commission, signer.info.assessor_id, None)
+    area = SignatureArea(commission, signer.info.assessor_id, None, id_label=COMMISSION_ID_LABEL)
     basics = sum(i.kind == "basic" for i in found)
     story: list[Flowable] = [
         Para(TITLE, s.title),
@@ -102,4 +104,5 @@ def notice_pdf(
         assessment_id=assessment_id,
         version=version,
         signed_at=at,
+        stamp_labels=COMMISSION_LABELS,
     )

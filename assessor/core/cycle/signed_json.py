@@ -17,10 +17,17 @@ from cryptography import x509
 from pydantic import BaseModel, ValidationError
 
 from assessor.core.canonical import NotCanonical, canonical_bytes
+from assessor.core.clock import beijing_text
 from assessor.core.problems import UserError, problems_from_validation
 from assessor.core.safe_input import parse_json_object
-from assessor.core.signing.json_envelope import SignatureBlock, check_envelope, sign_payload
+from assessor.core.signing.json_envelope import (
+    SignatureBlock,
+    certificate,
+    check_envelope,
+    sign_payload,
+)
 from assessor.core.signing.keys import SigningKey
+from assessor.core.signing.revocation import Revoked
 
 Document = TypeVar("Document", bound=BaseModel)
 
@@ -46,8 +53,12 @@ def read_signed(
     trust_roots: Sequence[x509.Certificate],
     *,
     what: str,
+    revoked: Sequence[Revoked] = (),
 ) -> Document:
-    """The document in `raw`, or a UserError saying why it cannot be trusted."""
+    """The document in `raw`, or a UserError saying why it cannot be trusted.
+
+    `revoked` (from the commission's CRLs) refuses a document signed after its signer's
+    certificate was revoked; one signed before stays valid, as for assessment files."""
     data = parse_json_object(raw, what)
     try:
         document = model.model_validate(data)
@@ -68,4 +79,17 @@ def read_signed(
         raise UserError(f"{what}签名无效：{'；'.join(r.message for r in check.reasons)}")
     if check.training_key:
         raise UserError(f"{what}由内置培训密钥签名，不是卫生健康委签发的文件")
+    _refuse_if_revoked(block, revoked, what)
     return document
+
+
+def _refuse_if_revoked(block: SignatureBlock, revoked: Sequence[Revoked], what: str) -> None:
+    signer = certificate(block.chain[0])
+    issuer, serial = signer.issuer.rfc4514_string(), str(signer.serial_number)
+    for entry in revoked:
+        if (entry.issuer, entry.serial) == (issuer, serial) and block.signed_at > entry.revoked_at:
+            raise UserError(
+                f"{what}的签名证书（{block.signer.name}，序列号 {serial}）已于 "
+                f"{beijing_text(entry.revoked_at)} 吊销，签名时间 "
+                f"{beijing_text(block.signed_at)} 晚于吊销时间，不能接受"
+            )

@@ -23,7 +23,7 @@ from assessor.core.file_names import safe_file_name
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.report.evidence import EvidenceFiles
 from assessor.core.report.render import render_report
-from assessor.core.rubric.registry import rubric_for
+from assessor.core.rubric.registry import installed_rubric_paths, rubric_for
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.pdf_signature import cosign_pdf, sign_pdf
@@ -194,7 +194,7 @@ def sign_assessment(
         progress(90, "该版本已签名，写出已保存的签名文件")
         return _kept_for(store, key, kept, signer)
     assessment, audit = store.load_with_audit(key)
-    rubric = rubric or rubric_for(assessment.rubric)
+    rubric = rubric or rubric_for(assessment.rubric, installed_rubric_paths(store.root))
     signed_at = now_utc()
     files = sign_files(
         rubric,

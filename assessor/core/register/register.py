@@ -18,6 +18,7 @@ from pathlib import Path
 from assessor.core.problems import UserError
 from assessor.core.register import browse, db, flags, review
 from assessor.core.register.check import rubric_paths, trust_pems
+from assessor.core.register.cycle_calls import RegisterCycle
 from assessor.core.register.exports.run import ExportRequest, Step, run_exports
 from assessor.core.register.filters import AssessmentFilter
 from assessor.core.register.flags import FlagItem, KindCount
@@ -79,6 +80,11 @@ class Register:
         """The register in `folder`, migrated; `create` makes an empty one when missing."""
         db.connect(folder, create=create).close()
         return cls(folder)
+
+    @property
+    def cycle(self) -> RegisterCycle:
+        """The assessment cycle's part: roster, plans, rectification and follow-ups."""
+        return RegisterCycle(self._connection)
 
     @property
     def quarantine_folder(self) -> Path:

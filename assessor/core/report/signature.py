@@ -48,9 +48,13 @@ class SignatureArea(Flowable):
     recorded while drawing, the only moment its page and absolute position are known.
     """
 
-    def __init__(self, signer_name: str, signer_id: str, image: bytes | None) -> None:
+    def __init__(
+        self, signer_name: str, signer_id: str, image: bytes | None, id_label: str = "评估员编号"
+    ) -> None:
+        """`id_label` names what `signer_id` is: an assessor's number on a report, the
+        signing certificate's number on a document the commission issues."""
         super().__init__()
-        self.signer_name, self.signer_id = signer_name, signer_id
+        self.signer_name, self.signer_id, self.id_label = signer_name, signer_id, id_label
         self.image: ImageReader | None = None
         if image is not None:
             try:
@@ -74,7 +78,7 @@ class SignatureArea(Flowable):
         c.setFont(font, 9)
         c.drawString(0, top - 12, "签署人")
         c.setFillColor(INK)
-        signer = f"{self.signer_name}（评估员编号 {self.signer_id}）"
+        signer = f"{self.signer_name}（{self.id_label} {self.signer_id}）"
         room = self.width - BOX_WIDTH - 2 * FRAME_GAP - 12
         size = fitted_size(signer, 13, room, 8)
         c.setFont(font, size)

@@ -11,6 +11,8 @@ from assessor.core.paths import default_rubric_path, rubrics_dir
 from assessor.core.problems import ProblemsError, UserError
 from assessor.core.rubric.validate import LoadedRubric, load_rubric
 
+INSTALLED_RUBRICS_DIR = "rubrics"
+
 
 class NamedRubric(Protocol):
     """How a record names its rubric: code and version for people, the hash to find it."""
@@ -57,6 +59,13 @@ def known_rubrics(extra: Iterable[str | Path | LoadedRubric] = ()) -> list[Loade
         except ProblemsError:
             continue
     return found
+
+
+def installed_rubric_paths(data_dir: Path) -> list[Path]:
+    """Rubrics a commission's plan package installed in a laptop's data folder
+    (`<data>/rubrics/<sha256>.json`): the one lookup every front end adds to the bundled ones."""
+    folder = data_dir / INSTALLED_RUBRICS_DIR
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
 def rubric_for(ref: NamedRubric, extra: Iterable[str | Path | LoadedRubric] = ()) -> LoadedRubric:

@@ -267,11 +267,12 @@ def issue_assessor(
     passphrase: str,
     days: int = ASSESSOR_DAYS,
     valid_from: datetime | None = None,
+    ledger: Path | None = None,
 ) -> KeyInfo:
     """Write a new key and certificate for one assessor to `out` (passphrase-protected PKCS#12).
 
     The certificate never outlives the CA: its end is capped at the CA's end. `out` must not
-    exist yet.
+    exist yet. `ledger` (the CA folder) records the certificate in its `issued.json`.
     """
     name = _check_name(name, "评估员姓名")
     if len(name.encode("utf-8")) > MAX_CN_BYTES:
@@ -292,7 +293,12 @@ def issue_assessor(
         name.encode("utf-8"), key, cert, [ca.certificate], BestAvailableEncryption(secret)
     )
     _write_new(out, data, mode=0o600)
-    return key_info(cert)
+    info = key_info(cert)
+    if ledger is not None:
+        from assessor.core.signing.issued import issued_entry, record_issued
+
+        record_issued(ledger, issued_entry(cert, name, assessor_id, info.fingerprint))
+    return info
 
 
 def end_entity_certificate(

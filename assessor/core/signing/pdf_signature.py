@@ -59,6 +59,9 @@ FONT_SIZE = 9
 MAX_IMAGE_PIXELS = 800
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
 TRAINING_MARK = "培训/样例"
+# Who signed, as the visible stamp names them (signer, their number in the certificate).
+ASSESSOR_LABELS = ("评估员", "评估员编号")
+COMMISSION_LABELS = ("签发单位", "签发证书编号")
 _REASON = re.compile(r"^托育机构质量评估报告；评估编号 ([0-9a-f]{32})；第 (\d+) 版(；培训/样例)?$")
 
 
@@ -186,8 +189,12 @@ def sign_pdf(
     signature_image: bytes | None = None,
     training: bool = False,
     cosign_boxes: Sequence[tuple[str, int, tuple[float, float, float, float]]] = (),
+    stamp_labels: tuple[str, str] = ASSESSOR_LABELS,
 ) -> bytes:
     """The PDF with a visible PAdES signature appended as an incremental update.
+
+    `stamp_labels` name the signer and their number on the stamp: an assessor's on a report,
+    `COMMISSION_LABELS` on a document the commission issues with a key of its CA.
 
     `cosign_boxes` (assessor id, page, box) reserve one empty signature field per co-signer
     (`cosign_field_name`), created in the same update so that this signature covers them;
@@ -232,7 +239,15 @@ def sign_pdf(
 
     reason = reason_text(assessment_id, version, training)
     return _sign_field(
-        writer, signer, FIELD_NAME, field_box, signed_at, reason, signature_image, training
+        writer,
+        signer,
+        FIELD_NAME,
+        field_box,
+        signed_at,
+        reason,
+        signature_image,
+        training,
+        stamp_labels,
     )
 
 
@@ -245,6 +260,7 @@ def _sign_field(
     reason: str,
     signature_image: bytes | None,
     training: bool,
+    stamp_labels: tuple[str, str] = ASSESSOR_LABELS,
 ) -> bytes:
     """Sign the existing empty field `field_name` with the visible stamp, incrementally."""
     from pyhanko.pdf_utils import layout
@@ -258,7 +274,8 @@ def _sign_field(
         "assessor_id": signer.info.assessor_id,
         "time": beijing_text(signed_at, "%Y-%m-%d %H:%M"),
     }
-    template = "评估员：%(name)s\n评估员编号：%(assessor_id)s\n签名时间：%(time)s"
+    who, number = stamp_labels
+    template = f"{who}：%(name)s\n{number}：%(assessor_id)s\n签名时间：%(time)s"
     if training:
         template += f"\n{TRAINING_MARK}，不作为正式评估结果"
     # The text sits at the bottom of the box and the hand-drawn signature above it, so the

@@ -208,9 +208,7 @@ class HomeView(QWidget):
         self.training_button = self._button(
             heading, "培训练习", "training", self.trainingRequested.emit
         )
-        self.plans_button = self._button(
-            heading, "评估任务…", "plans", self.plansRequested.emit
-        )
+        self.plans_button = self._button(heading, "评估任务…", "plans", self.plansRequested.emit)
         self.keys_button = self._button(heading, "签名密钥…", "keys", self.keysRequested.emit)
         self.about_button = self._button(heading, "关于", "about", self.aboutRequested.emit)
 

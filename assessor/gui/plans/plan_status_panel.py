@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,16 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.core.clock import beijing_today
-from assessor.core.cycle.plan_store import STATE_LABELS, plan_ids, visit_states
+from assessor.core.cycle.plan_store import DONE, STATE_LABELS
 from assessor.core.problems import UserError
-from assessor.core.register.db import connect
+from assessor.core.register.register import Register
 from assessor.gui.widgets.style import ems, tone
 
-COLUMNS = ("机构名称", "统一社会信用代码", "区县", "评估组", "状态", "评估编号")
+COLUMNS = ("机构名称", "统一社会信用代码", "区县", "评估组", "状态", "评估编号", "任务")
 
 
 class PlanStatusPanel(QWidget):
-    def __init__(self, register: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, register: Register, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.register = register
         self.plans = QComboBox()
@@ -40,7 +38,7 @@ class PlanStatusPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 13), (2, 6), (3, 6), (4, 5), (5, 18)):
+        for column, width in ((1, 13), (2, 6), (3, 6), (4, 5), (5, 18), (6, 4)):
             self.table.setColumnWidth(column, ems(self.table, width))
         top = QHBoxLayout()
         top.addWidget(QLabel("评估计划："))
@@ -58,11 +56,7 @@ class PlanStatusPanel(QWidget):
     def reload(self) -> None:
         """Plans newest last, the newest shown (commands add plans while the screen is open)."""
         try:
-            conn = connect(self.register)
-            try:
-                found = plan_ids(conn)
-            finally:
-                conn.close()
+            found = self.register.cycle.plans()
         except UserError as exc:
             self.summary.setText(str(exc))
             return
@@ -80,19 +74,24 @@ class PlanStatusPanel(QWidget):
             self.table.setRowCount(0)
             self.summary.setText("登记库中还没有评估计划（用 register plan new 签发）")
             return
-        conn = connect(self.register)
         try:
-            states = visit_states(conn, plan_id, beijing_today())
-        finally:
-            conn.close()
-        self.table.setRowCount(len(states))
-        for row, s in enumerate(states):
-            cells = (s.name, s.uscc, s.district, s.team_id, STATE_LABELS[s.state], s.assessment_id)
+            states = self.register.cycle.visit_states(plan_id, beijing_today())
+            again = self.register.cycle.followup_states(plan_id, beijing_today())
+        except UserError as exc:
+            self.summary.setText(str(exc))
+            return
+        rows = [("评估", s) for s in states] + [("复查", s) for s in again]
+        self.table.setRowCount(len(rows))
+        for row, (kind, s) in enumerate(rows):
+            state = STATE_LABELS[s.state]
+            cells = (s.name, s.uscc, s.district, s.team_id, state, s.assessment_id, kind)
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text or ""))
-        self.summary.setText(
-            "；".join(
-                f"{label} {sum(s.state == state for s in states)}"
-                for state, label in STATE_LABELS.items()
-            )
+        counts = "；".join(
+            f"{label} {sum(s.state == state for s in states)}"
+            for state, label in STATE_LABELS.items()
         )
+        if again:
+            done = sum(s.state == DONE for s in again)
+            counts += f"；复查 {len(again)} 家，已完成 {done}"
+        self.summary.setText(counts)

@@ -1,5 +1,8 @@
 """「评估任务」: import a commission's plan package and start the visits it plans.
 
+A package may also name follow-up visits (复查) to centres with open rectification items; their
+rows start the follow-up screen with the open items, the previous finding and evidence.
+
 Importing verifies the commission's signature before anything is installed; the first package
 (or one under roots this laptop does not hold) needs the person to confirm the roots'
 fingerprints against the ones the commission published.
@@ -23,11 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.core.cycle.laptop_followups import install_task
+from assessor.core.cycle.followup_model import FollowUpTask
+from assessor.core.cycle.laptop_followups import install_task, outcomes
 from assessor.core.cycle.laptop_plans import (
     install_package,
     installed_plans,
     planned_assessment,
+    planned_followup,
+    planned_followups,
 )
 from assessor.core.cycle.laptop_trust import UnconfirmedRoots
 from assessor.core.cycle.package_model import PlanPackage
@@ -37,7 +43,8 @@ from assessor.gui.assessment.shortcuts_help import bind, binding, shown_keys
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.style import ems, tone
 
-COLUMNS = ("机构名称", "统一社会信用代码", "地址", "计划", "评估组", "完成期限", "本机")
+COLUMNS = ("机构名称", "统一社会信用代码", "地址", "计划", "评估组", "完成期限", "本机", "任务")
+TASK_COLUMN = 7
 
 
 @dataclass(frozen=True)
@@ -46,13 +53,23 @@ class PlannedRow:
     uscc: str
     record_key: str | None
     """The laptop's record of this visit, once started."""
+    followup: FollowUpTask | None = None
+    """The follow-up task, when the row is a follow-up visit rather than an assessment."""
+
+    @property
+    def centre(self) -> tuple[str, str]:
+        """(name, address) of the centre visited."""
+        if self.followup is not None:
+            return self.followup.centre.name, self.followup.centre.address
+        centre = self.package.visit(self.uscc).centre
+        return centre.name, centre.address
 
 
 class PlansScreen(QWidget):
     homeRequested = Signal()
     startRequested = Signal(object)  # a new planned draft (Assessment), not yet stored
     openRequested = Signal(str)  # the key of the visit's record already on this laptop
-    followupRequested = Signal(str)  # the id of a follow-up task just installed
+    followupRequested = Signal(str)  # the id of a follow-up task installed or planned
     notice = Signal(str)
 
     def __init__(self, store: Store, dialogs: Dialogs, parent: QWidget | None = None) -> None:
@@ -87,9 +104,10 @@ class PlansScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 13), (2, 16), (3, 8), (4, 6), (5, 7), (6, 5)):
+        for column, width in ((1, 13), (2, 16), (3, 8), (4, 6), (5, 7), (6, 6), (7, 3)):
             self.table.setColumnWidth(column, ems(self.table, width))
         self.table.activated.connect(lambda _: self.start_selected())
+        self.table.currentCellChanged.connect(lambda *_: self._name_start())
         self.empty = QLabel("还没有评估任务：请导入卫生健康委下发的评估任务包（.assessor-plan）。")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tone(self.empty, "muted")
@@ -124,32 +142,53 @@ class PlansScreen(QWidget):
             PlannedRow(package, visit.centre.uscc, started.get(visit.centre.uscc))
             for package in packages
             for visit in package.visits
+        ] + [
+            PlannedRow(package, task.centre.uscc, None, task)
+            for package in packages
+            for task in planned_followups(package)
         ]
         self.table.setRowCount(len(self.rows))
         for number, row in enumerate(self.rows):
-            centre = row.package.visit(row.uscc).centre
+            name, address = row.centre
             cells = (
-                centre.name,
-                centre.uscc,
-                centre.address,
+                name,
+                row.uscc,
+                address,
                 row.package.plan_id,
                 row.package.team.team_id,
                 row.package.due_on.isoformat(),
-                "已开始" if row.record_key else "未开始",
+                self._progress(row),
+                "复查" if row.followup else "评估",
             )
             for column, text in enumerate(cells):
                 self.table.setItem(number, column, QTableWidgetItem(text))
         self.table.setVisible(bool(self.rows))
         self.empty.setVisible(not self.rows)
         self.start_button.setEnabled(bool(self.rows))
-        open_count = sum(r.record_key is None for r in self.rows)
+        visits = [r for r in self.rows if r.followup is None]
+        open_count = sum(r.record_key is None for r in visits)
+        again = len(self.rows) - len(visits)
         self.summary.setText(
-            f"{len(packages)} 份任务包，{len(self.rows)} 家机构，其中 {open_count} 家尚未开始"
+            f"{len(packages)} 份任务包，{len(visits)} 家机构，其中 {open_count} 家尚未开始"
+            + (f"；复查 {again} 家" if again else "")
             if packages
             else ""
         )
         if self.rows and self.table.currentRow() < 0:
             self.table.selectRow(0)
+
+    def _name_start(self) -> None:
+        """The start button says what Return does on the selected row."""
+        number = self.table.currentRow()
+        followup = 0 <= number < len(self.rows) and self.rows[number].followup is not None
+        self.start_button.setText("开始复查" if followup else "开始评估")
+
+    def _progress(self, row: PlannedRow) -> str:
+        if row.followup is None:
+            return "已开始" if row.record_key else "未开始"
+        recorded = outcomes(self.store.root, row.followup.task_id)
+        done = sum(i.indicator_id in recorded for i in row.followup.items)
+        return f"已记录 {done}/{len(row.followup.items)}" if done else "未开始"
 
     def focus_list(self) -> None:
         (self.table if self.rows else self.import_button).setFocus(Qt.FocusReason.OtherFocusReason)
@@ -170,9 +209,10 @@ class PlansScreen(QWidget):
         package = installed.package
         self.reload()
         self.focus_list()
+        again = f"，复查 {len(package.followups)} 家" if package.followups else ""
         self.notice.emit(
             f"已导入评估任务：{package.cycle} 年度计划 {package.plan_id}，评估组「"
-            f"{package.team.team_id}」，{len(package.visits)} 家机构"
+            f"{package.team.team_id}」，{len(package.visits)} 家机构{again}"
         )
 
     def import_followup(self) -> None:
@@ -209,6 +249,14 @@ class PlansScreen(QWidget):
         if not 0 <= number < len(self.rows):
             return
         row = self.rows[number]
+        if row.followup is not None:
+            try:
+                task = planned_followup(self.store.root, row.package, row.uscc)
+            except UserError as exc:
+                self.dialogs.error("无法开始复查", str(exc))
+                return
+            self.followupRequested.emit(task.task_id)
+            return
         if row.record_key is not None:
             self.openRequested.emit(row.record_key)
             return

@@ -51,7 +51,7 @@ class RegisterScreen(QWidget):
         self.tabs.addTab(self.importer, "导入(&1)")
         self.tabs.addTab(self.table, "登记表(&2)")
         self.tabs.addTab(self.stats, "统计与导出(&3)")
-        self.plans = PlanStatusPanel(register)
+        self.plans = PlanStatusPanel(self.register)
         self.tabs.addTab(self.plans, "评估计划(&4)")
 
         layout = QVBoxLayout(self)

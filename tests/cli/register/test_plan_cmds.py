@@ -10,10 +10,11 @@ import pytest
 
 from assessor.cli.main import run_cli
 from assessor.core.cycle.plan_issue import read_plan_file
+from assessor.core.signing.keys import load_signer
 from assessor.core.signing.training import fingerprint
 from assessor.core.signing.verification import load_trust_roots
 from tests.core.cycle.plan_fixtures import write_teams
-from tests.core.register.builders import Commission
+from tests.core.register.builders import KEY_PASSPHRASE, Commission, make_commission
 from tests.roster_builders import roster_rows, write_csv
 
 
@@ -146,3 +147,56 @@ def test_package_install_list_and_start_on_a_laptop(
     tampered.write_bytes(package.read_bytes().replace("第1组".encode(), "第2组".encode(), 1))
     assert run_cli(["plan", "install", str(tampered), "--data-dir", str(laptop)]) == 1
     assert "签名无效" in capsys.readouterr().err
+
+
+def test_plan_new_lists_members_without_a_usable_certificate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --ca the plan is still issued (keys are often handed out after the plan), and the
+    clerk is told which members cannot sign yet, and why."""
+    own = make_commission(tmp_path / "commission")
+    key = own.issue("计划科", "WJW-PLAN", "plan.p12")
+    own.issue("甲", "T-001", "t1.p12")
+    revoked = load_signer(own.issue("乙", "T-002", "t2.p12"), KEY_PASSPHRASE)
+    assert run_cli([
+        "keys", "issue", "--ca", str(own.ca_dir), "--name", "丙", "--assessor-id", "T-003",
+        "--out", str(own.root / "t3.p12"), "--days", "1", "--passphrase-file",
+        str(own.key_passphrase), "--ca-passphrase-file", str(own.ca_passphrase),
+    ]) == 0  # fmt: skip
+    assert run_cli(["keys", "revoke", "--ca", str(own.ca_dir), "--serial",
+                    str(revoked.certificate.serial_number), "--reason", "affiliation_changed"]) == 0  # fmt: skip
+    register = tmp_path / "register"
+    roster = write_csv(tmp_path / "roster.csv", roster_rows(40))
+    assert run_cli(["register", "roster", "import", str(roster), "--db", str(register)]) == 0
+    teams = write_teams(
+        tmp_path / "teams.csv",
+        [
+            ["甲组", "甲", "T-001", "350102", "卫健委", ""],
+            ["甲组", "乙", "T-002", "350102", "卫健委", ""],
+            ["乙组", "丙", "T-003", "350103", "疾控", ""],
+            ["乙组", "丁", "", "350103", "妇幼保健院", ""],
+            ["乙组", "戊", "T-404", "350103", "疾控", ""],
+        ],
+    )
+    capsys.readouterr()
+    args = [
+        "register", "plan", "new", "--db", str(register), "--cycle", "2027", "--sample", "10%",
+        "--seed", "5", "--teams", str(teams), "--due", "2027-06-30", "--key", str(key),
+        "--passphrase-file", str(own.key_passphrase), "--ca", str(own.ca_dir),
+    ]  # fmt: skip
+    assert run_cli([*args, "--id", "K1"]) == 0
+    out = capsys.readouterr().out
+    assert "已签发评估计划 K1" in out
+    assert "注意：以下 4 名评估组成员没有可用的评估员证书" in out
+    assert "甲组  乙（T-002）：该编号的评估员证书均已吊销" in out
+    assert "乙组  丙（T-003）：该编号的评估员证书在计划完成日期前失效" in out
+    assert "乙组  丁（无编号）：名单中未填写评估员编号" in out
+    assert "乙组  戊（T-404）：卫生健康委未签发该编号的评估员证书" in out
+    assert "甲（T-001）" not in out
+
+    # A CA folder from before the record existed cannot tell: refused, nothing issued.
+    (own.ca_dir / "issued.json").unlink()
+    assert run_cli([*args, "--id", "K2"]) == 1
+    assert "没有证书签发记录（issued.json）" in capsys.readouterr().err
+    assert run_cli(["register", "plan", "list", "--db", str(register)]) == 0
+    assert "共 1 份评估计划。" in capsys.readouterr().out

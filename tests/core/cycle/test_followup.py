@@ -156,3 +156,42 @@ def test_a_follow_up_of_an_assessment_the_register_lacks_is_refused(
         import_followup(other, path, roots, now_utc())
     assert other.execute("SELECT COUNT(*) FROM followups").fetchone()[0] == 0
     other.close()
+
+
+def test_a_revocation_refuses_only_documents_signed_after_it(
+    plan_key: SigningKey, commission: Commission
+) -> None:
+    """The rule `rectify import --crl` applies: a key revoked after signing leaves the
+    document valid (it was signed while the key was good); revoked before, it is refused."""
+    from assessor.core.cycle.followup_model import FollowUp, FollowUpCentre
+    from assessor.core.cycle.signed_json import read_signed, sign_document
+    from assessor.core.signing.revocation import Revoked
+
+    signed_at = now_utc()
+    raw = sign_document(
+        FollowUp(
+            task_id="FU-1", assessment_id="a" * 32, version=1, original_sha256="b" * 64,
+            centre=FollowUpCentre(uscc=uscc(1), name="某托育中心", address="", division_code="350102"),
+            visited_on=dt.date(2026, 7, 1), assessor_name="计划科", assessor_id="WJW-PLAN",
+            outcomes=[],
+        ),
+        plan_key,
+        signed_at,
+    )  # fmt: skip
+    roots = load_trust_roots([commission.ca_cert])
+    cert = plan_key.certificate
+    issuer, serial = cert.issuer.rfc4514_string(), str(cert.serial_number)
+
+    def revoked(at: dt.datetime) -> list[Revoked]:
+        return [Revoked(issuer, serial, at, "key_compromise")]
+
+    later = revoked(signed_at + dt.timedelta(hours=1))
+    assert read_signed(raw, FollowUp, roots, what="x ", revoked=later).task_id == "FU-1"
+    other = [
+        Revoked(issuer, str(int(serial) + 1), signed_at - dt.timedelta(hours=1), "unspecified")
+    ]
+    assert read_signed(raw, FollowUp, roots, what="x ", revoked=other).task_id == "FU-1"
+    with pytest.raises(UserError, match=f"序列号 {serial}）已于 .* 吊销.*晚于吊销时间"):
+        read_signed(
+            raw, FollowUp, roots, what="x ", revoked=revoked(signed_at - dt.timedelta(hours=1))
+        )

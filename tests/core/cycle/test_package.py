@@ -18,7 +18,6 @@ from assessor.core.clock import now_utc
 from assessor.core.cycle.laptop_plans import (
     install_package,
     installed_plans,
-    installed_rubric_paths,
     planned_assessment,
 )
 from assessor.core.cycle.laptop_trust import UnconfirmedRoots, installed_roots
@@ -32,6 +31,7 @@ from assessor.core.document.signed import document_bytes
 from assessor.core.export.signed_export import sign_json
 from assessor.core.problems import UserError
 from assessor.core.register.importer import ImportOptions, run_import
+from assessor.core.rubric.registry import installed_rubric_paths
 from assessor.core.rubric.validate import load_rubric
 from assessor.core.schemas import schema_json
 from assessor.core.signing.keys import SigningKey, load_ca, load_signer
@@ -283,3 +283,59 @@ def test_records_without_a_plan_say_nothing_of_plans(rubric_path: Path) -> None:
     plan = {"plan_id": "2026-P", "team_id": "甲组"}
     with pytest.raises(ValueError, match=r"assessor\.assessment/2"):
         type(draft).model_validate(data | {"format": "assessor.assessment/1", "plan": plan})
+
+
+def test_the_command_line_finds_a_rubric_that_only_a_plan_package_brought(
+    planned: tuple[Path, sqlite3.Connection],
+    tmp_path: Path,
+    commission: Commission,
+    rubric_path: Path,
+    plan_key: SigningKey,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`export`, `score` and `verify` look in the data folder's installed rubrics, as the GUI
+    does: the test rubric is not bundled, so without the package none of them could run."""
+    from assessor.cli.main import run_cli
+    from assessor.core.assessment.model import CareType, ClassGroup, StaffCounts
+    from assessor.core.session import EditingSession
+    from assessor.core.vocabulary import ClassKind
+
+    laptop = tmp_path / "laptop"
+    path = _package(planned, commission, rubric_path, plan_key, tmp_path / "甲.assessor-plan")
+    package = install_package(laptop, path, accepted_roots=[fingerprint(_root(commission))]).package
+    draft = planned_assessment(package, package.visits[0].centre.uscc)
+    store = Store(laptop)
+    store.create(draft)
+    rubric = load_rubric(rubric_path)
+    session = EditingSession.open(store, f"{draft.id}-v1", [rubric])
+    session.update_centre(
+        care_types=[CareType.full_day],
+        meals_served=False,
+        staff=StaffCounts(health_parttime=1),
+        classes=[ClassGroup(name="托大班", kind=ClassKind.toddler_large, children=14, carers=2)],
+    )
+    session.update_visit(
+        date=dt.date(2026, 6, 1), assessors=[AssessorRef(name="张三", assessor_id="T-001")]
+    )
+    for indicator in rubric.indicators:
+        session.set_score(indicator.id, indicator.max)
+    session.finalise()
+    assessor_key = commission.issue("张三", "T-001", "zhang-package.p12")
+    capsys.readouterr()
+
+    out = tmp_path / "out"
+    export = [
+        "export", f"{draft.id}-v1", "-o", str(out), "--key", str(assessor_key),
+        "--passphrase-file", str(commission.key_passphrase), "--data-dir", str(laptop),
+    ]  # fmt: skip
+    assert run_cli(export) == 0, capsys.readouterr().err
+    [signed] = out.glob("*.json")
+    assert run_cli(["score", str(signed), "--data-dir", str(laptop)]) == 0
+    verify = ["verify", str(signed), "--trust", str(commission.ca_cert)]
+    assert run_cli([*verify, "--data-dir", str(laptop)]) == 0, capsys.readouterr().out
+    capsys.readouterr()
+    # Another data folder has no such rubric: the lookup is the data folder's, not a fallback.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert run_cli(["score", str(signed), "--data-dir", str(elsewhere)]) == 1
+    assert "找不到评估所用的评估标准" in capsys.readouterr().err

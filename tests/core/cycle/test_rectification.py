@@ -111,6 +111,10 @@ def test_the_notice_lists_the_items_with_deadlines_and_is_signed(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "整改通知书" in text and "测试市卫生健康委员会" in text
+    # The commission signs as the issuer of the notice, not as an assessor.
+    assert "测试市卫生健康委员会（签发证书编号 WJW-PLAN）" in text
+    assert "签发证书编号：WJW-PLAN" in text  # the PAdES stamp
+    assert "评估员：" not in text and "评估员编号" not in text
     assert centre in text and records[0].id in text
     for item in items(conn, uscc=centre):
         assert item.indicator_id in text
