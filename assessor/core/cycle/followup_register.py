@@ -22,11 +22,11 @@ from assessor.core.cycle.followup_model import (
 )
 from assessor.core.cycle.rectification import CLOSED, RECTIFIED, items
 from assessor.core.cycle.signed_json import read_signed, sign_document
-from assessor.core.cycle.sql import writing
 from assessor.core.problems import UserError
 from assessor.core.safe_input import read_regular_file
 from assessor.core.signing.keys import SigningKey
 from assessor.core.signing.revocation import MAX_CRL_BYTES, Revoked, load_crls
+from assessor.core.sql_transaction import transaction
 
 MAX_FOLLOWUP_BYTES = 5 * 1024 * 1024
 
@@ -130,7 +130,7 @@ def import_followup(
     if unknown:
         raise UserError(f"{where}中有登记库没有的整改事项：{'、'.join(unknown)}")
     closed = still_open = 0
-    with writing(conn):
+    with transaction(conn):
         conn.execute(
             "INSERT INTO followups (sha256, assessment_id, visited_on, imported_at, content) "
             "VALUES (?, ?, ?, ?, ?)",

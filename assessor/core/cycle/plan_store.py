@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from assessor.core.clock import in_beijing
 from assessor.core.cycle.plan_model import Plan
-from assessor.core.cycle.sql import writing
 from assessor.core.problems import UserError
+from assessor.core.sql_transaction import transaction
 
 PENDING = "pending"
 DONE = "done"
@@ -22,7 +22,7 @@ STATE_LABELS = {PENDING: "待访视", DONE: "已完成", OVERDUE: "逾期"}
 def save_plan(conn: sqlite3.Connection, plan: Plan, signed: bytes) -> None:
     """Store a signed plan and its visits in one transaction; a plan id is never reused."""
     assert plan.signature is not None
-    with writing(conn):
+    with transaction(conn):
         if conn.execute("SELECT 1 FROM plans WHERE plan_id = ?", (plan.plan_id,)).fetchone():
             raise UserError(f"登记库中已有编号为 {plan.plan_id} 的评估计划")
         conn.execute(

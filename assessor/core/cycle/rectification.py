@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assessor.core.cycle.sql import writing
 from assessor.core.problems import UserError
+from assessor.core.sql_transaction import transaction
 
 BASIC = "basic"
 INDICATOR = "indicator"
@@ -37,7 +37,7 @@ def set_deadlines(conn: sqlite3.Connection, days: Mapping[str, int]) -> None:
             raise UserError(f"不认识的整改事项类别：{kind}")
         if not 1 <= count <= 3650:
             raise UserError(f"{KIND_LABELS[kind]}的整改期限应为 1—3650 天，实际为 {count}")
-    with writing(conn):
+    with transaction(conn):
         conn.executemany(
             "INSERT INTO rect_deadlines (kind, days) VALUES (?, ?) "
             "ON CONFLICT (kind) DO UPDATE SET days = excluded.days",
@@ -97,7 +97,7 @@ def open_items(conn: sqlite3.Connection) -> int:
         " (SELECT assessment_id FROM rect_items) ORDER BY d.signed_at"
     ).fetchall()
     opened = 0
-    with writing(conn):
+    with transaction(conn):
         for sha, assessment_id, uscc, name, division, visit_date, signed_at, content in documents:
             notes, unmet = _findings(content)
             start = dt.date.fromisoformat(visit_date or signed_at[:10])

@@ -14,9 +14,9 @@ from pathlib import Path
 from assessor.core.clock import now_utc
 from assessor.core.cycle.roster_model import RosterCentre
 from assessor.core.cycle.roster_parse import parse_roster
-from assessor.core.cycle.sql import writing
 from assessor.core.cycle.table_read import MAX_CSV_BYTES
 from assessor.core.safe_input import read_regular_file
+from assessor.core.sql_transaction import transaction
 from assessor.core.xlsx_forms.workbook import MAX_XLSX_BYTES
 
 
@@ -55,7 +55,7 @@ def import_roster(
     at: datetime,
 ) -> RosterImport:
     """Store a checked roster in one transaction."""
-    with writing(conn):
+    with transaction(conn):
         known = _current_entries(conn)
         cursor = conn.execute(
             "INSERT INTO roster_imports (imported_at, who, source, sha256, rows, added, updated,"

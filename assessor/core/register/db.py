@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.register.migrations import STEPS, Step
 from assessor.core.register.rows import Row, sqlite_type
+from assessor.core.sql_transaction import transaction
 
 DB_NAME = "register.sqlite3"
 QUARANTINE_DIR = "quarantine"
@@ -148,18 +148,6 @@ def connect(register: Path, *, create: bool = False) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def insert(conn: sqlite3.Connection, row: Row, *, or_ignore: bool = False) -> int:

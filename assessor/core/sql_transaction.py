@@ -1,4 +1,4 @@
-"""Write transactions on a register connection (opened in autocommit mode by the register)."""
+"""Write transactions on an SQLite connection opened in autocommit mode (the register's)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def writing(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT, rolled back on any exception: all of it or none of it."""
     conn.execute("BEGIN IMMEDIATE")
     try:
