@@ -54,11 +54,11 @@ from assessor.core.register.stats_selection import (
 )
 from assessor.core.register.stats_summary import (
     ASSESSOR,
-    DIMENSION_CELL,
-    MEMBER,
     DIMENSION,
+    DIMENSION_CELL,
     GRADE,
     INDICATOR,
+    MEMBER,
     RUBRIC,
     TRAINING,
     VETO,
