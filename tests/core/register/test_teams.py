@@ -235,7 +235,7 @@ def test_the_centre_objections_are_an_item_a_person_closes(
         objections=[
             Objection(indicator=ids[0], text="记录已补交"),
             Objection(indicator=ids[2], text="不认同"),
-        ],  # fmt: skip
+        ],
     )
     refusing = Acknowledgement(director="刘园长", at=now_utc(), refused=True, leader_note="未到场")
     content = Acknowledgement(director="周园长", at=now_utc(), signature=signature)
