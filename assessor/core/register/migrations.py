@@ -342,6 +342,7 @@ _V4_TEAMS: Step = (
   document_sha256 TEXT NOT NULL,
   dimension_id TEXT NOT NULL,
   member_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
   name TEXT NOT NULL,
   assessor_id TEXT NOT NULL,
   body TEXT NOT NULL,

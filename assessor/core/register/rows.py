@@ -520,6 +520,7 @@ class ResponsibilityRow(Row):
     document_sha256: str
     dimension_id: str
     member_id: str
+    position: int = Field(description="the member's place in the team's list")
     name: str
     assessor_id: str = Field(description="empty for a member without a key")
     body: str

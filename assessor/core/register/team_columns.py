@@ -96,8 +96,9 @@ def responsibility_values(
     team = document.team
     if team is None:
         return []
+    order = [m.id for m in team.members]
     return [
-        (sha, dim, m.id, m.name, m.assessor_id, m.body, m.id == team.leader)
+        (sha, dim, m.id, order.index(m.id), m.name, m.assessor_id, m.body, m.id == team.leader)
         for dim, members in dimension_members(document, rubric).items()
         for m in members
     ]

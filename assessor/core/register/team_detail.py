@@ -43,13 +43,13 @@ def document_signers(conn: sqlite3.Connection, document: dict[str, Any]) -> list
 
 
 def team_members(conn: sqlite3.Connection, sha256: str) -> list[TeamMemberDetail]:
-    """The team in stored order, leader first; empty for a document without a team."""
+    """The team in its own order, leader first; empty for a document without a team."""
     rows = conn.execute(
         "SELECT r.member_id, r.name, r.assessor_id, r.body, r.leader,"
         " r.dimension_id || COALESCE(' ' || m.name, '')"
         " FROM responsibilities r LEFT JOIN dimensions m"
         " ON m.document_sha256 = r.document_sha256 AND m.dimension_id = r.dimension_id"
-        " WHERE r.document_sha256 = ? ORDER BY r.leader DESC, r.member_id,"
+        " WHERE r.document_sha256 = ? ORDER BY r.leader DESC, r.position,"
         " CAST(r.dimension_id AS INTEGER), r.dimension_id",
         (sha256,),
     ).fetchall()

@@ -90,7 +90,9 @@ def answered_for(doc: Doc, dimension: str) -> set[str]:
         return {a["assessor_id"] for a in doc["visit"]["assessors"]}
     keys = {m["id"]: m["assessor_id"] for m in team["members"]}
     assignment = team["assignment"]
-    indicators = [s["indicator"] for s in doc["scores"] if s["indicator"].split(".")[0] == dimension]
+    indicators = [
+        s["indicator"] for s in doc["scores"] if s["indicator"].split(".")[0] == dimension
+    ]
     chosen = {assignment.get(i) or assignment.get(dimension, team["leader"]) for i in indicators}
     return {keys[m] for m in chosen if keys[m]}
 
