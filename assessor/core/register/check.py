@@ -96,16 +96,14 @@ class Candidate:
     """ScoreRow column values, in column order (a hundred and more per file: built here, in
     the worker process, straight from the validated document rather than through a model
     each)."""
-    revoked_at: datetime | None = None
-    """Set when the certificate was revoked after the signing time the file declares: it is
-    registered, flagged for review (an offline signing time is only the signer's claim)."""
     signers: list[tuple[Any, ...]] = field(default_factory=list)
     """SignerRow column values: every signer (a co-signed file has several)."""
     responsibilities: list[tuple[Any, ...]] = field(default_factory=list)
     """ResponsibilityRow column values (team documents only)."""
     revocations: tuple[tuple[str, datetime], ...] = ()
     """(certificate serial, revoked at) of every signer whose certificate was revoked after
-    the signing time that signer declares: one flag each."""
+    the signing time that signer declares: it is registered, flagged for review once per such
+    signer (an offline signing time is only the signer's claim)."""
     objections: str = ""
     """The centre's objections or refusal to sign, in Chinese ("" when none)."""
 
@@ -161,8 +159,7 @@ def check(raw: bytes, context: CheckContext) -> Candidate | Rejection:
             revocations.append((signer.serial, revoked_at))
     if found.reason is not None:
         return Rejection(found.reason, found.message)
-    first_revoked = context.revoked_by_cert.get((issuer, serial))
-    candidate = _candidate(raw, document, issuer, serial, first_revoked, context)
+    candidate = _candidate(raw, document, issuer, serial, context)
     return _with_team(candidate, document, signers, tuple(revocations), context)
 
 
@@ -195,7 +192,6 @@ def _candidate(
     document: AssessmentDocument,
     issuer: str,
     serial: str,
-    revoked_at: datetime | None,
     context: CheckContext,
 ) -> Candidate:
     assert document.signature is not None
@@ -248,7 +244,7 @@ def _candidate(
         )
         for s in document.scores
     ]
-    return Candidate(sha, raw, row, document_values(row), dimensions, scores, revoked_at)
+    return Candidate(sha, raw, row, document_values(row), dimensions, scores)
 
 
 def trust_pems(roots: Sequence[x509.Certificate]) -> tuple[bytes, ...]:

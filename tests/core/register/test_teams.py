@@ -206,6 +206,9 @@ def test_the_centre_objections_are_an_item_a_person_closes(
     assert [i.assessment_id for i in left] == [refused]
     assert run_cli(["register", "flags", "--db", str(register), "--open"]) == 0
     assert "机构有异议" in capsys.readouterr().out
+    # The statistics name the open kind in Chinese.
+    assert run_cli(["register", "stats", "--db", str(register)]) == 0
+    assert "机构对评估结果有异议或拒绝签字确认：1 份，1 家机构" in capsys.readouterr().out
 
 
 def test_calibration_counts_each_member_for_their_dimensions(
