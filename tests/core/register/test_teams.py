@@ -21,7 +21,7 @@ from assessor.core.assessment.team import Acknowledgement, Objection
 from assessor.core.clock import BEIJING, now_utc
 from assessor.core.register.importer import ImportOptions, run_import
 from assessor.core.register.register import Register
-from assessor.core.register.rows import FlagKind
+from assessor.core.register.rows import FlagKind, ResponsibilityRow, SignerRow
 from assessor.core.register.stats_model import StatsFilter
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.signing.keys import SigningKey, load_signer
@@ -85,6 +85,13 @@ def test_every_signer_and_who_answered_for_what_is_stored(
     assert sorted(answered) == sorted(
         [(dims[0], "李四", 0), (dims[1], "王五", 0)] + [(d, "张三", 1) for d in dims[1:]]
     )
+    # The plain tuples the worker built read back through their row models unchanged.
+    conn = sqlite3.connect(register / "register.sqlite3")
+    conn.row_factory = sqlite3.Row
+    for model in (SignerRow, ResponsibilityRow):
+        rows = [dict(r) for r in conn.execute(f"SELECT * FROM {model.table}")]
+        assert rows and all(model.from_db(r).to_db() == r for r in rows), model.table
+    conn.close()
     # The detail a front end shows.
     detail = Register(register).detail(sha)
     assert [s.name for s in detail.signers] == ["张三", "李四", "王五"]
