@@ -28,6 +28,7 @@ _COMMAND_MODULES = (
     "assessor.cli.backup_cmds",
     "assessor.cli.register_import_cmd",
     "assessor.cli.register_review_cmds",
+    "assessor.cli.register_settings_cmd",
     "assessor.cli.register_stats_cmds",
     "assessor.cli.register_roster_cmds",
     "assessor.cli.register_plan_cmds",

@@ -9,13 +9,14 @@ rows it has shown; counts are one aggregate query.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assessor.core.register.filters import FROM, OPEN_KINDS, STATE, AssessmentFilter
 from assessor.core.register.flags import FlagItem, items
-from assessor.core.register.rows import FLAG_KINDS, REVIEW_LABELS, FlagKind, ReviewState
+from assessor.core.register.rows import FLAG_KINDS, REVIEW_LABELS, FlagKind, ReviewState, SignerRow
 from assessor.core.register.stats_rubrics import rubric_facts
+from assessor.core.register.team_detail import TeamMemberDetail, document_signers, team_members
 
 PAGE_SIZE = 200
 
@@ -103,6 +104,10 @@ class AssessmentDetail:
     flags: list[FlagItem]  # open and closed items naming this assessment, open first
     review: str
     review_comment: str
+    signers: list[SignerRow] = field(default_factory=list)
+    """Every signer, in signing-time order."""
+    team: list[TeamMemberDetail] = field(default_factory=list)
+    """The team and who answered for which dimensions (empty without a team)."""
 
 
 def detail(conn: sqlite3.Connection, sha256: str) -> AssessmentDetail:
@@ -151,6 +156,8 @@ def detail(conn: sqlite3.Connection, sha256: str) -> AssessmentDetail:
         flags,
         REVIEW_LABELS[ReviewState(state)],
         comment,
+        document_signers(conn, document),
+        team_members(conn, sha256),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +25,13 @@ from assessor.core.document.model import AssessmentDocument
 from assessor.core.register.row_values import document_values
 from assessor.core.register.rows import Reason, decimal_text
 from assessor.core.register.sources import Rejection
+from assessor.core.register.team_columns import (
+    StoredSigner,
+    objection_detail,
+    responsibility_values,
+    signer_values,
+    stored_signers,
+)
 from assessor.core.register.verify_adapter import verdict
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.signing.revocation import Revoked
@@ -89,9 +96,16 @@ class Candidate:
     """ScoreRow column values, in column order (a hundred and more per file: built here, in
     the worker process, straight from the validated document rather than through a model
     each)."""
-    revoked_at: datetime | None = None
-    """Set when the certificate was revoked after the signing time the file declares: it is
-    registered, flagged for review (an offline signing time is only the signer's claim)."""
+    signers: list[tuple[Any, ...]] = field(default_factory=list)
+    """SignerRow column values: every signer (a co-signed file has several)."""
+    responsibilities: list[tuple[Any, ...]] = field(default_factory=list)
+    """ResponsibilityRow column values (team documents only)."""
+    revocations: tuple[tuple[str, datetime], ...] = ()
+    """(certificate serial, revoked at) of every signer whose certificate was revoked after
+    the signing time that signer declares: it is registered, flagged for review once per such
+    signer (an offline signing time is only the signer's claim)."""
+    objections: str = ""
+    """The centre's objections or refusal to sign, in Chinese ("" when none)."""
 
 
 @lru_cache(maxsize=256)
@@ -129,16 +143,48 @@ def check(raw: bytes, context: CheckContext) -> Candidate | Rejection:
     # Reasons that let a file this far come after the schema and the signature checks.
     assert document is not None and document.signature is not None
     issuer, serial = _issuer_and_serial(document.signature.chain[0])
-    revoked_at = context.revoked_by_cert.get((issuer, serial))
-    signed_at = document.signature.signed_at
-    if revoked_at is not None and signed_at > revoked_at:
-        return Rejection(
-            Reason.revoked,
-            f"签名证书（序列号 {serial}）已吊销，文件的签名时间晚于吊销时间",
-        )
+    signers = stored_signers(document)
+    revocations: list[tuple[str, datetime]] = []
+    # Every signer's certificate counts: one co-signer whose key was revoked before they
+    # signed refuses the file, as a single signer's does.
+    for signer in signers:
+        revoked_at = context.revoked_by_cert.get((signer.issuer, signer.serial))
+        if revoked_at is not None and signer.signed_at > revoked_at:
+            return Rejection(
+                Reason.revoked,
+                f"签名证书（序列号 {signer.serial}{_whose(signer, signers)}）已吊销，"
+                "文件的签名时间晚于吊销时间",
+            )
+        if revoked_at is not None:
+            revocations.append((signer.serial, revoked_at))
     if found.reason is not None:
         return Rejection(found.reason, found.message)
-    return _candidate(raw, document, issuer, serial, revoked_at, context)
+    candidate = _candidate(raw, document, issuer, serial, context)
+    return _with_team(candidate, document, signers, tuple(revocations), context)
+
+
+def _whose(signer: StoredSigner, signers: list[StoredSigner]) -> str:
+    """Names the co-signer when there are several."""
+    return f"，签名人 {signer.name}" if len(signers) > 1 else ""
+
+
+def _with_team(
+    candidate: Candidate,
+    document: AssessmentDocument,
+    signers: list[StoredSigner],
+    revocations: tuple[tuple[str, datetime], ...],
+    context: CheckContext,
+) -> Candidate:
+    """The candidate with the signers, the team's responsibilities and the objections."""
+    rubric = rubric_for(document.rubric, context.rubric_paths)
+    sha = candidate.sha256
+    return replace(
+        candidate,
+        signers=signer_values(sha, signers),
+        responsibilities=responsibility_values(sha, document, rubric),
+        revocations=revocations,
+        objections=objection_detail(document),
+    )
 
 
 def _candidate(
@@ -146,7 +192,6 @@ def _candidate(
     document: AssessmentDocument,
     issuer: str,
     serial: str,
-    revoked_at: datetime | None,
     context: CheckContext,
 ) -> Candidate:
     assert document.signature is not None
@@ -199,7 +244,7 @@ def _candidate(
         )
         for s in document.scores
     ]
-    return Candidate(sha, raw, row, document_values(row), dimensions, scores, revoked_at)
+    return Candidate(sha, raw, row, document_values(row), dimensions, scores)
 
 
 def trust_pems(roots: Sequence[x509.Certificate]) -> tuple[bytes, ...]:

@@ -17,7 +17,10 @@ until a person resolves it); otherwise registered (version > 1: counted as an am
 current when it is the newest version of its assessment. A version whose predecessor is not in
 the register is flagged `chain_gap` (the flag goes when the predecessor arrives); two current
 assessments of one centre (USCC) in one cycle are both flagged `same_centre_in_cycle`; a file
-signed before its certificate's revocation is flagged `signed_before_revocation`.
+signed before its certificate's revocation is flagged `signed_before_revocation` (once per
+revoked signer of a co-signed file); a file signed by fewer team members than the register's
+minimum team size (`settings.py`; a one-signer file is a team of one) is flagged
+`team_too_small`; a centre's objections or refusal to sign open `centre_objection`.
 
 `dry_run` does all of this inside one transaction that is rolled back, writes no quarantine
 copies, and uses an in-memory database when the register does not exist yet.
@@ -57,9 +60,12 @@ from assessor.core.register.rows import (
     Outcome,
     QuarantineRow,
     Reason,
+    ResponsibilityRow,
     RevocationRow,
     ScoreRow,
+    SignerRow,
 )
+from assessor.core.register.settings import Settings, read_settings
 from assessor.core.register.sources import Limits, Rejection, Source, walk
 from assessor.core.register.summary import Summary, batch_summary
 from assessor.core.register.worker_life import watch_parent
@@ -181,6 +187,7 @@ class _Run:
         self.cancelled = cancelled or (lambda: False)
         self.pool: ProcessPoolExecutor | None = None
         self.pool_failed = False
+        self.settings: Settings = read_settings(conn)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -447,15 +454,31 @@ class _Run:
         self._chain_flags(batch_id, c)
         if current:
             self._same_centre_flags(batch_id, c)
-        if c.revoked_at is not None:
+        for serial, revoked_at in c.revocations:
             self._flag(
                 batch_id,
                 c,
                 FlagKind.signed_before_revocation,
-                c.document["cert_serial"],
-                "签名证书已于 "
-                f"{c.revoked_at:%Y-%m-%d %H:%M:%S} UTC 吊销；文件声明的签名时间更早，需人工核实",
+                serial,
+                f"签名证书（序列号 {serial}）已于 "
+                f"{revoked_at:%Y-%m-%d %H:%M:%S} UTC 吊销；文件声明的签名时间更早，需人工核实",
             )
+        self._team_flags(batch_id, c)
+
+    def _team_flags(self, batch_id: int, c: Candidate) -> None:
+        signed = len(c.signers)
+        least = self.settings.min_team_size
+        if signed < least:
+            one = "单人签名的文件即一人评估组；" if signed == 1 else ""
+            self._flag(
+                batch_id,
+                c,
+                FlagKind.team_too_small,
+                str(least),
+                f"{one}签名的评估组成员 {signed} 人，少于规定的最少 {least} 人",
+            )
+        if c.objections:
+            self._flag(batch_id, c, FlagKind.centre_objection, "", c.objections)
 
     def _replace_training(self, batch_id: int, c: Candidate, training: str) -> tuple[Outcome, str]:
         """An official file arrives after a training file of the same assessment id and
@@ -504,6 +527,8 @@ class _Run:
         insert_rows(self.conn, DocumentRow, [(*c.document_values, batch_id, current)])
         insert_rows(self.conn, DimensionRow, c.dimensions)
         insert_rows(self.conn, ScoreRow, c.scores)
+        insert_rows(self.conn, SignerRow, c.signers)
+        insert_rows(self.conn, ResponsibilityRow, c.responsibilities)
 
     def _chain_flags(self, batch_id: int, c: Candidate) -> None:
         # This file may be the predecessor someone was missing.

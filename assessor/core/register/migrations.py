@@ -322,5 +322,43 @@ _V3_CYCLE: Step = (
     "CREATE INDEX roster_centres_division ON roster_centres (division_code)",
 )
 
-STEPS: tuple[Step, ...] = (_V1_TABLES, _V2_FLAG_ITEMS, _V3_CYCLE)
+_V4_TEAMS: Step = (
+    # Team visits (issue 20): every signer of a document, who answered for which dimension,
+    # and the commission's settings (the minimum team size). Documents registered before this
+    # step have no signer rows; the detail view falls back to the document's one signer.
+    """CREATE TABLE signers (
+  document_sha256 TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  assessor_id TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  cert_issuer TEXT NOT NULL,
+  cert_serial TEXT NOT NULL,
+  signed_at TEXT NOT NULL,
+  PRIMARY KEY (document_sha256, position),
+  FOREIGN KEY (document_sha256) REFERENCES documents(sha256)
+)""",
+    """CREATE TABLE responsibilities (
+  document_sha256 TEXT NOT NULL,
+  dimension_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  assessor_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  leader INTEGER NOT NULL,
+  PRIMARY KEY (document_sha256, dimension_id, member_id),
+  FOREIGN KEY (document_sha256) REFERENCES documents(sha256)
+)""",
+    """CREATE TABLE settings (
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  PRIMARY KEY (key)
+)""",
+    "CREATE INDEX signers_certificate ON signers (cert_issuer, cert_serial)",
+)
+
+STEPS: tuple[Step, ...] = (_V1_TABLES, _V2_FLAG_ITEMS, _V3_CYCLE, _V4_TEAMS)
 """Append new steps here; never edit or reorder a released one."""

@@ -31,6 +31,7 @@ from assessor.core.register.rows import (
     ReviewLogRow,
     ReviewState,
 )
+from assessor.core.register.settings import Settings, read_settings, set_min_team_size
 from assessor.core.register.stats import compute_statistics
 from assessor.core.register.stats_model import Statistics, StatsFilter
 from assessor.core.register.stats_summary import catch_up
@@ -189,6 +190,17 @@ class Register:
     def resolve_flag(self, flag_id: int, *, who: str, comment: str) -> FlagItem:
         with self._connection() as conn:
             return flags.resolve(conn, flag_id, who=who, comment=comment)
+
+    # ---- the commission's settings ---------------------------------------------------------
+
+    def settings(self) -> Settings:
+        with self._connection() as conn:
+            return read_settings(conn)
+
+    def set_min_team_size(self, size: int, *, who: str) -> Settings:
+        """Files imported from now on signed by fewer team members are flagged."""
+        with self._connection() as conn:
+            return set_min_team_size(conn, size, who)
 
     # ---- review -----------------------------------------------------------------------------
 

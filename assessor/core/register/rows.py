@@ -210,6 +210,8 @@ class FlagKind(StrEnum):
     same_centre_in_cycle = "same_centre_in_cycle"
     signed_before_revocation = "signed_before_revocation"
     conflict = "conflict"
+    team_too_small = "team_too_small"
+    centre_objection = "centre_objection"
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,10 @@ FLAG_KINDS: dict[FlagKind, FlagKindInfo] = {
         "签名证书已吊销，签名时间早于吊销时间，需人工核实", "证书已吊销"
     ),
     FlagKind.conflict: FlagKindInfo("同一评估同一版本有内容不同的文件", "版本冲突"),
+    FlagKind.team_too_small: FlagKindInfo(
+        "签名的评估组成员少于委员会规定的最少人数", "评估组人数不足"
+    ),
+    FlagKind.centre_objection: FlagKindInfo("机构对评估结果有异议或拒绝签字确认", "机构有异议"),
 }
 
 
@@ -484,6 +490,55 @@ class RevocationRow(Row):
     learnt_batch_id: int
 
 
+class SignerRow(Row):
+    """One signer of a registered document (a co-signed file has one per team member with a
+    key), in the order the signature block lists them (signing time)."""
+
+    table: ClassVar[str] = "signers"
+    primary_key: ClassVar[tuple[str, ...]] = ("document_sha256", "position")
+    foreign_keys: ClassVar[dict[str, str]] = {"document_sha256": "documents(sha256)"}
+
+    document_sha256: str
+    position: int = Field(description="0 for the first signer, in signing-time order")
+    name: str
+    assessor_id: str
+    fingerprint: str = Field(description="SHA-256 of the signing certificate")
+    cert_issuer: str = Field(description="RFC 4514 string")
+    cert_serial: str = Field(description="decimal")
+    signed_at: UtcDatetime
+
+
+class ResponsibilityRow(Row):
+    """Which team member answered for a dimension of a team document (from the team's
+    assignment; the leader for what is not assigned). Files without a team have no rows: their
+    named assessors answer for every dimension."""
+
+    table: ClassVar[str] = "responsibilities"
+    primary_key: ClassVar[tuple[str, ...]] = ("document_sha256", "dimension_id", "member_id")
+    foreign_keys: ClassVar[dict[str, str]] = {"document_sha256": "documents(sha256)"}
+
+    document_sha256: str
+    dimension_id: str
+    member_id: str
+    position: int = Field(description="the member's place in the team's list")
+    name: str
+    assessor_id: str = Field(description="empty for a member without a key")
+    body: str
+    leader: bool
+
+
+class SettingRow(Row):
+    """A commission setting of this register (`register settings`)."""
+
+    table: ClassVar[str] = "settings"
+    primary_key: ClassVar[tuple[str, ...]] = ("key",)
+
+    key: str
+    value: str
+    changed_at: UtcDatetime
+    changed_by: str
+
+
 TABLES: tuple[type[Row], ...] = (
     BatchRow,
     BatchInputRow,
@@ -497,4 +552,7 @@ TABLES: tuple[type[Row], ...] = (
     ConflictRow,
     FlagRow,
     RevocationRow,
+    SignerRow,
+    ResponsibilityRow,
+    SettingRow,
 )

@@ -54,10 +54,11 @@ from assessor.core.register.stats_selection import (
 )
 from assessor.core.register.stats_summary import (
     ASSESSOR,
-    CELL,
     DIMENSION,
+    DIMENSION_CELL,
     GRADE,
     INDICATOR,
+    MEMBER,
     RUBRIC,
     TRAINING,
     VETO,
@@ -133,7 +134,10 @@ def compute_statistics(
             ),
             reassessments=reassessments(conn),
             calibration=calibration(
-                sums(conn, CELL, **bucket), sums(conn, ASSESSOR, **bucket), names
+                sums(conn, ASSESSOR, **bucket),
+                sums(conn, DIMENSION_CELL, **bucket),
+                sums(conn, MEMBER, **bucket),
+                names,
             ),
             groups=_groups(conn, chosen, facts, names),
             held_back=_held_back(conn, chosen.year),

@@ -58,38 +58,49 @@ def reassessments(conn: sqlite3.Connection) -> list[Reassessment]:
 
 
 def calibration(
+    assessments: list[tuple[str, str, int, int]],
     cells: list[tuple[str, str, int, int]],
     own: list[tuple[str, str, int, int]],
     names: dict[str, str],
 ) -> list[Calibration]:
-    """Each assessor's mean signed difference from comparable assessments by others.
+    """Each assessor's mean signed difference from comparable assessments by others, counted
+    for the dimensions they answered for.
 
-    Comparable: same district (行政区划代码) and centre kind, not involving the assessor. For
-    assessor a in cell c, with S, N the cell's sum and count of totals and Sa, Na a's share of
-    them, every one of a's assessments x there differs by t_x - (S - Sa) / (N - Na); summed over
-    x that is Sa - Na * (S - Sa) / (N - Na). So the sums per cell and per assessor and cell
-    (`stats_summary`, kinds `cell` and `assessor`) give every figure without pairing
-    assessments. `cells` rows are (district, kind, sum, count); `own` rows are (assessor,
-    district + U+001F + kind, sum, count), sums in hundredths.
+    A team member answers for the dimensions the team's assignment gave them (the leader for
+    the rest); in a file without a team its named assessors answer for every dimension. For
+    assessor a, per cell c (district, centre kind) and dimension k, with S, N the sum and count
+    of k's scores in c and Sa, Na a's share of them, a's scores there differ from the others'
+    mean by Sa - Na * (S - Sa) / (N - Na) in all. Summed over a's cells and dimensions and
+    divided by a's assessments in cells where some comparison was possible, this is, for a
+    one-assessor-per-file register, each assessment's sum of dimension scores (its total before
+    any rescaling for 不适用) minus the mean of others' comparable assessments. Rows come from the summary (`stats_summary`):
+    `assessments` (assessor, cell, sum, count) counts a's assessments per cell; `cells`
+    (cell, dimension, sum, count) and `own` (assessor, cell + U+001F + dimension, sum, count)
+    sum dimension scores; cells are district + U+001F + kind; sums in hundredths.
     """
-    by_cell = {(district, kind): (total, n) for district, kind, total, n in cells}
+    by_cell = {(cell, dimension): (total, n) for cell, dimension, total, n in cells}
     difference: dict[str, Fraction] = defaultdict(Fraction)
-    compared: dict[str, int] = defaultdict(int)
-    assessments: dict[str, int] = defaultdict(int)
-    for assessor, cell, own_total, own_n in own:
-        assessments[assessor] += own_n
-        cell_total, cell_n = by_cell[tuple(cell.split("\x1f", 1))]
+    comparable: set[tuple[str, str]] = set()
+    for assessor, where, own_total, own_n in own:
+        cell, dimension = where.rsplit("\x1f", 1)
+        cell_total, cell_n = by_cell[(cell, dimension)]
         if cell_n == own_n:
-            continue  # nobody else assessed such a centre there
+            continue  # nobody else answered for this dimension of such a centre there
         others_mean = Fraction(cell_total - own_total, 100 * (cell_n - own_n))
         difference[assessor] += Fraction(own_total, 100) - own_n * others_mean
-        compared[assessor] += own_n
+        comparable.add((assessor, cell))
+    counted: dict[str, int] = defaultdict(int)
+    compared: dict[str, int] = defaultdict(int)
+    for assessor, cell, _, n in assessments:
+        counted[assessor] += n
+        if (assessor, cell) in comparable:
+            compared[assessor] += n
     return sorted(
         (
             Calibration(
                 assessor_id=assessor,
                 name=names.get(assessor, ""),
-                assessments=assessments[assessor],
+                assessments=counted[assessor],
                 count=compared[assessor],
                 mean_difference=(
                     rounded(difference[assessor] / compared[assessor])
@@ -97,7 +108,7 @@ def calibration(
                     else None
                 ),
             )
-            for assessor in assessments
+            for assessor in counted
         ),
         key=lambda c: (
             -(abs(c.mean_difference) if c.mean_difference is not None else -1),

@@ -27,7 +27,7 @@ from assessor.core.register.db import transaction
 from assessor.core.register.filters import PUBLISHABLE
 from assessor.core.register.stats_selection import HUNDREDTHS, tuples
 
-SUMMARY_VERSION = 3
+SUMMARY_VERSION = 4
 """Raise when the summary's tables or meaning change: an older summary is then rebuilt."""
 
 INDICATOR = "i"
@@ -98,7 +98,22 @@ ASSESSOR = "assessor"
 VETO = "veto"
 RUBRIC = "rubric"
 TRAINING = "training"
+DIMENSION_CELL = "dcell"
+MEMBER = "member"
 _TOTAL_H = HUNDREDTHS.format("d.total")
+
+# Who answered for each dimension of the documents of `t`: a team document's members as its
+# assignment made them responsible (`responsibilities`); any other document's named assessors
+# for every dimension. UNION: an assessor named twice for one dimension counts once.
+_MEMBERS = (
+    "SELECT r.document_sha256 AS sha256, r.dimension_id AS dimension_id,"
+    " r.assessor_id AS assessor FROM responsibilities r"
+    " WHERE r.assessor_id <> '' AND r.document_sha256 IN (SELECT sha256 FROM {t})"
+    " UNION SELECT d2.sha256, m2.dimension_id, j.value"
+    " FROM documents d2 JOIN dimensions m2 ON m2.document_sha256 = d2.sha256,"
+    " json_each(d2.assessor_ids) j WHERE d2.sha256 IN (SELECT sha256 FROM {t})"
+    " AND NOT EXISTS (SELECT 1 FROM responsibilities r2 WHERE r2.document_sha256 = d2.sha256)"
+)
 
 
 def _add_sums(kind: str, key: str, sub: str, source: str = "") -> str:
@@ -112,6 +127,20 @@ def _add_sums(kind: str, key: str, sub: str, source: str = "") -> str:
     )
 
 
+def _add_dimension_sums(kind: str, key: str, sub: str, source: str = "") -> str:
+    """Like `_add_sums`, over the documents' dimension scores rather than their totals."""
+    return (
+        f"INSERT INTO stats_sums SELECT t.year, t.current, t.confirmed, '{kind}', {key}, {sub},"
+        f" :sign * SUM({HUNDREDTHS.format('m.score')}), :sign * COUNT(*)"
+        " FROM {t} t CROSS JOIN documents d ON d.sha256 = t.sha256"
+        " CROSS JOIN dimensions m ON m.document_sha256 = d.sha256" + source + " WHERE true"
+        " GROUP BY t.year, t.current, t.confirmed, 5, 6"
+        " ON CONFLICT DO UPDATE SET total_h = total_h + excluded.total_h, n = n + excluded.n"
+    )
+
+
+_CELL_KEY = "d.division_code || char(31) || d.centre_kind"
+
 _ADD_SUMS = (
     _add_sums(GRADE, "d.grade", "''"),
     _add_sums(CELL, "d.division_code", "d.centre_kind"),
@@ -119,20 +148,30 @@ _ADD_SUMS = (
     _add_sums(TRAINING, "CAST(d.training AS TEXT)", "''"),
     # Vetoes are unique within a document (one entry per basic indicator).
     _add_sums(VETO, "v.value", "''", ", json_each(d.vetoes_fired) v"),
-    # An assessor named twice in one assessment counts once.
+    # An assessor in one assessment counts once, whatever they answered for.
     _add_sums(
         ASSESSOR,
         "a.assessor",
-        "d.division_code || char(31) || d.centre_kind",
-        " CROSS JOIN (SELECT DISTINCT d2.sha256 AS sha256, j.value AS assessor"
-        "  FROM documents d2, json_each(d2.assessor_ids) j"
-        "  WHERE d2.sha256 IN (SELECT sha256 FROM {t})) a ON a.sha256 = d.sha256",
+        _CELL_KEY,
+        f" CROSS JOIN (SELECT DISTINCT sha256, assessor FROM ({_MEMBERS})) a"
+        " ON a.sha256 = d.sha256",
+    ),
+    # Calibration per member: dimension scores per cell and dimension, all and per assessor.
+    _add_dimension_sums(DIMENSION_CELL, _CELL_KEY, "m.dimension_id"),
+    _add_dimension_sums(
+        MEMBER,
+        "w.assessor",
+        f"{_CELL_KEY} || char(31) || m.dimension_id",
+        f" CROSS JOIN ({_MEMBERS}) w ON w.sha256 = d.sha256 AND w.dimension_id = m.dimension_id",
     ),
 )
 _NAMES = (
     "INSERT OR IGNORE INTO stats_assessor_names SELECT j.value, a.value"
     " FROM {t} t CROSS JOIN documents d ON d.sha256 = t.sha256, json_each(d.assessor_ids) j,"
-    " json_each(d.assessor_names) a WHERE a.key = j.key"
+    " json_each(d.assessor_names) a WHERE a.key = j.key",
+    "INSERT OR IGNORE INTO stats_assessor_names SELECT r.assessor_id, r.name"
+    " FROM {t} t CROSS JOIN responsibilities r ON r.document_sha256 = t.sha256"
+    " WHERE r.assessor_id <> ''",
 )
 
 
@@ -140,7 +179,7 @@ def _count(conn: sqlite3.Connection, table: str, sign: int) -> None:
     """Add (sign 1) or take back (sign -1) what the documents in `table` contribute."""
     statements = [*_ADD_SUMS, _ADD_INDICATORS, _ADD_DIMENSIONS]
     if sign > 0:  # a name, once learnt, stays: nothing to take back
-        statements.append(_NAMES)
+        statements.extend(_NAMES)
     for sql in statements:
         tuples(conn, sql.format(t=table), {"sign": sign})
 

@@ -1,5 +1,5 @@
 """One registered assessment, read-only: profile, result, scores (clause order, with names),
-version history, its flag items with a resolve action, and its verification (as found at
+every signer and the team with who answered for what, version history, its flag items with a resolve action, and its verification (as found at
 import, and again on request against the trusted CA)."""
 
 from __future__ import annotations
@@ -99,9 +99,14 @@ class AssessmentView(QDialog):
             + ("<br><b>培训/样例，不作为正式评估结果</b>" if doc["training"] else "")
         )
         head.setWordWrap(True)
+        signers = self.detail.signers
         self.verification = QLabel(
             f"导入时验证通过：签名人 {doc['signer_name']}（{doc['signer_id']}），证书序列号 "
             f"{doc['cert_serial']}，签发者 {doc['cert_issuer']}，签名时间 {_moment(doc['signed_at'])}。"
+            if len(signers) <= 1
+            else f"导入时验证通过：评估组 {len(signers)} 名成员共同签名（"
+            + "、".join(f"{s.name}（{s.assessor_id}）" for s in signers)
+            + "），详见「签名人与评估组」。"
         )
         self.verification.setWordWrap(True)
         self.verify_button = QPushButton("重新验证签名(&S)")
@@ -150,6 +155,7 @@ class AssessmentView(QDialog):
              for i, name, s, m, na in self.detail.scores],
             "各指标得分",
         )  # fmt: skip
+        team_page = self._team_page()
         flags_page = QWidget()
         flags_layout = QVBoxLayout(flags_page)
         flags_top = QHBoxLayout()
@@ -162,6 +168,7 @@ class AssessmentView(QDialog):
         tabs.addTab(self.versions, "版本历史")
         tabs.addTab(self.dimensions, "各维度得分")
         tabs.addTab(self.scores, "各指标得分")
+        tabs.addTab(team_page, "签名人与评估组")
         tabs.addTab(flags_page, f"待核实事项（{len(open_items)}）")
         if open_items:
             tabs.setCurrentWidget(flags_page)
@@ -175,6 +182,39 @@ class AssessmentView(QDialog):
         layout.addWidget(self.flags_label)
         layout.addWidget(tabs, 1)
         layout.addWidget(buttons)
+
+    def _team_page(self) -> QWidget:
+        """Every signer with their certificate, and the team with the dimensions each member
+        answered for (a file without a team: its one signer answered for everything)."""
+        self.signers = _table(
+            ["顺序", "签名人", "评估员编号", "签名时间", "证书序列号", "证书签发者"],
+            [
+                [str(s.position + 1), s.name, s.assessor_id, beijing_text(s.signed_at),
+                 s.cert_serial, s.cert_issuer]
+                for s in self.detail.signers
+            ],
+            "签名人",
+        )  # fmt: skip
+        self.team = _table(
+            ["成员", "评估员编号", "所属单位", "角色", "负责的维度"],
+            [
+                [m.name, m.assessor_id or "（无密钥）", m.body, "组长" if m.leader else "组员",
+                 "；".join(m.dimensions)]
+                for m in self.detail.team
+            ],
+            "评估组分工",
+        )  # fmt: skip
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("签名人（按签名时间）："))
+        layout.addWidget(self.signers, 1)
+        if self.detail.team:
+            layout.addWidget(QLabel("评估组与分工（未分配的由组长负责）："))
+            layout.addWidget(self.team, 1)
+        else:
+            self.team.hide()
+            layout.addWidget(QLabel("本文件没有评估组信息：由签名的评估员负责全部维度。"))
+        return page
 
     def verify_again(self) -> None:
         """Check the stored bytes: their hash, then the signature against the trusted CA."""

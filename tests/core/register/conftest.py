@@ -43,6 +43,16 @@ def second_signer(commission: Commission) -> SigningKey:
 
 
 @pytest.fixture(scope="session")
+def third_signer(commission: Commission) -> SigningKey:
+    return load_signer(commission.issue("王五", "T-003", "wang-team.p12"), KEY_PASSPHRASE)
+
+
+@pytest.fixture(scope="session")
+def team_keys(signer, second_signer, third_signer) -> list[SigningKey]:
+    return [signer, second_signer, third_signer]
+
+
+@pytest.fixture(scope="session")
 def stranger(other_commission: Commission) -> SigningKey:
     return load_signer(other_commission.issue("王五", "X-001", "wang.p12"), KEY_PASSPHRASE)
 

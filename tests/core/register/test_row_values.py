@@ -19,6 +19,7 @@ from assessor.core.register.rows import (
     FileRow,
     Row,
     ScoreRow,
+    SignerRow,
 )
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.signing.keys import SigningKey
@@ -112,10 +113,10 @@ def test_what_an_import_stores_round_trips_through_the_row_models(
     register = tmp_path / "register"
     run_import(register, [inbox], options)
     counts = {}
-    for model in (FileRow, DocumentRow, DimensionRow, ScoreRow, BatchInputRow):
+    for model in (FileRow, DocumentRow, DimensionRow, ScoreRow, BatchInputRow, SignerRow):
         rows = _stored(register, model.table)
         counts[model.table] = len(rows)
         for row in rows:
             assert model.from_db(row).to_db() == row, model.table
-    assert counts["documents"] == 2 and counts["batch_inputs"] == 3
+    assert counts["documents"] == 2 and counts["batch_inputs"] == 3 and counts["signers"] == 2
     assert counts["scores"] == 2 * len(rubric.indicators)

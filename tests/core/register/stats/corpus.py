@@ -78,8 +78,15 @@ def build_files(root: Path) -> tuple[Path, Path]:
 
 
 def import_files(register: Path, files: Path, ca_cert: Path) -> None:
+    from assessor.core.register.db import connect
+    from assessor.core.register.settings import set_min_team_size
     from assessor.core.signing.verification import load_trust_roots
 
+    # The corpus is one-person visits made before teams, built once per session (before the
+    # per-test default of tests/conftest.py applies): this commission accepts them.
+    conn = connect(register, create=True)
+    set_min_team_size(conn, 1, "测试")
+    conn.close()
     options = ImportOptions(trust_pems=trust_pems(load_trust_roots([ca_cert])), who="测试")
     summary = run_import(register, [files], options)
     assert summary.quarantined_total == 0, summary.to_json()

@@ -82,27 +82,54 @@ def reassessments(docs: list[Doc]) -> dict[str, tuple[int, Decimal, Decimal]]:
     return out
 
 
+def answered_for(doc: Doc, dimension: str) -> set[str]:
+    """Assessor ids answering for a dimension: a team's responsible members (assignment of an
+    indicator, else of its dimension, else the leader), else every named assessor."""
+    team = doc.get("team")
+    if not team:
+        return {a["assessor_id"] for a in doc["visit"]["assessors"]}
+    keys = {m["id"]: m["assessor_id"] for m in team["members"]}
+    assignment = team["assignment"]
+    indicators = [
+        s["indicator"] for s in doc["scores"] if s["indicator"].split(".")[0] == dimension
+    ]
+    chosen = {assignment.get(i) or assignment.get(dimension, team["leader"]) for i in indicators}
+    return {keys[m] for m in chosen if keys[m]}
+
+
 def calibration(docs: list[Doc]) -> dict[str, tuple[int, int, Decimal | None]]:
     """Assessor id → (assessments, compared, mean signed difference from comparable others).
 
-    For each of the assessor's assessments: its total minus the mean total of the assessments
-    in the same district and centre kind that the assessor took no part in.
+    For each of the assessor's assessments: over the dimensions they answered for, the
+    dimension's score minus its mean score in the assessments of the same district and centre
+    kind where the assessor did not answer for that dimension; summed per assessment.
     """
     out = {}
-    ids = {a["assessor_id"] for d in docs for a in d["visit"]["assessors"]}
+    ids = {a for d in docs for m in d["result"]["dimensions"] for a in answered_for(d, m["id"])}
     for assessor in ids:
-        own = [d for d in docs if assessor in {a["assessor_id"] for a in d["visit"]["assessors"]}]
+        own = [
+            d
+            for d in docs
+            if any(assessor in answered_for(d, m["id"]) for m in d["result"]["dimensions"])
+        ]
         differences = []
         for doc in own:
             cell = (doc["centre"]["division_code"], doc["centre"]["kind"])
-            others = [
-                exact(d["result"]["total"])
-                for d in docs
-                if (d["centre"]["division_code"], d["centre"]["kind"]) == cell
-                and assessor not in {a["assessor_id"] for a in d["visit"]["assessors"]}
-            ]
-            if others:
-                differences.append(exact(doc["result"]["total"]) - sum(others) / len(others))
+            parts = []
+            for dim in doc["result"]["dimensions"]:
+                if assessor not in answered_for(doc, dim["id"]):
+                    continue
+                others = [
+                    exact(m["score"])
+                    for d in docs
+                    if (d["centre"]["division_code"], d["centre"]["kind"]) == cell
+                    for m in d["result"]["dimensions"]
+                    if m["id"] == dim["id"] and assessor not in answered_for(d, m["id"])
+                ]
+                if others:
+                    parts.append(exact(dim["score"]) - sum(others) / len(others))
+            if parts:
+                differences.append(sum(parts))
         mean = two_places(sum(differences) / len(differences)) if differences else None
         out[assessor] = (len(own), len(differences), mean)
     return out

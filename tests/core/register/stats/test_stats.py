@@ -273,7 +273,8 @@ def test_a_document_removed_by_a_repair_leaves_the_figures(
     ).fetchone()[0]
     with transaction(conn):
         for table, column in (("scores", "document_sha256"), ("dimensions", "document_sha256"),
-                              ("flags", "document_sha256"), ("documents", "sha256")):  # fmt: skip
+                              ("flags", "document_sha256"), ("signers", "document_sha256"),
+                              ("documents", "sha256")):  # fmt: skip
             conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (sha,))
     conn.close()
     kept = [d for d in docs if d is not gone]
