@@ -238,15 +238,15 @@ def in_assembled_layout(
     info = _assembled_signer_info(chain[0], signer_info)
     info_bytes = info.dump()
     key = (tuple(chain), len(info_bytes))
-    if key not in _prefixes:
+    # Read once into a local: another thread may clear the memo meanwhile.
+    prefix = _prefixes.get(key, b"")
+    if prefix == b"":
         if len(_prefixes) >= _PREFIXES_KEPT:
             _prefixes.clear()
         assembled = _around(chain, info)
         split = len(assembled) - len(info_bytes)
-        _prefixes[key] = assembled[:split] if assembled[split:] == info_bytes else None
-        if _prefixes[key] is None:
-            return assembled == der_bytes
-    prefix = _prefixes[key]
+        prefix = assembled[:split] if assembled[split:] == info_bytes else None
+        _prefixes[key] = prefix
     if prefix is None:
         return assemble_cms(chain, signer_info) == der_bytes
     return (
