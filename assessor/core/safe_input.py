@@ -169,6 +169,37 @@ def nesting_depth(text: str) -> int:
     return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
 
 
+# The same depth at C speed for lexically valid JSON (where every backslash starts an escape
+# inside a string and every string is closed): drop escapes, keep quotes and brackets only,
+# drop the strings, then peel the innermost pairs one level per pass.
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_NOT_QUOTE_OR_BRACKET = bytes(range(256)).translate(None, b'"[]{}')
+_CURLY_AS_SQUARE = bytes.maketrans(b"{}", b"[]")
+
+
+def _brackets_outside_strings(raw: bytes) -> bytes:
+    kept = _ESCAPE.sub(b"", raw).translate(_CURLY_AS_SQUARE, _NOT_QUOTE_OR_BRACKET)
+    # Strings without brackets are now adjacent quote pairs; when every run of quotes has
+    # even length this removes exactly the strings, otherwise split at every quote.
+    outside = kept.replace(b'""', b"")
+    return b"".join(kept.split(b'"')[::2]) if b'"' in outside else outside
+
+
+def _valid_json_depth(raw: bytes, limit: int) -> int | None:
+    """`nesting_depth` of `raw` if it is lexically valid JSON with balanced brackets at most
+    `limit` deep; None when that is not shown (then the exact scan decides)."""
+    brackets = _brackets_outside_strings(raw)
+    depth = 0
+    while brackets:
+        if depth == limit:
+            return None
+        peeled = brackets.replace(b"[]", b"")
+        if len(peeled) == len(brackets):
+            return None
+        brackets, depth = peeled, depth + 1
+    return depth
+
+
 class _Refusal(Exception):
     """Raised inside json.loads hooks; turned into InputRejected outside them."""
 
@@ -210,9 +241,12 @@ def parse_json_strict(raw: bytes | str, where: str, *, max_depth: int = DEFAULT_
     text = decode_utf8(raw, where) if isinstance(raw, bytes) else raw
     if text.startswith("\ufeff"):
         raise InputRejected("not_utf8", where, "文件以 UTF-8 BOM 开头，请另存为不带 BOM 的 UTF-8")
-    depth = nesting_depth(text)
-    if depth > max_depth:
-        raise InputRejected("too_deep", where, f"JSON 嵌套过深（{depth} 层），最多 {max_depth} 层")
+    raw_bytes = raw if isinstance(raw, bytes) else text.encode("utf-8", "surrogatepass")
+    # The quick depth is exact whenever json.loads accepts the text; if json.loads refuses it,
+    # the exact scan runs before any other reason is given, so the verdict is the exact scan's.
+    quick = _valid_json_depth(raw_bytes, max_depth)
+    if quick is None and (deep := _too_deep(text, where, max_depth)):
+        raise deep
     try:
         return json.loads(
             text,
@@ -222,13 +256,26 @@ def parse_json_strict(raw: bytes | str, where: str, *, max_depth: int = DEFAULT_
             parse_float=_parse_float,
         )
     except _Refusal as refusal:
+        if deep := _too_deep(text, where, max_depth):
+            raise deep from None
         raise InputRejected(refusal.code, where, refusal.message) from None
     except json.JSONDecodeError as exc:
+        if deep := _too_deep(text, where, max_depth):
+            raise deep from None
         raise InputRejected(
             "not_json", where, f"不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列有语法错误"
         ) from None
     except RecursionError:
+        if deep := _too_deep(text, where, max_depth):
+            raise deep from None
         raise InputRejected("too_deep", where, "JSON 嵌套过深") from None
+
+
+def _too_deep(text: str, where: str, max_depth: int) -> InputRejected | None:
+    depth = nesting_depth(text)
+    if depth <= max_depth:
+        return None
+    return InputRejected("too_deep", where, f"JSON 嵌套过深（{depth} 层），最多 {max_depth} 层")
 
 
 def parse_json_object(

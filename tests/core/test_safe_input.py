@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assessor.core.safe_input import (
     InputRejected,
+    _valid_json_depth,
     nesting_depth,
     parse_json_object,
     parse_json_strict,
@@ -115,3 +119,49 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path.chmod(0)
     error = _rejected(read_regular_file, path, 100)
     assert (error.code, "没有访问权限" in str(error)) == ("unreadable", True)
+
+
+# Texts made of the characters that matter to the depth scan, so that quotes, escapes and
+# brackets inside and outside strings meet in every order.
+_LEXEMES = st.sampled_from(['"', "\\", '\\"', "\\\\", "[", "]", "{", "}", '""', ":", ",", "1", "a"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_LEXEMES, max_size=40).map("".join), st.integers(min_value=0, max_value=6))
+def test_the_exact_depth_decides_every_refusal(text: str, max_depth: int) -> None:
+    depth = nesting_depth(text)
+    try:
+        parsed = parse_json_strict(text, "x", max_depth=max_depth)
+    except InputRejected as error:
+        if depth > max_depth:
+            assert (error.code, f"{depth} 层" in str(error)) == ("too_deep", True)
+        else:
+            assert error.code != "too_deep"
+        return
+    assert depth <= max_depth
+    assert _valid_json_depth(text.encode(), max_depth) == depth, parsed
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.text(alphabet='[]{}"\\/\n\t a托😀', max_size=8) | st.integers() | st.none(),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.text(alphabet='[]{}"\\a', max_size=4), inner, max_size=3)
+        ),
+        max_leaves=25,
+    )
+)
+def test_the_quick_depth_equals_the_exact_one_on_valid_json(value: object) -> None:
+    text = json.dumps(value, ensure_ascii=False)
+    depth = nesting_depth(text)
+    quick = _valid_json_depth(text.encode("utf-8", "surrogatepass"), 64)
+    assert quick == (depth if depth <= 64 else None)
+
+
+def test_the_quick_depth_gives_up_on_what_it_cannot_show() -> None:
+    assert _valid_json_depth(b"[" * 100_000 + b"]" * 100_000, 64) is None
+    assert _valid_json_depth(b"[[]", 64) is None
+    assert _valid_json_depth(b'["]"]', 64) == 1
+    assert _valid_json_depth(b'["\\"[", ["\\\\"]]', 64) == 2

@@ -36,9 +36,13 @@ def load_rubric_cached(path: str | Path) -> LoadedRubric:
     inode, size, modification or change time) is loaded again."""
     try:
         resolved = Path(path).resolve()
-        stat = resolved.stat()
+        return _load_resolved(resolved)
     except (OSError, RuntimeError):  # missing, unreadable, a symlink loop (RuntimeError)
         return load_rubric(path)  # reports why the file cannot be read, in Chinese
+
+
+def _load_resolved(resolved: Path) -> LoadedRubric:
+    stat = resolved.stat()
     identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     return _load_cached(resolved, identity)
 
@@ -50,12 +54,18 @@ def default_rubric() -> LoadedRubric:
 def known_rubrics(extra: Iterable[str | Path | LoadedRubric] = ()) -> list[LoadedRubric]:
     """Given rubrics (loaded, or files to load) first, then the bundled ones; broken bundled
     files are skipped."""
-    found: list[LoadedRubric] = [
-        r if isinstance(r, LoadedRubric) else load_rubric_cached(r) for r in extra
-    ]
+    return _given(extra) + [rubric for _, rubric in _bundled()]
+
+
+def _given(extra: Iterable[str | Path | LoadedRubric]) -> list[LoadedRubric]:
+    return [r if isinstance(r, LoadedRubric) else load_rubric_cached(r) for r in extra]
+
+
+def _bundled() -> list[tuple[Path, LoadedRubric]]:
+    found: list[tuple[Path, LoadedRubric]] = []
     for path in sorted(rubrics_dir().glob("*.json")):
         try:
-            found.append(load_rubric_cached(path))
+            found.append((path.resolve(), load_rubric_cached(path)))
         except ProblemsError:
             continue
     return found
@@ -68,9 +78,33 @@ def installed_rubric_paths(data_dir: Path) -> list[Path]:
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
+# Where a bundled rubric was last found, by its hash: an import looks the same rubric up for
+# every file, and listing and resolving the folder each time cost more than the check itself.
+# The file is still stat-checked (and reloaded if changed) and its hash compared at each use.
+_bundled_at: dict[tuple[Path, str], Path] = {}
+
+
+def _remembered(sha256: str) -> LoadedRubric | None:
+    path = _bundled_at.get((rubrics_dir(), sha256))
+    if path is None:
+        return None
+    try:
+        rubric = _load_resolved(path)
+    except (OSError, ProblemsError):
+        return None
+    return rubric if rubric.sha256 == sha256 else None
+
+
 def rubric_for(ref: NamedRubric, extra: Iterable[str | Path | LoadedRubric] = ()) -> LoadedRubric:
-    for rubric in known_rubrics(extra):
+    for rubric in _given(extra):
         if rubric.sha256 == ref.sha256:
+            return rubric
+    remembered = _remembered(ref.sha256)
+    if remembered is not None:
+        return remembered
+    for path, rubric in _bundled():
+        if rubric.sha256 == ref.sha256:
+            _bundled_at[rubrics_dir(), ref.sha256] = path
             return rubric
     raise UserError(
         f"找不到评估所用的评估标准：{ref.code} {ref.version}（哈希 {ref.sha256[:16]}…）。"

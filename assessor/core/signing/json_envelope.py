@@ -39,6 +39,7 @@ from assessor.core.signing.verification import (
     Reason,
     assemble_cms,
     identity,
+    in_assembled_layout,
     outside_path,
     trust_reason,
 )
@@ -149,7 +150,7 @@ def _decode_cms(
     signer_infos = signed_data["signer_infos"]
     if content_info["content_type"].native != "signed_data" or len(signer_infos) != 1:
         raise ValueError("layout")
-    if assemble_cms(chain, signer_infos[0]) != der:
+    if not in_assembled_layout(der, chain, signer_infos[0]):
         raise ValueError("layout")
     return chain, signed_data, signer_infos[0]
 

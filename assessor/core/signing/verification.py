@@ -177,10 +177,16 @@ def assemble_cms(chain: Sequence[x509.Certificate], signer_info: cms.SignerInfo)
     certificates in chain order, one signer info identified by issuer and serial number of the
     first, SHA-256, no unsigned attributes. Verification rebuilds it from the parsed pieces and
     requires the same bytes, so the parts of a CMS its signature does not cover cannot vary."""
+    return _around(chain, _assembled_signer_info(chain[0], signer_info))
+
+
+def _assembled_signer_info(
+    certificate: x509.Certificate, signer_info: cms.SignerInfo
+) -> cms.SignerInfo:
     from asn1crypto import algos, cms
 
-    signer = to_asn1(chain[0])
-    info = cms.SignerInfo(
+    signer = to_asn1(certificate)
+    return cms.SignerInfo(
         {
             "version": "v1",
             "sid": cms.SignerIdentifier(
@@ -198,6 +204,12 @@ def assemble_cms(chain: Sequence[x509.Certificate], signer_info: cms.SignerInfo)
             "signature": signer_info["signature"].native,
         }
     )
+
+
+def _around(chain: Sequence[x509.Certificate], info: cms.SignerInfo) -> bytes:
+    """The ContentInfo of the SignedData holding the certificates of `chain` and `info`."""
+    from asn1crypto import algos, cms
+
     signed_data = cms.SignedData(
         {
             "version": "v1",
@@ -208,6 +220,40 @@ def assemble_cms(chain: Sequence[x509.Certificate], signer_info: cms.SignerInfo)
         }
     )
     return cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()
+
+
+# Everything of the assembled layout before its signer info, by chain and signer info length.
+_prefixes: dict[tuple[tuple[x509.Certificate, ...], int], bytes | None] = {}
+_PREFIXES_KEPT = 256
+
+
+def in_assembled_layout(
+    der_bytes: bytes, chain: Sequence[x509.Certificate], signer_info: cms.SignerInfo
+) -> bool:
+    """`assemble_cms(chain, signer_info) == der_bytes`, without rebuilding what every file of
+    one signer shares. The signer info is the last thing DER writes in the layout, and all
+    before it (headers, algorithms, certificates) depends on nothing but the chain and the
+    signer info's length: that prefix is built once with the first signer info of that length,
+    kept only if the assembled bytes are exactly prefix + signer info, and compared as bytes."""
+    info = _assembled_signer_info(chain[0], signer_info)
+    info_bytes = info.dump()
+    key = (tuple(chain), len(info_bytes))
+    # Read once into a local: another thread may clear the memo meanwhile.
+    prefix = _prefixes.get(key, b"")
+    if prefix == b"":
+        if len(_prefixes) >= _PREFIXES_KEPT:
+            _prefixes.clear()
+        assembled = _around(chain, info)
+        split = len(assembled) - len(info_bytes)
+        prefix = assembled[:split] if assembled[split:] == info_bytes else None
+        _prefixes[key] = prefix
+    if prefix is None:
+        return assemble_cms(chain, signer_info) == der_bytes
+    return (
+        len(der_bytes) == len(prefix) + len(info_bytes)
+        and der_bytes.startswith(prefix)
+        and der_bytes.endswith(info_bytes)
+    )
 
 
 def identity(cert: x509.Certificate) -> tuple[str, str]:
