@@ -33,11 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.core.assessment.status import Status
-from assessor.core.overviews import record_overviews
 from assessor.core.problems import UserError
 from assessor.core.rubric.deferred import DeferredRubric, heading_of, loaded
-from assessor.core.storage.atomic import StorageError
-from assessor.core.storage.store import RecordSummary, Store, record_key
+from assessor.core.storage.errors import StorageError
 from assessor.gui.assessment.meter import paint_meter
 from assessor.gui.assessment.shortcuts_help import bind, binding, shown_keys
 from assessor.gui.home.record_list import (
@@ -58,10 +56,14 @@ from assessor.gui.widgets.background import BackgroundTask, Progress
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.style import ems, tone
 
+# The home screen shows before the store (and its lock, index and file libraries) is
+# imported: the window is up first and the list is filled right after (see `attach_store`).
 if TYPE_CHECKING:
     from assessor.core.rubric.validate import LoadedRubric
+    from assessor.core.storage.store import RecordSummary, Store
 
 Index = QModelIndex | QPersistentModelIndex
+READING = "正在读取…"  # the list between the first paint and the index read
 SCORE_AT_ONCE = 8  # records without a remembered grade scored on the GUI thread
 
 
@@ -122,6 +124,8 @@ def _amend_refusal(row: Row | None) -> str | None:
 
 
 def _remember_overviews(store: Store, rubric: LoadedRubric, _progress: Progress) -> None:
+    from assessor.core.overviews import record_overviews
+
     record_overviews(store, [rubric])
 
 
@@ -141,13 +145,14 @@ class HomeView(QWidget):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | None,
         rubric: LoadedRubric | DeferredRubric,
         dialogs: Dialogs,
         parent: QWidget | None = None,
     ) -> None:
+        """Without a store, the list says 「正在读取…」 until `attach_store` gives it one."""
         super().__init__(parent)
-        self.store = store
+        self._store = store
         self._rubric = rubric
         self.dialogs = dialogs
         self._scoring: BackgroundTask | None = None  # computing progress and grades
@@ -286,6 +291,26 @@ class HomeView(QWidget):
             "search",
             lambda: self.search.setFocus(Qt.FocusReason.ShortcutFocusReason),
         )
+        if store is None:
+            self.empty.setText(READING)
+            self._update_recovery()
+            self._update_actions()
+        else:
+            self.reload()
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:  # only for the moment between the first paint and the lock
+            raise RuntimeError("评估记录尚未读取")
+        return self._store
+
+    @property
+    def has_store(self) -> bool:
+        return self._store is not None
+
+    def attach_store(self, store: Store) -> None:
+        """The store, opened (its folder locked) once the window was shown: fill the list."""
+        self._store = store
         self.reload()
 
     @property
@@ -306,6 +331,8 @@ class HomeView(QWidget):
     # ---- data ------------------------------------------------------------------------------
 
     def reload(self, select: str | None = None) -> None:
+        from assessor.core.overviews import record_overviews
+
         try:
             # From the index alone: the rubric is loaded only if a record must be scored.
             records = record_overviews(self.store, compute=False)
@@ -458,6 +485,7 @@ class HomeView(QWidget):
         if reason is None:
             return
         from assessor.core.amendment import amend
+        from assessor.core.storage.store import record_key
 
         try:
             amended = amend(self.store, s.key, reason)
