@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from assessor import __version__
-from assessor.core.clock import beijing_text, now_utc
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.rubric.deferred import DeferredRubric, loaded
 from assessor.core.storage.errors import StorageError
@@ -481,6 +480,7 @@ class MainWindow(QMainWindow):
         if folder is None:
             return
         from assessor.core.backup import create_backup
+        from assessor.core.clock import beijing_text, now_utc
         from assessor.core.file_names import safe_file_name
 
         stamp = beijing_text(now_utc(), "%Y%m%d-%H%M%S", suffix=False)
@@ -613,6 +613,8 @@ class MainWindow(QMainWindow):
             return
         self.banner.hide()
         saved = session.last_saved_at
+        from assessor.core.clock import beijing_text
+
         self.save_state.setText(
             f"已自动保存 {beijing_text(saved, '%H:%M:%S', suffix=False)}" if saved else ""
         )

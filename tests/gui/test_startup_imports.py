@@ -56,10 +56,13 @@ NOT_AT_START = (
 )
 
 # What the first paint must not import either: the store with its index, journal and lock
-# (filelock), the rotating log (logging.handlers) and the record overviews; `open_data` takes
-# them right after.
+# (filelock), the rotating log (logging.handlers) and the record overviews, which `open_data`
+# takes right after; the time zones (zoneinfo) the first row's dates need; html, which only
+# the help panel does.
 NOT_BEFORE_FIRST_PAINT = (
     "filelock",
+    "html",
+    "zoneinfo",
     "logging.handlers",
     "tinydb",
     "assessor.core.logs",
