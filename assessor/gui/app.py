@@ -24,9 +24,10 @@ from assessor.core.storage.errors import StorageError
 from assessor.core.storage.root import default_root
 
 # isort: split
+from PySide6 import QtWidgets  # QMessageBox, for errors only: looked up when one is shown
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from assessor.gui.main_window import MainWindow
 from assessor.gui.widgets.fonts import install_font
@@ -72,15 +73,17 @@ def open_store(root: Path) -> tuple[Store, bool]:
 
 def show_start_error(message: str) -> None:
     """Why the app cannot start, in a message box (tests replace this function)."""
-    box = QMessageBox(QMessageBox.Icon.Critical, "托育机构质量评估", message)
-    box.addButton("退出", QMessageBox.ButtonRole.AcceptRole)
+    Box = QtWidgets.QMessageBox
+    box = Box(Box.Icon.Critical, "托育机构质量评估", message)
+    box.addButton("退出", Box.ButtonRole.AcceptRole)
     box.exec()
 
 
 def show_crash(message: str) -> None:
     """An error in the program itself, in a message box (tests replace this function)."""
-    box = QMessageBox(QMessageBox.Icon.Critical, "托育机构质量评估：程序错误", message)
-    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    Box = QtWidgets.QMessageBox
+    box = Box(Box.Icon.Critical, "托育机构质量评估：程序错误", message)
+    box.addButton("确定", Box.ButtonRole.AcceptRole)
     box.exec()
 
 

@@ -13,7 +13,6 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,9 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -59,6 +56,9 @@ from assessor.gui.widgets.style import ems, tone
 # The home screen shows before the store (and its lock, index and file libraries) is
 # imported: the window is up first and the list is filled right after (see `attach_store`).
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
     from assessor.core.rubric.validate import LoadedRubric
     from assessor.core.storage.store import RecordSummary, Store
 
@@ -75,6 +75,10 @@ class ProgressDelegate(QStyledItemDelegate):
         if percent is None:
             super().paint(painter, option, index)
             return
+        # QStyle's ~20 enum types are built when the class is first imported: with the first
+        # row, not on the start path.
+        from PySide6.QtWidgets import QStyle
+
         # Selection background first, so the selected row still reads as selected.
         QApplication.style().drawPrimitive(
             QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
