@@ -253,31 +253,12 @@ class HomeView(QWidget):
         list_layout.addWidget(self.table, 1)
         list_layout.addWidget(self.empty)
 
+        # The bin's page is built when first opened: a start shows only the list.
         self.bin_model = BinModel()
-        self.bin_table = _table(self.bin_model)
-        bin_page = QWidget()
-        bin_layout = QVBoxLayout(bin_page)
-        bin_layout.setContentsMargins(0, 0, 0, 0)
-        bin_title = QLabel("回收站：删除的评估保存在这里，可以恢复；彻底删除后无法找回。")
-        tone(bin_title, "sectionTitle")
-        bin_layout.addWidget(bin_title)
-        bin_layout.addWidget(self.bin_table, 1)
-        bin_buttons = QHBoxLayout()
-        self.restore_button = QPushButton("恢复")
-        self.restore_button.clicked.connect(self.restore_selected)
-        self.purge_button = QPushButton("彻底删除…")
-        self.purge_button.clicked.connect(self.purge_selected)
-        back = QPushButton("返回评估列表")
-        back.clicked.connect(self.toggle_bin)
-        bin_buttons.addWidget(self.restore_button)
-        bin_buttons.addWidget(self.purge_button)
-        bin_buttons.addStretch(1)
-        bin_buttons.addWidget(back)
-        bin_layout.addLayout(bin_buttons)
+        self.bin_table: QTableView | None = None
 
         self.pages = QStackedWidget()
         self.pages.addWidget(list_page)
-        self.pages.addWidget(bin_page)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -520,16 +501,45 @@ class HomeView(QWidget):
         self.reload()
         self.notice.emit(f"已将“{name}”移入回收站")
 
+    def _bin_page(self) -> QTableView:
+        """The bin's table, with its page built on first use."""
+        if self.bin_table is not None:
+            return self.bin_table
+        self.bin_table = _table(self.bin_model)
+        bin_page = QWidget()
+        bin_layout = QVBoxLayout(bin_page)
+        bin_layout.setContentsMargins(0, 0, 0, 0)
+        bin_title = QLabel("回收站：删除的评估保存在这里，可以恢复；彻底删除后无法找回。")
+        tone(bin_title, "sectionTitle")
+        bin_layout.addWidget(bin_title)
+        bin_layout.addWidget(self.bin_table, 1)
+        bin_buttons = QHBoxLayout()
+        self.restore_button = QPushButton("恢复")
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.purge_button = QPushButton("彻底删除…")
+        self.purge_button.clicked.connect(self.purge_selected)
+        back = QPushButton("返回评估列表")
+        back.clicked.connect(self.toggle_bin)
+        bin_buttons.addWidget(self.restore_button)
+        bin_buttons.addWidget(self.purge_button)
+        bin_buttons.addStretch(1)
+        bin_buttons.addWidget(back)
+        bin_layout.addLayout(bin_buttons)
+
+        self.pages.addWidget(bin_page)
+        return self.bin_table
+
     def toggle_bin(self) -> None:
+        bin_table = self._bin_page()
         showing_bin = self.pages.currentIndex() == 1
         self.pages.setCurrentIndex(0 if showing_bin else 1)
         if not showing_bin and self.bin_model.entries:
-            self.bin_table.selectRow(0)
-        (self.table if showing_bin else self.bin_table).setFocus()
+            bin_table.selectRow(0)
+        (self.table if showing_bin else bin_table).setFocus()
         self._update_actions()
 
     def _bin_key(self) -> tuple[str, str] | None:
-        index = self.bin_table.currentIndex()
+        index = self._bin_page().currentIndex()
         if not index.isValid():
             return None
         return index.data(KEY_ROLE), index.siblingAtColumn(0).data()
