@@ -10,26 +10,31 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 # The domain code before Qt: once PySide6 is imported, it reads the source file of every
 # module imported after it (looking for `from __feature__`); imported first, the domain
-# modules the home screen needs and their libraries do not pay for that.
-from assessor.core.logs import start_logging
+# modules the home screen needs and their libraries do not pay for that. The store, its lock
+# and the log (filelock, logging.handlers, the index) are imported right after the window's
+# first paint, in `open_data`.
 from assessor.core.paths import icon_path
 from assessor.core.problems import UserError
-from assessor.core.rubric.deferred import deferred_default_rubric
-from assessor.core.storage.atomic import StorageError
-from assessor.core.storage.folder_lock import FolderInUse
-from assessor.core.storage.store import Store, default_root
+from assessor.core.rubric.deferred import DeferredRubric, deferred_default_rubric
+from assessor.core.storage.errors import StorageError
+from assessor.core.storage.root import default_root
 
 # isort: split
+from PySide6 import QtWidgets  # QMessageBox, for errors only: looked up when one is shown
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from assessor.gui.main_window import MainWindow
 from assessor.gui.widgets.fonts import install_font
 from assessor.gui.widgets.translations import install_translations
+
+if TYPE_CHECKING:
+    from assessor.core.storage.store import Store
 
 SMOKE_ENV = "ASSESSOR_SMOKE_TEST"
 SMOKE_FLAG = "--smoke-test"
@@ -60,21 +65,25 @@ def open_store(root: Path) -> tuple[Store, bool]:
 
     Raises FolderInUse when another app or command is writing to the folder.
     """
+    from assessor.core.storage.store import Store
+
     first_run = not root.exists()
     return Store(root), first_run
 
 
 def show_start_error(message: str) -> None:
     """Why the app cannot start, in a message box (tests replace this function)."""
-    box = QMessageBox(QMessageBox.Icon.Critical, "托育机构质量评估", message)
-    box.addButton("退出", QMessageBox.ButtonRole.AcceptRole)
+    Box = QtWidgets.QMessageBox
+    box = Box(Box.Icon.Critical, "托育机构质量评估", message)
+    box.addButton("退出", Box.ButtonRole.AcceptRole)
     box.exec()
 
 
 def show_crash(message: str) -> None:
     """An error in the program itself, in a message box (tests replace this function)."""
-    box = QMessageBox(QMessageBox.Icon.Critical, "托育机构质量评估：程序错误", message)
-    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    Box = QtWidgets.QMessageBox
+    box = Box(Box.Icon.Critical, "托育机构质量评估：程序错误", message)
+    box.addButton("确定", Box.ButtonRole.AcceptRole)
     box.exec()
 
 
@@ -118,7 +127,6 @@ def set_identity(app: QApplication) -> None:
 def run_app(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv if argv is None else argv)
     smoke = SMOKE_FLAG in args or os.environ.get(SMOKE_ENV) == "1"
-    log = start_logging("桌面程序")
     app = QApplication.instance() or QApplication(
         [a for a in args if a != SMOKE_FLAG] or ["assessor"]
     )
@@ -129,33 +137,63 @@ def run_app(argv: Sequence[str] | None = None) -> int:
         install_font(app)
         # Named now, loaded and checked once the window is up (see `warm_up_steps`).
         rubric = deferred_default_rubric()
-        store, first_run = open_store(default_root())
+    except (UserError, RuntimeError) as exc:
+        start_log()
+        return _fail(f"程序无法启动：\n{exc}", smoke)
+
+    # The window first, its list saying 「正在读取…」; the data folder is locked and read
+    # right after the first paint (a few milliseconds later), before anything else touches it.
+    window = MainWindow(default_root(), rubric)
+    window.show()
+    if smoke:
+        # A zero timer fires once the event loop has shown the window and is idle.
+        QTimer.singleShot(0, lambda: _smoke_test(app, window))
+    QTimer.singleShot(0, lambda: open_data(app, window, rubric, smoke))
+    return app.exec()
+
+
+def start_log() -> Path | None:
+    from assessor.core.logs import start_logging
+
+    return start_logging("桌面程序")
+
+
+def open_data(app: QApplication, window: MainWindow, rubric: DeferredRubric, smoke: bool) -> None:
+    """Once the window is painted: start the log, take the data folder's lock (a second app
+    on the folder is refused here, before it reads or writes anything), create the sample on
+    a first start, fill the home list from the index, then warm up what the first click
+    needs. An app that cannot start hides its window, says why and exits with 1."""
+    from assessor.core.storage.folder_lock import FolderInUse
+
+    log = start_log()
+
+    def fail(message: str) -> None:
+        window.hide()
+        app.exit(_fail(message, smoke))
+
+    try:
+        store, first_run = open_store(window.root)
         if first_run:
             # Only the first start needs the sample; later starts do not pay for its import.
             from assessor.devtools.samples import create_newcomer_sample
 
             create_newcomer_sample(store, rubric.load())
     except FolderInUse as exc:
-        return _fail(
+        fail(
             f"托育机构质量评估已经打开了这个数据文件夹（{exc.root}），"
-            "或者有命令正在修改其中的评估。\n请使用已经打开的窗口；如果是命令，请等它完成后再启动。",
-            smoke,
+            "或者有命令正在修改其中的评估。\n请使用已经打开的窗口；如果是命令，请等它完成后再启动。"
         )
+        return
     except (UserError, StorageError, RuntimeError) as exc:
-        return _fail(f"程序无法启动：\n{exc}", smoke)
-
+        fail(f"程序无法启动：\n{exc}")
+        return
     install_crash_handler(log)
-    window = MainWindow(store, rubric)
-    window.show()
-    if smoke:
-        # A zero timer fires once the event loop has shown the window and is idle.
-        QTimer.singleShot(0, lambda: _smoke_test(app, window))
+    window.attach_store(store)
 
     def rubric_failed(exc: UserError) -> None:
         app.exit(_fail(f"程序无法启动：\n{exc}", smoke))
 
     QTimer.singleShot(WARM_UP_MS, lambda: warm_up(warm_up_steps(window, rubric_failed)))
-    return app.exec()
 
 
 def warm_up_steps(
@@ -192,10 +230,16 @@ def warm_up(steps: list[Callable[[], object]]) -> None:
 
 
 def _smoke_test(app: QApplication, window: MainWindow) -> None:
-    """Say the window is up, open the first assessment (so a packaged build missing a module
-    fails here), say how long that took once idle again, then quit."""
+    """Say the window is up; once its data is read (the next zero timer, `open_data`), open the
+    first assessment (so a packaged build missing a module fails here), say how long that
+    took once idle again, then quit."""
     print(SMOKE_SHOWN, flush=True)
-    started = time.perf_counter()
+    QTimer.singleShot(0, lambda: _smoke_open(app, window, time.perf_counter()))
+
+
+def _smoke_open(app: QApplication, window: MainWindow, started: float) -> None:
+    if not window.home.has_store:  # refused: `open_data` has said why and ends the app
+        return
     try:
         # Opening at the first idle moment finds the rubric only named: its load and checks
         # count towards the time reported, and a broken one fails the smoke test.

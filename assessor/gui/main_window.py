@@ -22,11 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from assessor import __version__
-from assessor.core.clock import beijing_text, now_utc
 from assessor.core.problems import UserError, os_error_text
 from assessor.core.rubric.deferred import DeferredRubric, loaded
-from assessor.core.storage.atomic import StorageError
-from assessor.core.storage.store import Store, record_key
+from assessor.core.storage.errors import StorageError
 from assessor.gui.assessment.shortcuts_help import ShortcutsHelp, bind
 from assessor.gui.home.home_view import HomeView
 from assessor.gui.widgets.dialogs import Dialogs
@@ -45,6 +43,7 @@ if TYPE_CHECKING:
     from assessor.core.export.signed_export import ExportedFiles
     from assessor.core.rubric.validate import LoadedRubric
     from assessor.core.session import EditingSession, FinaliseHook
+    from assessor.core.storage.store import Store
     from assessor.gui.assessment.controller import AssessmentController
     from assessor.gui.assessment.workspace import Workspace
     from assessor.gui.followup.followup_screen import FollowUpScreen
@@ -86,18 +85,21 @@ class SaveBanner(QWidget):
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        store: Store,
+        store: Store | Path,
         rubric: LoadedRubric | DeferredRubric,
         dialogs: Dialogs | None = None,
         finalise_hooks: Iterable[FinaliseHook] = (),
         keys_dir: Path | None = None,
     ) -> None:
+        """`store` is the opened store, or only its folder: then the window can show before
+        the folder is locked and the store imported, its list saying 「正在读取…」 until
+        `attach_store` gives it the store."""
         super().__init__()
-        self.store = store
+        self.root = store if isinstance(store, Path) else store.root
         self._rubric = rubric
         self.dialogs = dialogs or Dialogs(self)
-        self.dialogs.settings_root = store.root
-        self.keys_dir = keys_dir or store.root / "keys"
+        self.dialogs.settings_root = self.root
+        self.keys_dir = keys_dir or self.root / "keys"
         # Given to every session opened here; signing is offered through it the moment an
         # assessment is finalised.
         self.finalise_hooks: list[FinaliseHook] = [*finalise_hooks, self.offer_signing]
@@ -106,7 +108,7 @@ class MainWindow(QMainWindow):
         self.sign_dialog: SignDialog | None = None
         self.keys_dialog: KeysDialog | None = None
         self.register_screen: RegisterScreen | None = None
-        self.register_dir = store.root / "register"
+        self.register_dir = self.root / "register"
         self.training: TrainingScreen | None = None
         self.plans: PlansScreen | None = None
         self.followup: FollowUpScreen | None = None
@@ -117,12 +119,12 @@ class MainWindow(QMainWindow):
         # screen scrolls or splits below its comfortable size rather than being cut off.
         self.setMinimumSize(640, 400)
         # On a first start the window manager's frame is known only once the window shows.
-        self._fit_frame = not restore_geometry(self, store.root)
+        self._fit_frame = not restore_geometry(self, self.root)
         self._first_size = self.size()
 
         self.banner = SaveBanner()
         self.banner.retry.clicked.connect(self._retry_save)
-        self.home = HomeView(store, rubric, self.dialogs)
+        self.home = HomeView(None if isinstance(store, Path) else store, rubric, self.dialogs)
         self.home.openRequested.connect(self.open_assessment)
         self.home.newRequested.connect(self.new_assessment)
         self.home.templateRequested.connect(self.new_from_template)
@@ -172,6 +174,14 @@ class MainWindow(QMainWindow):
         self.home.focus_list()
 
     @property
+    def store(self) -> Store:
+        return self.home.store
+
+    def attach_store(self, store: Store) -> None:
+        """The store of `root`, opened once the window was shown: the list is filled."""
+        self.home.attach_store(store)
+
+    @property
     def rubric(self) -> LoadedRubric:
         """The rubric new and opened assessments are scored against, loaded at first need."""
         return loaded(self._rubric)
@@ -203,7 +213,7 @@ class MainWindow(QMainWindow):
         """The current rubric and those that came with the commission's plan packages."""
         from assessor.core.rubric.registry import installed_rubric_paths, load_rubric_cached
 
-        installed = [load_rubric_cached(p) for p in installed_rubric_paths(self.store.root)]
+        installed = [load_rubric_cached(p) for p in installed_rubric_paths(self.root)]
         return [self.rubric, *installed]
 
     def open_assessment(self, key: str) -> None:
@@ -248,7 +258,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.workspace)
         self.show_screen(self.workspace)
         self._save_state_changed()
-        last = settings(self.store.root).value(LAST_INDICATOR + session.key, "")
+        last = settings(self.root).value(LAST_INDICATOR + session.key, "")
         if isinstance(last, str) and last in session.rubric.by_id:
             # Back where the assessor stopped, not at the first unscored indicator.
             self.workspace.scoring.select(last)
@@ -267,7 +277,7 @@ class MainWindow(QMainWindow):
 
     def _remember_indicator(self, key: str, indicator: str) -> None:
         # The settings object is dropped at once, which writes the file (~0.1 ms).
-        settings(self.store.root).setValue(LAST_INDICATOR + key, indicator)
+        settings(self.root).setValue(LAST_INDICATOR + key, indicator)
 
     def close_assessment(self) -> bool:
         """Flush and leave the open assessment; False if the assessor chose to stay."""
@@ -389,7 +399,8 @@ class MainWindow(QMainWindow):
         if self.training is not None:
             self.training.flush()
         if self.close_assessment():
-            save_geometry(self, self.store.root)
+            if self.home.has_store:  # a refused second start leaves the first one's settings
+                save_geometry(self, self.root)
             event.accept()
         else:
             event.ignore()
@@ -402,7 +413,7 @@ class MainWindow(QMainWindow):
             from assessor.gui.training.training_screen import TrainingScreen
 
             try:
-                self.training = TrainingScreen(self.store.root, self.rubric, self.dialogs)
+                self.training = TrainingScreen(self.root, self.rubric, self.dialogs)
             except UserError as exc:
                 self.dialogs.error("无法打开培训练习", str(exc))
                 return
@@ -420,6 +431,8 @@ class MainWindow(QMainWindow):
 
     def offer_signing(self, assessment: Assessment) -> None:
         """Finalise hook: the sign dialog opens as soon as the assessment is frozen."""
+        from assessor.core.storage.store import record_key
+
         self.sign_record(record_key(assessment))
 
     def sign_record(self, key: str) -> None:
@@ -466,13 +479,14 @@ class MainWindow(QMainWindow):
         if folder is None:
             return
         from assessor.core.backup import create_backup
+        from assessor.core.clock import beijing_text, now_utc
         from assessor.core.file_names import safe_file_name
 
         stamp = beijing_text(now_utc(), "%Y%m%d-%H%M%S", suffix=False)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             archive = folder / safe_file_name(f"托育评估备份-{stamp}", ".zip", folder=folder)
-            summary = create_backup(self.store.root, archive)
+            summary = create_backup(self.root, archive)
         except UserError as exc:
             self.dialogs.error("备份失败", f"{exc}\n\n原有数据没有任何改动。")
             return
@@ -530,7 +544,7 @@ class MainWindow(QMainWindow):
         from assessor.gui.followup.followup_screen import FollowUpScreen
 
         try:
-            screen = FollowUpScreen(self.store.root, self.keys_dir, task_id, self.dialogs)
+            screen = FollowUpScreen(self.root, self.keys_dir, task_id, self.dialogs)
         except UserError as exc:
             self.dialogs.error("无法打开复查任务", str(exc))
             return
@@ -564,7 +578,7 @@ class MainWindow(QMainWindow):
         text = (
             f"托育机构质量评估 {__version__}（离线评估工具）\n\n"
             f"数据文件夹（评估记录、证据文件和签名密钥都在这里，备份时请复制整个文件夹）：\n"
-            f"{self.store.root}\n\n{notes}"
+            f"{self.root}\n\n{notes}"
         )
         self.dialogs.present(LongMessageDialog(self, "关于", text))
 
@@ -598,6 +612,8 @@ class MainWindow(QMainWindow):
             return
         self.banner.hide()
         saved = session.last_saved_at
+        from assessor.core.clock import beijing_text
+
         self.save_state.setText(
             f"已自动保存 {beijing_text(saved, '%H:%M:%S', suffix=False)}" if saved else ""
         )

@@ -1,6 +1,7 @@
-"""Start-up imports only what the home screen needs (issue 12: start within 1.5x of a bare
-PySide6 window). Everything else is imported when first used; a module-level import added
-back to the start path fails here."""
+"""Start-up imports only what the home screen needs (issues 12 and 23: start within 1.5x of a
+bare PySide6 window). The window is painted before the data folder is locked and read, so the
+store, its lock and the log are imported only after the first paint; everything else is
+imported when first used. A module-level import added back to either path fails here."""
 
 from __future__ import annotations
 
@@ -54,19 +55,51 @@ NOT_AT_START = (
     "assessor.gui.training",
 )
 
-# Builds the main window the way `run_app` does, reports what was imported and whether the
-# rubric's content hash was taken, then runs the warm-up `run_app` schedules once idle.
-START = """
+# What the first paint must not import either: the store with its index, journal and lock
+# (filelock), the rotating log (logging.handlers) and the record overviews, which `open_data`
+# takes right after; the time zones (zoneinfo) the first row's dates need; html, which only
+# the help panel does.
+NOT_BEFORE_FIRST_PAINT = (
+    "filelock",
+    "html",
+    "zoneinfo",
+    "logging.handlers",
+    "tinydb",
+    "assessor.core.logs",
+    "assessor.core.overviews",
+    "assessor.core.storage.atomic",
+    "assessor.core.storage.folder_lock",
+    "assessor.core.storage.index",
+    "assessor.core.storage.journal",
+    "assessor.core.storage.store",
+)
+
+# PySide6 builds a class's enum types when the class is first looked up on its module (QStyle's
+# ~20, ~5 ms): the dialogs' classes are looked up when one is shown, not at start.
+QT_CLASSES_NOT_BEFORE_FIRST_PAINT = ("QMessageBox", "QFileDialog", "QInputDialog")
+
+# Builds and paints the main window the way `run_app` does, reports what was imported by
+# then, opens the data as `run_app` does right after, reports what was imported and whether
+# the rubric's content hash was taken, then runs the warm-up `open_data` schedules once idle.
+START = (
+    f"QT_CLASSES_NOT_BEFORE_FIRST_PAINT = {QT_CLASSES_NOT_BEFORE_FIRST_PAINT!r}\n"
+    + """
 import json, sys
 from PySide6.QtWidgets import QApplication
 from assessor.gui import app
 qt = QApplication(["assessor"])
 rubric = app.deferred_default_rubric()
-store, first_run = app.open_store(app.default_root())
-window = app.MainWindow(store, rubric)
+window = app.MainWindow(app.default_root(), rubric)
 window.show()
 qt.processEvents()
+painted = sorted(sys.modules)
+from PySide6 import QtWidgets
+built = [name for name in QT_CLASSES_NOT_BEFORE_FIRST_PAINT if name in vars(QtWidgets)]
+first_run = not window.root.exists()
+app.open_data(qt, window, rubric, False)
 started = {
+    "painted": painted,
+    "qt_classes_built": built,
     "modules": sorted(sys.modules),
     "first_run": first_run,
     "rows": len(window.home.model.all),
@@ -86,6 +119,7 @@ started["warm_up_failures"] = [str(f) for f in failures]
 print(json.dumps(started))
 window.close()
 """
+)
 
 
 def _started(data: Path) -> dict[str, object]:
@@ -128,6 +162,16 @@ def test_the_home_screen_starts_without_the_modules_behind_other_buttons(tmp_pat
     assert "assessor.gui.main_window" in modules  # the check ran on a real start
     loaded = {name: found for name in NOT_AT_START if (found := _loaded(modules, name))}
     assert loaded == {}
+    painted = started["painted"]
+    assert isinstance(painted, list)
+    assert "assessor.gui.home.home_view" in painted  # the window was built before the paint
+    before_paint = {
+        name: found for name in NOT_BEFORE_FIRST_PAINT if (found := _loaded(painted, name))
+    }
+    assert before_paint == {}
+    assert started["qt_classes_built"] == []
+    # ... and the data was read right after it: the store and its lock are imported by then.
+    assert "assessor.core.storage.folder_lock" in modules
     # The rubric is named, not loaded: no pydantic, no models, no RFC 8785 hash.
     assert started["rubric_loaded"] is False
     # Once the window is idle, the rubric is loaded and checked, and the first open's imports

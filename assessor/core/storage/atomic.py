@@ -22,8 +22,9 @@ from typing import Any
 from tinydb.storages import Storage
 
 from assessor.core.clock import now_utc
-from assessor.core.problems import UserError, os_error_text
+from assessor.core.problems import os_error_text
 from assessor.core.safe_input import InputRejected, parse_json_strict, read_regular_file
+from assessor.core.storage.errors import StorageError as StorageError
 
 _TMP_SUFFIX = ".tmp"
 # On Windows a rename onto a file another process has open (a virus scanner, a cloud sync
@@ -35,10 +36,6 @@ _FIRST_RETRY_DELAY = 0.01
 _MAX_RETRY_DELAY = 0.25
 # A record with a 10,000-entry audit chain is ~3 MB; a file far beyond that is not ours.
 MAX_DATA_FILE_BYTES = 64 * 1024 * 1024
-
-
-class StorageError(UserError):
-    """A storage failure the user must be told about; the message is in Chinese."""
 
 
 class CorruptFileError(StorageError):

@@ -46,7 +46,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
 from tinydb import TinyDB
 
 from assessor.core.assessment.status import Status
@@ -95,6 +94,7 @@ from assessor.core.storage.recovery import (
     read_notice,
     record_notice,
 )
+from assessor.core.storage.root import default_root as default_root
 
 # Listing the records reads the index only. The assessment and audit models (and pydantic
 # behind them) are imported where a record is read, written or checked, so that a start which
@@ -136,17 +136,6 @@ _Identity = tuple[_FileIdentity, _FileIdentity | None]
 
 class StoreError(StorageError):
     """An operation the store refuses or cannot complete; the message is in Chinese."""
-
-
-def default_root() -> Path:
-    """`$ASSESSOR_DATA_DIR` when set (trainers keep a class's data apart), else the user's
-    data folder."""
-    override = os.environ.get("ASSESSOR_DATA_DIR")
-    return (
-        Path(override)
-        if override
-        else Path(platformdirs.user_data_dir("assessor", appauthor=False))
-    )
 
 
 def record_key(assessment: Assessment) -> str:

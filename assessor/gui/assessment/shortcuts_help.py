@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -137,6 +136,9 @@ class ShortcutsHelp(QScrollArea):
     """The help panel: every binding, grouped by where it works."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        # Built when the panel is first opened, not at start: html is not on the start path.
+        from html import escape
+
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setMinimumWidth(ems(self, 13))

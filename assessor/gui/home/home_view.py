@@ -13,7 +13,6 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,20 +23,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from assessor.core.assessment.status import Status
-from assessor.core.overviews import record_overviews
 from assessor.core.problems import UserError
 from assessor.core.rubric.deferred import DeferredRubric, heading_of, loaded
-from assessor.core.storage.atomic import StorageError
-from assessor.core.storage.store import RecordSummary, Store, record_key
+from assessor.core.storage.errors import StorageError
 from assessor.gui.assessment.meter import paint_meter
 from assessor.gui.assessment.shortcuts_help import bind, binding, shown_keys
 from assessor.gui.home.record_list import (
@@ -58,10 +53,17 @@ from assessor.gui.widgets.background import BackgroundTask, Progress
 from assessor.gui.widgets.dialogs import Dialogs
 from assessor.gui.widgets.style import ems, tone
 
+# The home screen shows before the store (and its lock, index and file libraries) is
+# imported: the window is up first and the list is filled right after (see `attach_store`).
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
     from assessor.core.rubric.validate import LoadedRubric
+    from assessor.core.storage.store import RecordSummary, Store
 
 Index = QModelIndex | QPersistentModelIndex
+READING = "正在读取…"  # the list between the first paint and the index read
 SCORE_AT_ONCE = 8  # records without a remembered grade scored on the GUI thread
 
 
@@ -73,6 +75,10 @@ class ProgressDelegate(QStyledItemDelegate):
         if percent is None:
             super().paint(painter, option, index)
             return
+        # QStyle's ~20 enum types are built when the class is first imported: with the first
+        # row, not on the start path.
+        from PySide6.QtWidgets import QStyle
+
         # Selection background first, so the selected row still reads as selected.
         QApplication.style().drawPrimitive(
             QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
@@ -122,6 +128,8 @@ def _amend_refusal(row: Row | None) -> str | None:
 
 
 def _remember_overviews(store: Store, rubric: LoadedRubric, _progress: Progress) -> None:
+    from assessor.core.overviews import record_overviews
+
     record_overviews(store, [rubric])
 
 
@@ -141,13 +149,14 @@ class HomeView(QWidget):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | None,
         rubric: LoadedRubric | DeferredRubric,
         dialogs: Dialogs,
         parent: QWidget | None = None,
     ) -> None:
+        """Without a store, the list says 「正在读取…」 until `attach_store` gives it one."""
         super().__init__(parent)
-        self.store = store
+        self._store = store
         self._rubric = rubric
         self.dialogs = dialogs
         self._scoring: BackgroundTask | None = None  # computing progress and grades
@@ -245,31 +254,12 @@ class HomeView(QWidget):
         list_layout.addWidget(self.table, 1)
         list_layout.addWidget(self.empty)
 
+        # The bin's page is built when first opened: a start shows only the list.
         self.bin_model = BinModel()
-        self.bin_table = _table(self.bin_model)
-        bin_page = QWidget()
-        bin_layout = QVBoxLayout(bin_page)
-        bin_layout.setContentsMargins(0, 0, 0, 0)
-        bin_title = QLabel("回收站：删除的评估保存在这里，可以恢复；彻底删除后无法找回。")
-        tone(bin_title, "sectionTitle")
-        bin_layout.addWidget(bin_title)
-        bin_layout.addWidget(self.bin_table, 1)
-        bin_buttons = QHBoxLayout()
-        self.restore_button = QPushButton("恢复")
-        self.restore_button.clicked.connect(self.restore_selected)
-        self.purge_button = QPushButton("彻底删除…")
-        self.purge_button.clicked.connect(self.purge_selected)
-        back = QPushButton("返回评估列表")
-        back.clicked.connect(self.toggle_bin)
-        bin_buttons.addWidget(self.restore_button)
-        bin_buttons.addWidget(self.purge_button)
-        bin_buttons.addStretch(1)
-        bin_buttons.addWidget(back)
-        bin_layout.addLayout(bin_buttons)
+        self.bin_table: QTableView | None = None
 
         self.pages = QStackedWidget()
         self.pages.addWidget(list_page)
-        self.pages.addWidget(bin_page)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -287,6 +277,26 @@ class HomeView(QWidget):
             "search",
             lambda: self.search.setFocus(Qt.FocusReason.ShortcutFocusReason),
         )
+        if store is None:
+            self.empty.setText(READING)
+            self._update_recovery()
+            self._update_actions()
+        else:
+            self.reload()
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:  # only for the moment between the first paint and the lock
+            raise RuntimeError("评估记录尚未读取")
+        return self._store
+
+    @property
+    def has_store(self) -> bool:
+        return self._store is not None
+
+    def attach_store(self, store: Store) -> None:
+        """The store, opened (its folder locked) once the window was shown: fill the list."""
+        self._store = store
         self.reload()
 
     @property
@@ -307,6 +317,8 @@ class HomeView(QWidget):
     # ---- data ------------------------------------------------------------------------------
 
     def reload(self, select: str | None = None) -> None:
+        from assessor.core.overviews import record_overviews
+
         try:
             # From the index alone: the rubric is loaded only if a record must be scored.
             records = record_overviews(self.store, compute=False)
@@ -459,6 +471,7 @@ class HomeView(QWidget):
         if reason is None:
             return
         from assessor.core.amendment import amend
+        from assessor.core.storage.store import record_key
 
         try:
             amended = amend(self.store, s.key, reason)
@@ -489,16 +502,45 @@ class HomeView(QWidget):
         self.reload()
         self.notice.emit(f"已将“{name}”移入回收站")
 
+    def _bin_page(self) -> QTableView:
+        """The bin's table, with its page built on first use."""
+        if self.bin_table is not None:
+            return self.bin_table
+        self.bin_table = _table(self.bin_model)
+        bin_page = QWidget()
+        bin_layout = QVBoxLayout(bin_page)
+        bin_layout.setContentsMargins(0, 0, 0, 0)
+        bin_title = QLabel("回收站：删除的评估保存在这里，可以恢复；彻底删除后无法找回。")
+        tone(bin_title, "sectionTitle")
+        bin_layout.addWidget(bin_title)
+        bin_layout.addWidget(self.bin_table, 1)
+        bin_buttons = QHBoxLayout()
+        self.restore_button = QPushButton("恢复")
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.purge_button = QPushButton("彻底删除…")
+        self.purge_button.clicked.connect(self.purge_selected)
+        back = QPushButton("返回评估列表")
+        back.clicked.connect(self.toggle_bin)
+        bin_buttons.addWidget(self.restore_button)
+        bin_buttons.addWidget(self.purge_button)
+        bin_buttons.addStretch(1)
+        bin_buttons.addWidget(back)
+        bin_layout.addLayout(bin_buttons)
+
+        self.pages.addWidget(bin_page)
+        return self.bin_table
+
     def toggle_bin(self) -> None:
+        bin_table = self._bin_page()
         showing_bin = self.pages.currentIndex() == 1
         self.pages.setCurrentIndex(0 if showing_bin else 1)
         if not showing_bin and self.bin_model.entries:
-            self.bin_table.selectRow(0)
-        (self.table if showing_bin else self.bin_table).setFocus()
+            bin_table.selectRow(0)
+        (self.table if showing_bin else bin_table).setFocus()
         self._update_actions()
 
     def _bin_key(self) -> tuple[str, str] | None:
-        index = self.bin_table.currentIndex()
+        index = self._bin_page().currentIndex()
         if not index.isValid():
             return None
         return index.data(KEY_ROLE), index.siblingAtColumn(0).data()

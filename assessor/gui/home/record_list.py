@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from assessor.core.assessment.status import Status
-from assessor.core.clock import beijing_text
-from assessor.core.overviews import RecordOverview
-from assessor.core.storage.store import BinEntry, RecordSummary
 from assessor.gui.widgets.style import GRADE_COLOURS, GREY, RED
+
+# The list is built before the store is opened (the window shows first): the store's types
+# are for the type checker only.
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from assessor.core.overviews import RecordOverview
+    from assessor.core.storage.store import BinEntry, RecordSummary
 
 Index = QModelIndex | QPersistentModelIndex
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -32,6 +36,9 @@ NAME, DATE, STATUS, PROGRESS, GRADE, UPDATED = range(6)
 
 @lru_cache(maxsize=4096)  # repainting a row must not convert its time zone again
 def when(moment: datetime | None) -> str:
+    # The clock's time zones (zoneinfo) are imported with the first row, after the first paint.
+    from assessor.core.clock import beijing_text
+
     return beijing_text(moment, "%Y-%m-%d %H:%M", suffix=False) if moment else ""
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# Message boxes and file and input dialogs are looked up on the module when first shown: each
+# class's enum types are built when it is first imported, and a start shows none of them.
+from PySide6 import QtWidgets
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 
 from assessor.gui.widgets.settings import settings
 
@@ -47,68 +50,76 @@ class Dialogs:
             settings(self.settings_root).setValue(LAST_FOLDERS + title, str(folder))
 
     def confirm(self, title: str, text: str, accept: str = "确定", reject: str = "取消") -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.parent)
-        yes = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
-        no = box.addButton(reject, QMessageBox.ButtonRole.RejectRole)
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Question, title, text, parent=self.parent
+        )
+        yes = box.addButton(accept, QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        no = box.addButton(reject, QtWidgets.QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(no)
         box.setEscapeButton(no)
         box.exec()
         return box.clickedButton() is yes
 
     def inform(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self.parent)
-        box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Information, title, text, parent=self.parent
+        )
+        box.addButton("确定", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
         box.exec()
 
     def error(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self.parent)
-        box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Warning, title, text, parent=self.parent
+        )
+        box.addButton("确定", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
         box.exec()
 
     def choose_files(self, title: str) -> list[Path]:
-        names, _ = QFileDialog.getOpenFileNames(
+        names, _ = QtWidgets.QFileDialog.getOpenFileNames(
             self.parent, title, str(self._start(title, Path.home())), EVIDENCE_FILTER
         )
         return self._remembered_files(title, names)
 
     def choose_key_file(self, title: str) -> Path | None:
         start = str(self._start(title, Path.home()))
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, start, KEY_FILTER)
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self.parent, title, start, KEY_FILTER)
         return self._remembered_file(title, name)
 
     def choose_folder(self, title: str, start: Path) -> Path | None:
-        name = QFileDialog.getExistingDirectory(self.parent, title, str(self._start(title, start)))
+        name = QtWidgets.QFileDialog.getExistingDirectory(
+            self.parent, title, str(self._start(title, start))
+        )
         self._remember(title, Path(name) if name else None)
         return Path(name) if name else None
 
     def choose_zips(self, title: str) -> list[Path]:
         start = str(self._start(title, Path.home()))
-        names, _ = QFileDialog.getOpenFileNames(self.parent, title, start, ZIP_FILTER)
+        names, _ = QtWidgets.QFileDialog.getOpenFileNames(self.parent, title, start, ZIP_FILTER)
         return self._remembered_files(title, names)
 
     def choose_ca_file(self, title: str) -> Path | None:
         start = str(self._start(title, Path.home()))
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, start, CA_FILTER)
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self.parent, title, start, CA_FILTER)
         return self._remembered_file(title, name)
 
     def choose_crl_files(self, title: str) -> list[Path]:
         start = str(self._start(title, Path.home()))
-        names, _ = QFileDialog.getOpenFileNames(self.parent, title, start, CRL_FILTER)
+        names, _ = QtWidgets.QFileDialog.getOpenFileNames(self.parent, title, start, CRL_FILTER)
         return self._remembered_files(title, names)
 
     def choose_plan_package(self, title: str) -> Path | None:
         start = str(self._start(title, Path.home()))
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, start, PLAN_FILTER)
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self.parent, title, start, PLAN_FILTER)
         return self._remembered_file(title, name)
 
     def choose_followup_task(self, title: str) -> Path | None:
         start = str(self._start(title, Path.home()))
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, start, FOLLOWUP_FILTER)
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self.parent, title, start, FOLLOWUP_FILTER)
         return self._remembered_file(title, name)
 
     def choose_save_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
         start = self._start(title, suggested.parent) / suggested.name
-        name, _ = QFileDialog.getSaveFileName(self.parent, title, str(start), file_filter)
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(self.parent, title, str(start), file_filter)
         return self._remembered_file(title, name)
 
     def _remembered_file(self, title: str, name: str) -> Path | None:
@@ -130,7 +141,7 @@ class Dialogs:
         return self._ask(title, label, secret=False, current=current)
 
     def _ask(self, title: str, label: str, *, secret: bool, current: str = "") -> str | None:
-        box = QInputDialog(self.parent)
+        box = QtWidgets.QInputDialog(self.parent)
         box.setWindowTitle(title)
         box.setLabelText(label)
         box.setTextValue(current)
@@ -139,7 +150,7 @@ class Dialogs:
         if secret:
             box.setTextEchoMode(QLineEdit.EchoMode.Password)
         else:
-            box.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+            box.setOption(QtWidgets.QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
         return box.textValue() if box.exec() == QDialog.DialogCode.Accepted else None
 
     def present(self, dialog: QDialog) -> None:

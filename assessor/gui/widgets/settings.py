@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMargins, QRect, QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QWidget
 
 SETTINGS_FILE = "gui.ini"
 GEOMETRY = "window/geometry"
@@ -27,6 +27,10 @@ def restore_geometry(window: QWidget, root: Path) -> bool:
     saved = settings(root).value(GEOMETRY)
     if isinstance(saved, QByteArray) and window.restoreGeometry(saved):
         return True
+    # Only a start without saved geometry needs QStyle, whose ~20 enum types PySide6 builds
+    # when the class is first imported (~5 ms).
+    from PySide6.QtWidgets import QStyle
+
     screen = window.screen() or QGuiApplication.primaryScreen()
     if screen is not None:
         area = screen.availableGeometry()
