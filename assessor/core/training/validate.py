@@ -6,11 +6,13 @@ The declared grade and total are checked by scoring the reference through the sa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from assessor.core.problems import Problem, ProblemsError, UserError
+from assessor.core.rubric.model import Indicator
 from assessor.core.rubric.registry import rubric_for
 from assessor.core.rubric.validate import LoadedRubric
 from assessor.core.scoring.engine import compute_result, level_problem, score_problems
@@ -91,12 +93,37 @@ def _rubric_ref_problems(sample: SampleCentre, rubric: LoadedRubric, where: str)
     return problems
 
 
+class Finding(Protocol):
+    """A dossier entry as an open or a sealed sample holds it."""
+
+    @property
+    def indicator(self) -> str: ...
+
+    @property
+    def found(self) -> str: ...
+
+
 def _dossier_problems(sample: SampleCentre, rubric: LoadedRubric, where: str) -> list[Problem]:
+    problems, known = dossier_problems(sample.dossier, rubric, where)
+    references = reference_assessment(sample).scores
+    for n, ind in known:
+        if problem := level_problem(ind, references[n]):
+            field = "na" if sample.dossier[n].reference.na else "score"
+            problems.append(Problem(where, f"dossier[{n}].reference.{field}", problem))
+    return problems
+
+
+def dossier_problems(
+    dossier: Sequence[Finding], rubric: LoadedRubric, where: str
+) -> tuple[list[Problem], list[tuple[int, Indicator]]]:
+    """What every dossier is checked for, open or sealed: findings that describe the centre
+    rather than restate a criterion, each indicator of the rubric exactly once. Also the
+    entries that name a rubric indicator, for the checks only an open reference allows."""
     problems: list[Problem] = []
+    known: list[tuple[int, Indicator]] = []
     seen: dict[str, int] = {}
     texts: dict[str, int] = {}
-    references = reference_assessment(sample).scores
-    for n, entry in enumerate(sample.dossier):
+    for n, entry in enumerate(dossier):
         path = f"dossier[{n}]"
         problems += _text_problems(entry.found, n, texts, where)
         ind = rubric.by_id.get(entry.indicator)
@@ -115,9 +142,7 @@ def _dossier_problems(sample: SampleCentre, rubric: LoadedRubric, where: str) ->
                 )
             )
         seen.setdefault(entry.indicator, n)
-        if problem := level_problem(ind, references[n]):
-            field = "na" if entry.reference.na else "score"
-            problems.append(Problem(where, f"{path}.reference.{field}", problem))
+        known.append((n, ind))
         for k, level in enumerate(ind.levels):
             part = restated_part(entry.found, level.criterion)
             if part is not None:
@@ -134,7 +159,7 @@ def _dossier_problems(sample: SampleCentre, rubric: LoadedRubric, where: str) ->
         for ind in rubric.indicators
         if ind.id not in seen
     ]
-    return problems
+    return problems, known
 
 
 def _text_problems(found: str, n: int, texts: dict[str, int], where: str) -> list[Problem]:
