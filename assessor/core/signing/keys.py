@@ -274,19 +274,11 @@ def issue_assessor(
     The certificate never outlives the CA: its end is capped at the CA's end. `out` must not
     exist yet. `ledger` (the CA folder) records the certificate in its `issued.json`.
     """
-    name = _check_name(name, "评估员姓名")
-    if len(name.encode("utf-8")) > MAX_CN_BYTES:
-        raise UserError("评估员姓名过长：证书中的姓名最多 21 个汉字或 64 个字母")
-    assessor_id = _check_assessor_id(assessor_id)
-    secret = _check_passphrase(passphrase)
-    if days < 1:
-        raise UserError("有效天数必须大于 0")
     if out.exists():
         raise UserError(f"文件已存在，不会覆盖：{out}")
-    start = valid_from if valid_from is not None else now_utc() - CLOCK_SKEW
-    end = min(start + timedelta(days=days), ca.certificate.not_valid_after_utc)
-    if end <= start:
-        raise UserError(f"CA 证书已于 {_date(ca.certificate.not_valid_after_utc)} 过期")
+    person = checked_person(ca, "评估员", name, assessor_id, passphrase, days, valid_from)
+    name, assessor_id = person.name, person.person_id
+    start, end, secret = person.start, person.end, person.secret
     key = ec.generate_private_key(ASSESSOR_CURVE)
     cert = end_entity_certificate(ca, key, name, assessor_id, _key_usage(signing=True), start, end)
     data = pkcs12.serialize_key_and_certificates(
@@ -299,6 +291,43 @@ def issue_assessor(
 
         record_issued(ledger, issued_entry(cert, name, assessor_id, info.fingerprint))
     return info
+
+
+@dataclass(frozen=True)
+class CheckedPerson:
+    """What a certificate for one person is made from, every part checked."""
+
+    name: str
+    person_id: str
+    secret: bytes
+    start: datetime
+    end: datetime
+
+
+def checked_person(
+    ca: CertificateAuthority,
+    role: str,
+    name: str,
+    person_id: str,
+    passphrase: str,
+    days: int,
+    valid_from: datetime | None = None,
+) -> CheckedPerson:
+    """The name, id, passphrase and validity of a certificate the CA is asked to issue to an
+    assessor or a trainer (`role`), or a UserError saying what is wrong. The certificate never
+    outlives the CA: its end is capped at the CA's end."""
+    name = _check_name(name, f"{role}姓名")
+    if len(name.encode("utf-8")) > MAX_CN_BYTES:
+        raise UserError(f"{role}姓名过长：证书中的姓名最多 21 个汉字或 64 个字母")
+    person_id = _check_assessor_id(person_id)
+    secret = _check_passphrase(passphrase)
+    if days < 1:
+        raise UserError("有效天数必须大于 0")
+    start = valid_from if valid_from is not None else now_utc() - CLOCK_SKEW
+    end = min(start + timedelta(days=days), ca.certificate.not_valid_after_utc)
+    if end <= start:
+        raise UserError(f"CA 证书已于 {_date(ca.certificate.not_valid_after_utc)} 过期")
+    return CheckedPerson(name, person_id, secret, start, end)
 
 
 def end_entity_certificate(

@@ -11,7 +11,6 @@ stay with the trainer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -23,21 +22,16 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from cryptography.x509.oid import NameOID
 
-from assessor.core.clock import now_utc
 from assessor.core.problems import UserError
 from assessor.core.safe_input import InputRejected, read_regular_file
 from assessor.core.signing import ASSESSOR_DAYS
 from assessor.core.signing.keys import (
-    CLOCK_SKEW,
-    MAX_CN_BYTES,
     MAX_KEY_FILE_BYTES,
     CertificateAuthority,
     KeyInfo,
     SigningKey,
-    _check_assessor_id,
-    _check_name,
-    _check_passphrase,
     _write_new,
+    checked_person,
     end_entity_certificate,
     key_info,
     load_signer,
@@ -97,21 +91,13 @@ def issue_trainer(
 ) -> KeyInfo:
     """Write a trainer's RSA key and certificate to `out` (PKCS#12) and the certificate alone
     to `trainer_certificate_path(out)`; neither file may exist yet."""
-    name = _check_name(name, "培训师姓名")
-    if len(name.encode("utf-8")) > MAX_CN_BYTES:
-        raise UserError("培训师姓名过长：证书中的姓名最多 21 个汉字或 64 个字母")
-    trainer_id = _check_assessor_id(trainer_id)
-    secret = _check_passphrase(passphrase)
-    if days < 1:
-        raise UserError("有效天数必须大于 0")
     cert_out = trainer_certificate_path(out)
     for existing in (out, cert_out):
         if existing.exists():
             raise UserError(f"文件已存在，不会覆盖：{existing}")
-    start = now_utc() - CLOCK_SKEW
-    end = min(start + timedelta(days=days), ca.certificate.not_valid_after_utc)
-    if end <= start:
-        raise UserError("CA 证书已过期")
+    person = checked_person(ca, "培训师", name, trainer_id, passphrase, days)
+    name, trainer_id = person.name, person.person_id
+    start, end, secret = person.start, person.end, person.secret
     key = rsa.generate_private_key(public_exponent=65537, key_size=TRAINER_KEY_BITS)
     cert = end_entity_certificate(
         ca, key, name, trainer_id, _trainer_usage(), start, end, unit=TRAINER_UNIT
