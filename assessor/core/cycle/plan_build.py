@@ -181,7 +181,7 @@ def read_uscc_list(path: Path) -> list[str]:
         if not code:
             continue
         if problem := uscc_problem(code):
-            problems.append(f"{table.place(number)}「统一社会信用代码」列：{problem}")
+            problems.append(f"{table.cell(number, '统一社会信用代码')}：{problem}")
         codes.append(code)
     if problems:
         raise TableProblems("指定名单", path.name, problems)

@@ -96,8 +96,7 @@ def _row(
             bad[column.field] = "不能为空"
     if bad:
         problems.extend(
-            f"{table.place(number)}「{_TITLES[field]}」列：{message}"
-            for field, message in bad.items()
+            f"{table.cell(number, _TITLES[field])}：{message}" for field, message in bad.items()
         )
         return None
     try:
@@ -105,7 +104,7 @@ def _row(
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             title = _TITLES.get(str(error["loc"][0]), str(error["loc"][0]))
-            problems.append(f"{table.place(number)}「{title}」列：{translate_error(error)}")
+            problems.append(f"{table.cell(number, title)}：{translate_error(error)}")
         return None
 
 
@@ -140,7 +139,7 @@ def parse_roster(path: Path) -> list[RosterCentre]:
             continue
         if centre.uscc in first_row:
             problems.append(
-                f"{table.place(offset)}「统一社会信用代码」列：{centre.uscc} 与第 "
+                f"{table.cell(offset, '统一社会信用代码')}：{centre.uscc} 与第 "
                 f"{first_row[centre.uscc]} 行重复"
             )
             continue

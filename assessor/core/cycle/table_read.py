@@ -18,6 +18,7 @@ from typing import Any
 
 from assessor.core.problems import UserError
 from assessor.core.safe_input import read_regular_file
+from assessor.core.xlsx_forms.places import cell_text, row_text
 from assessor.core.xlsx_forms.workbook import MAX_COLUMNS, MAX_ROWS, SafeWorkbook
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
@@ -36,8 +37,14 @@ class Table:
     is_sheet: bool
 
     def place(self, row_number: int) -> str:
-        where = f"工作表「{self.name}」" if self.is_sheet else f"文件「{self.name}」"
-        return f"{where}第 {row_number} 行"
+        return f"{self._where()}{row_text(row_number)}"
+
+    def cell(self, row_number: int, header: str) -> str:
+        """`工作表「名册」第 12 行「统一社会信用代码」列`, in the form of every workbook's errors."""
+        return f"{self._where()}{cell_text(row_number, header)}"
+
+    def _where(self) -> str:
+        return f"工作表「{self.name}」" if self.is_sheet else f"文件「{self.name}」"
 
 
 class TableProblems(UserError):

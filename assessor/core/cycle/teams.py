@@ -87,10 +87,10 @@ def _member(
             else:
                 values[_FIELDS[title]] = text(cell)
         except CellProblem as exc:
-            problems.append(f"{table.place(number)}「{title}」列：{exc}")
+            problems.append(f"{table.cell(number, title)}：{exc}")
             continue
         if title in _REQUIRED and not values[_FIELDS[title]]:
-            problems.append(f"{table.place(number)}「{title}」列：不能为空")
+            problems.append(f"{table.cell(number, title)}：不能为空")
     return values.pop("team_id", ""), values, problems
 
 
@@ -117,7 +117,7 @@ def read_teams(path: Path) -> list[Team]:
             members.setdefault(team_id, []).append(Member.model_validate(values))
         except ValidationError as exc:
             problems.extend(
-                f"{table.place(number)}「{_TITLES[str(e['loc'][0])]}」列：{translate_error(e)}"
+                f"{table.cell(number, _TITLES[str(e['loc'][0])])}：{translate_error(e)}"
                 for e in exc.errors(include_url=False)
             )
     if problems:
