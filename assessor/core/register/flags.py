@@ -61,11 +61,9 @@ def open_item(
 
 def _close(conn: sqlite3.Connection, where: str, params: tuple, decision: FlagDecision,
            comment: str, who: str = SYSTEM) -> int:  # fmt: skip
-    # `+closed_at`: the items are found through `where`'s indexes, never by walking every
-    # open item (an import closes a few items per file among thousands open).
     cursor = conn.execute(
         "UPDATE flags SET closed_at = ?, closed_by = ?, decision = ?, comment = ? "
-        f"WHERE +closed_at IS NULL AND ({where})",
+        f"WHERE closed_at IS NULL AND ({where})",
         (_utc_text(), who, decision.value, comment, *params),
     )
     return cursor.rowcount
@@ -238,8 +236,7 @@ def _affected(conn: sqlite3.Connection, where: str, params: tuple) -> list[KindC
         " JOIN (SELECT id, assessment_id FROM flags UNION ALL"
         "  SELECT id, other_assessment_id FROM flags WHERE other_assessment_id IS NOT NULL) a"
         "  ON a.id = f.id"
-        # `+d.current`: each item's current version through its assessment's index.
-        " LEFT JOIN documents d ON d.assessment_id = a.assessment_id AND +d.current = 1"
+        " LEFT JOIN documents d ON d.assessment_id = a.assessment_id AND d.current = 1"
         f" WHERE {where}",
         params,
     )

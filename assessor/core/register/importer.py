@@ -439,8 +439,7 @@ class _Run:
                 "与已登记的同一评估同一版本内容不同，先登记的版本保持有效，待人工处理",
             )
         newest = conn.execute(
-            # `+current`: never through the index on `current`, which holds most documents.
-            "SELECT sha256, version FROM documents WHERE assessment_id = ? AND +current = 1",
+            "SELECT sha256, version FROM documents WHERE assessment_id = ? AND current = 1",
             (ident,),
         ).fetchone()
         current = newest is None or version > newest[1]
@@ -553,7 +552,7 @@ class _Run:
         if not uscc or not cycle:
             return
         others = self.conn.execute(
-            "SELECT sha256, assessment_id FROM documents WHERE +current = 1 AND centre_uscc = ? "
+            "SELECT sha256, assessment_id FROM documents WHERE current = 1 AND centre_uscc = ? "
             "AND cycle = ? AND assessment_id != ?",
             (uscc, cycle, c.document["assessment_id"]),
         ).fetchall()

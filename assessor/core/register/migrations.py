@@ -360,5 +360,28 @@ _V4_TEAMS: Step = (
     "CREATE INDEX signers_certificate ON signers (cert_issuer, cert_serial)",
 )
 
-STEPS: tuple[Step, ...] = (_V1_TABLES, _V2_FLAG_ITEMS, _V3_CYCLE, _V4_TEAMS)
+_V5_SELECTIVE_INDEXES: Step = (
+    # Indexes led by `current` or `closed_at` hold nearly every row under one value, yet
+    # SQLite (which keeps no statistics here) chose them over an assessment's own index: each
+    # lookup of one assessment's current version, or of the items open about it, walked every
+    # current document or every open item, and an import's work per file grew with the
+    # register. Partial indexes keep the scans that want all current documents or all open
+    # items, and are never chosen for a lookup of one assessment; plain indexes on both
+    # assessments an item names let "open items about X" use both at once.
+    "DROP INDEX documents_current",
+    "CREATE INDEX documents_current ON documents (cycle) WHERE current = 1",
+    "DROP INDEX flags_open_assessment",
+    "DROP INDEX flags_open_other",
+    "CREATE INDEX flags_assessment ON flags (assessment_id)",
+    "CREATE INDEX flags_other_assessment ON flags (other_assessment_id)",
+    "CREATE INDEX flags_open ON flags (kind) WHERE closed_at IS NULL",
+)
+
+STEPS: tuple[Step, ...] = (
+    _V1_TABLES,
+    _V2_FLAG_ITEMS,
+    _V3_CYCLE,
+    _V4_TEAMS,
+    _V5_SELECTIVE_INDEXES,
+)
 """Append new steps here; never edit or reorder a released one."""

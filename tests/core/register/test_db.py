@@ -86,7 +86,7 @@ def test_new_register_has_every_table_and_the_pragmas(tmp_path: Path) -> None:
     assert {m.table for m in TABLES} <= names
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert db_path(tmp_path / "reg").is_file()
 
 
